@@ -1,0 +1,46 @@
+# The two commands a fresh machine needs:  make run   and   make test
+# Both create ./.venv on first use from pyproject.toml.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+## make run: install, migrate, add the demo when the database is empty, serve on 127.0.0.1:5000
+run: $(VENV)/.installed-run
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app seed-demo --if-empty
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## make test: install the dev tools, lint, and run every test (SQLite unless
+## HEARTH_TEST_DATABASE_URL points at PostgreSQL)
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""Hearth: a companion app for couples counseling.
+
+``create_app`` reads like a table of contents. Run it with ``flask --app app run`` on a
+laptop or ``gunicorn 'app:create_app()'`` in production.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import load_config
+from extensions import csrf, db, htmx, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Hearth app; ``config`` overrides what the environment says (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    # A new IP address or browser for the same cookie marks the session not fresh.
+    login_manager.session_protection = "basic"
+
+    from models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: write-ahead log so readers do not block the writer, and wait on locks."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints import auth, counselor, health, invitations, main, partner
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(invitations.bp)
+    app.register_blueprint(counselor.bp)
+    app.register_blueprint(partner.bp)
+    app.register_blueprint(health.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from blueprints import errors
+
+    errors.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from blueprints import filters
+
+    filters.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from blueprints import headers
+
+    headers.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    import commands
+
+    commands.register(app)

@@ -1,0 +1,1 @@
+"""One module per audience or feature; each defines ``bp``."""

@@ -1,0 +1,163 @@
+"""The counselor's pages: their couples, and each couple's partner places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from blueprints.rendering import render, wants_fragment
+from domain import invitations
+from domain.access import counselor_required, couple_for, partner_place_for
+from extensions import db
+from forms import ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from models import Couple, CoupleStatus, Invitation, Partner
+
+bp = Blueprint("counselor", __name__, url_prefix="/counselor")
+
+STATUS_MESSAGES = {
+    CoupleStatus.ACTIVE: "{name} is active again.",
+    CoupleStatus.PAUSED: "{name} is paused. They'll see that their homework is on hold.",
+    CoupleStatus.ARCHIVED: "{name} is archived. Their history is kept; new links are off.",
+}
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A partner place as the counselor sees it: who, and the link that can be shared."""
+
+    partner: Partner
+    invitation: Invitation | None
+    url: str | None
+
+
+def place_view(partner: Partner) -> PlaceView:
+    invitation = invitations.current_for(partner)
+    token = invitations.token_of(invitation) if invitation else None
+    url = url_for("invitations.accept", token=token, _external=True) if token else None
+    return PlaceView(partner, invitation if url else None, url)
+
+
+@bp.get("/")
+@counselor_required
+def dashboard():
+    """All of this counselor's couples, with who has joined and who is still invited."""
+    couples = db.session.scalars(
+        select(Couple)
+        .where(Couple.counselor_id == current_user.id)
+        .options(
+            selectinload(Couple.partners).selectinload(Partner.user),
+            selectinload(Couple.partners).selectinload(Partner.invitations),
+        )
+        .order_by(Couple.status, Couple.name)
+    ).all()
+    return render("counselor/dashboard.html", "counselor/_couples.html", couples=couples)
+
+
+@bp.route("/couples/new", methods=["GET", "POST"])
+@counselor_required
+def new_couple():
+    """Create a couple and an invitation link for each of the two partners."""
+    form = NewCoupleForm()
+    if request.method == "GET":
+        form.timezone.data = form.timezone.data or _default_timezone()
+    if form.validate_on_submit():
+        couple = Couple(
+            counselor=current_user,
+            name=form.name.data,
+            timezone=form.timezone.data,
+            week_starts_on=form.week_starts_on.data,
+        )
+        for place, label in ((1, form.partner1_label.data), (2, form.partner2_label.data)):
+            partner = Partner(couple=couple, place=place, label=label or "")
+            db.session.add(partner)
+            invitations.issue(partner, by=current_user)
+        db.session.add(couple)
+        db.session.commit()
+        flash(
+            f"{couple.name} is ready. Share each partner's link, or let them scan its code.",
+            "success",
+        )
+        return redirect(url_for("counselor.couple", couple_id=couple.id))
+    status = 422 if form.errors else 200
+    return render("counselor/couple_form.html", form=form, couple=None, status=status)
+
+
+def _default_timezone() -> str:
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+@bp.get("/couples/<int:couple_id>")
+@counselor_required
+def couple(couple_id: int):
+    """One couple: their partner places, invitation links and QR codes, and status."""
+    couple = couple_for(current_user, couple_id)
+    return render(
+        "counselor/couple.html",
+        "counselor/_couple.html",
+        couple=couple,
+        places=[place_view(p) for p in couple.partners],
+        status_form=CoupleStatusForm(status=couple.status),
+    )
+
+
+@bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
+@counselor_required
+def edit_couple(couple_id: int):
+    """Change the couple's name, time zone or the weekday their week starts."""
+    couple = couple_for(current_user, couple_id)
+    form = CoupleForm(obj=couple)
+    if form.validate_on_submit():
+        form.populate_obj(couple)
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("counselor.couple", couple_id=couple.id))
+    status = 422 if form.errors else 200
+    return render("counselor/couple_form.html", form=form, couple=couple, status=status)
+
+
+@bp.post("/couples/<int:couple_id>/status")
+@counselor_required
+def set_status(couple_id: int):
+    """Pause, archive or reactivate a couple."""
+    couple = couple_for(current_user, couple_id)
+    form = CoupleStatusForm()
+    if form.validate_on_submit():
+        couple.status = form.status.data
+        db.session.commit()
+        flash(STATUS_MESSAGES[CoupleStatus(couple.status)].format(name=couple.name), "success")
+    else:
+        flash("That status isn't one we know. Nothing was changed.", "error")
+    return redirect(url_for("counselor.couple", couple_id=couple.id))
+
+
+@bp.post("/couples/<int:couple_id>/partners/<int:place>/link")
+@counselor_required
+def reissue_link(couple_id: int, place: int):
+    """A fresh link for one partner place; the previous link stops working at once."""
+    partner = partner_place_for(current_user, couple_id, place)
+    couple = partner.couple
+    ButtonForm()  # CSRF is checked for every POST
+    if couple.status == CoupleStatus.ARCHIVED:
+        flash("This couple is archived. Make them active again to send a new link.", "error")
+        return redirect(url_for("counselor.couple", couple_id=couple.id))
+    invitations.issue(partner, by=current_user)
+    db.session.commit()
+    message = (
+        f"New sign-in link for {partner.name}. The old one no longer works."
+        if partner.joined
+        else f"New invitation link for {partner.name}. The old one no longer works."
+    )
+    if wants_fragment():
+        return render(
+            "counselor/couple.html",
+            "counselor/_partner_place.html",
+            place=place_view(partner),
+            couple=couple,
+            just_issued=message,
+        )
+    flash(message, "success")
+    return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor=f"place-{place}"))

@@ -1,0 +1,58 @@
+"""Friendly error pages, and small fragments for HTMX callers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from blueprints.rendering import wants_fragment
+from extensions import db
+
+MESSAGES = {
+    400: ("Something in that request didn't look right", "Please go back and try again."),
+    403: (
+        "This page isn't for your account",
+        "You're signed in, but this part of Hearth belongs to someone else's role.",
+    ),
+    404: (
+        "We couldn't find that page",
+        "It may have moved, or it may not be yours to see. The links in the menu will get "
+        "you back.",
+    ),
+    405: ("That didn't work from here", "Please use the buttons on the page."),
+    413: ("That was more than we can take at once", "Please shorten it and try again."),
+    429: ("Let's slow down a little", "Too many tries in a short time. Please wait a bit."),
+    500: (
+        "Something went wrong on our side",
+        "It's not something you did. Please try again in a minute; what was saved is safe.",
+    ),
+}
+
+CSRF_MESSAGE = (
+    "This page was open for a long time or in another tab",
+    "For your safety we didn't save that. Please go back, reload the page and try again.",
+)
+
+
+def _render(status: int, title: str, detail: str):
+    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
+    return render_template(template, status=status, title=title, detail=detail), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _render(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        title, detail = MESSAGES.get(error.code, (error.name, error.description or ""))
+        return _render(error.code, title, detail)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(_error):
+        db.session.rollback()
+        return _render(500, *MESSAGES[500])

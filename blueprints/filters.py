@@ -1,0 +1,33 @@
+"""Template filters and globals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import Flask
+
+from forms import WEEKDAYS
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code as an SVG data URI: an <img> the strict CSP allows, no script needed."""
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2, dark="#2b2118")
+
+
+def short_date(value: datetime | None, tz: str | None = None) -> str:
+    """ "22 Nov 2026", in the given IANA zone (UTC otherwise)."""
+    if value is None:
+        return ""
+    if tz:
+        value = value.astimezone(ZoneInfo(tz))
+    return f"{value.day} {value:%b %Y}"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.add_template_filter(short_date, "short_date")
+    app.add_template_filter(qr_data_uri, "qr_data_uri")
+    app.add_template_global(WEEKDAYS, "WEEKDAYS")

@@ -1,0 +1,122 @@
+"""Invitation links: a partner joins their couple, or chooses a new password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from blueprints.auth import start_session
+from domain import invitations
+from domain.passwords import hash_password
+from extensions import db
+from forms import JoinForm, NewPasswordForm
+from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
+
+bp = Blueprint("invitations", __name__)
+
+
+# Why a link cannot be used, and what to do about it, in words for the partner holding it.
+UNUSABLE = {
+    "unknown": (
+        "We don't recognise this link",
+        "It may not have been copied whole. Please ask your counselor to show or send you "
+        "the link again.",
+    ),
+    "used": (
+        "This link has already been used",
+        "If you set up your account with it, you can simply sign in. If not, please ask your "
+        "counselor for a new link.",
+    ),
+    "replaced": (
+        "There's a newer link for you",
+        "Your counselor made a new link, so this one no longer works. Please use the newest "
+        "one, or ask them for it.",
+    ),
+    "expired": (
+        "This link has expired",
+        "Links work for 7 days, to keep your account safe. Please ask your counselor for a "
+        "new one; it only takes them a moment.",
+    ),
+    "closed": (
+        "This link is no longer active",
+        "Please ask your counselor if you'd like to pick things up again.",
+    ),
+}
+
+
+def _unusable(problem: str):
+    title, detail = UNUSABLE.get(problem, UNUSABLE["unknown"])
+    status = 404 if problem == "unknown" else 410
+    return render_template("invitations/unusable.html", title=title, detail=detail), status
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """Open an invitation: join the couple, or set a new password for a joined place."""
+    found = invitations.look_up(token)
+    if not found.usable:
+        return _unusable(found.problem or "unknown")
+    invitation = found.invitation
+    partner = invitation.partner
+    if partner.couple.status == CoupleStatus.ARCHIVED:
+        return _unusable("closed")
+
+    if current_user.is_authenticated and current_user.id != partner.user_id:
+        # Someone else is signed in on this device (often the counselor testing a link).
+        return render_template("invitations/signed_in_elsewhere.html", token=token), 409
+
+    if invitation.purpose == InvitationPurpose.JOIN:
+        return _join(token, invitation, partner)
+    return _choose_password(token, invitation, partner)
+
+
+def _join(token, invitation, partner):
+    form = JoinForm()
+    if form.validate_on_submit():
+        if not invitations.claim(invitation):
+            db.session.rollback()
+            return _unusable("used")
+        user = User(
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password_hash=hash_password(form.password.data),
+            role=Role.PARTNER,
+            last_login_at=utcnow(),
+        )
+        db.session.add(user)
+        partner.user = user
+        partner.joined_at = utcnow()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same e-mail was registered a moment ago, e.g. in another tab.
+            db.session.rollback()
+            form.email.errors = list(form.email.errors) + [
+                "This e-mail already has a Hearth account. Please use another address."
+            ]
+        else:
+            start_session(user)
+            flash(f"Welcome, {user.display_name}. You're all set.", "success")
+            return redirect(url_for("partner.home"))
+    status = 422 if form.errors else 200
+    return render_template("invitations/join.html", form=form, token=token, partner=partner), status
+
+
+def _choose_password(token, invitation, partner):
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if not invitations.claim(invitation):
+            db.session.rollback()
+            return _unusable("used")
+        user = partner.user
+        user.password_hash = hash_password(form.password.data)
+        user.last_login_at = utcnow()
+        db.session.commit()
+        start_session(user)
+        flash("Your new password is saved. Welcome back.", "success")
+        return redirect(url_for("partner.home"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "invitations/choose_password.html", form=form, token=token, partner=partner
+    ), status

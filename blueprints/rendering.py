@@ -1,0 +1,38 @@
+"""Rendering a page, or only its fragment for an HTMX request."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import make_response, render_template
+from flask.typing import ResponseReturnValue
+
+from extensions import htmx
+
+
+def wants_fragment() -> bool:
+    """True for an HTMX request that swaps part of a page (not a boosted navigation)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(
+    page: str, fragment: str | None = None, status: int = 200, **context
+) -> ResponseReturnValue:
+    """The full ``page``, or ``fragment`` alone when HTMX asks for a piece of it.
+
+    The page template includes the fragment, so both always show the same thing.
+    """
+    template = fragment if fragment and wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after signing in, or None: never another site."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

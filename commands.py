@@ -1,0 +1,122 @@
+"""Command-line tasks: ``flask --app app create-counselor`` and ``seed-demo``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from sqlalchemy import func, select
+
+from domain import invitations
+from domain.accounts import create_counselor, email_taken
+from domain.passwords import hash_password, password_problem
+from extensions import db
+from models import Couple, Partner, Role, User, utcnow
+
+DEMO_DOMAIN = "demo.hearth.example.com"
+DEMO_COUNSELOR = f"counselor@{DEMO_DOMAIN}"
+DEMO_PARTNERS = (("Sam", f"sam@{DEMO_DOMAIN}"), ("Alex", f"alex@{DEMO_DOMAIN}"))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_counselor_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-counselor")
+@click.argument("email")
+@click.option("--name", required=True, help="The counselor's name as couples will see it.")
+@click.option(
+    "--password-env",
+    default="HEARTH_COUNSELOR_PASSWORD",
+    show_default=True,
+    help="Read the password from this environment variable instead of asking.",
+)
+def create_counselor_command(email: str, name: str, password_env: str) -> None:
+    """Create a counselor account (there is no open sign-up)."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.UsageError(f"{email!r} is not an e-mail address we can use: {error}") from None
+    if not name.strip():
+        raise click.UsageError("--name cannot be empty.")
+    if email_taken(email):
+        raise click.ClickException(f"An account with {email} already exists.")
+    password = os.environ.get(password_env)
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    user = create_counselor(email, name, password)
+    db.session.commit()
+    click.echo(f"Counselor {user.display_name} <{user.email}> created. Sign in at /login.")
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Add the demo even though real accounts exist.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already has accounts.",
+)
+def seed_demo_command(force: bool, if_empty: bool) -> None:
+    """Add a demo counselor, a couple who have both joined, and a couple still invited."""
+    existing = db.session.scalar(select(func.count(User.id)))
+    demo_present = email_taken(DEMO_COUNSELOR)
+    if existing and if_empty:
+        if demo_present:
+            click.echo(
+                f"Demo data is already here. Sign in as {DEMO_COUNSELOR}, {DEMO_PARTNERS[0][1]} "
+                f"or {DEMO_PARTNERS[1][1]} (password as printed when it was first seeded)."
+            )
+        return
+    if demo_present:
+        raise click.ClickException("The demo accounts already exist.")
+    if existing and not force:
+        raise click.ClickException(
+            f"This database already has {existing} account(s). The demo is for an empty "
+            "database; use --force to add it anyway."
+        )
+    password = os.environ.get("HEARTH_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"HEARTH_DEMO_PASSWORD: {problem}")
+
+    seed_demo(password)
+    db.session.commit()
+    click.echo("Demo data added. Sign in at http://127.0.0.1:5000/login with:")
+    click.echo(f"  counselor  {DEMO_COUNSELOR}")
+    for name, email in DEMO_PARTNERS:
+        click.echo(f"  partner    {email}  ({name})")
+    click.echo(f"  password   {password}   (the same for all three)")
+
+
+def seed_demo(password: str) -> dict:
+    """Create the demo people and couples; returns them for tests and callers."""
+    password_hash = hash_password(password)
+    counselor = User(
+        email=DEMO_COUNSELOR,
+        display_name="Dana Rivera",
+        password_hash=password_hash,
+        role=Role.COUNSELOR,
+    )
+    joined = Couple(counselor=counselor, name="Sam & Alex", timezone="Europe/London")
+    now = utcnow()
+    for place, (name, email) in enumerate(DEMO_PARTNERS, start=1):
+        user = User(email=email, display_name=name, password_hash=password_hash, role=Role.PARTNER)
+        db.session.add(Partner(couple=joined, place=place, label=name, user=user, joined_at=now))
+    invited = Couple(
+        counselor=counselor, name="Jordan & Riley", timezone="America/New_York", week_starts_on=6
+    )
+    pending = [
+        Partner(couple=invited, place=1, label="Jordan"),
+        Partner(couple=invited, place=2, label="Riley"),
+    ]
+    db.session.add_all([counselor, joined, invited, *pending])
+    for partner in pending:
+        invitations.issue(partner, by=counselor)
+    return {"counselor": counselor, "joined": joined, "invited": invited}

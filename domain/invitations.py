@@ -1,0 +1,115 @@
+"""Invitation links for partner places.
+
+A token is ``HMAC(secret key, nonce)``; the database keeps the nonce and a SHA-256 of the
+token. Looking a token up hashes it; showing a link again re-derives it from the nonce.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from extensions import db
+from models import Invitation, InvitationPurpose, Partner, User, utcnow
+
+TOKEN_MAX = 128
+
+
+def _token_for(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"hearth-invitation:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(
+    partner: Partner, by: User | None, purpose: InvitationPurpose | None = None
+) -> Invitation:
+    """A new link for this partner place; any earlier unused link for it stops working."""
+    now = utcnow()
+    if purpose is None:
+        purpose = InvitationPurpose.SIGN_IN if partner.joined else InvitationPurpose.JOIN
+    for old in partner.invitations:
+        if old.used_at is None and old.voided_at is None:
+            old.voided_at = now
+    nonce = secrets.token_hex(16)
+    invitation = Invitation(
+        partner=partner,
+        purpose=purpose,
+        nonce=nonce,
+        token_hash=_hash(_token_for(nonce)),
+        created_by_id=by.id if by else None,
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    return invitation
+
+
+def token_of(invitation: Invitation) -> str | None:
+    """The link's token, or None if it can no longer be shown (e.g. the secret changed)."""
+    token = _token_for(invitation.nonce)
+    return token if hmac.compare_digest(_hash(token), invitation.token_hash) else None
+
+
+def current_for(partner: Partner) -> Invitation | None:
+    """The partner place's newest link that can still be used."""
+    now = utcnow()
+    return next((i for i in partner.invitations if i.is_usable(now)), None)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a token leads to: an invitation, and whether and why it cannot be used."""
+
+    invitation: Invitation | None
+    problem: str | None  # "unknown", "used", "replaced", "expired" or None
+
+    @property
+    def usable(self) -> bool:
+        return self.invitation is not None and self.problem is None
+
+
+def look_up(token: str) -> Lookup:
+    if not token or len(token) > TOKEN_MAX:
+        return Lookup(None, "unknown")
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    if invitation is None:
+        return Lookup(None, "unknown")
+    if invitation.used_at is not None:
+        return Lookup(invitation, "used")
+    if invitation.voided_at is not None:
+        return Lookup(invitation, "replaced")
+    if utcnow() >= invitation.expires_at:
+        return Lookup(invitation, "expired")
+    return Lookup(invitation, None)
+
+
+def claim(invitation: Invitation) -> bool:
+    """Mark the link used, atomically: of two simultaneous taps only one wins."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.voided_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    invitation.used_at = now
+    return True

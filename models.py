@@ -1,0 +1,222 @@
+"""Hearth's data model: people, couples, partner places and invitations.
+
+Every timestamp is stored in UTC and comes back timezone-aware, whatever the database.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from extensions import db
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+COUPLE_NAME_MAX = 80
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp kept in UTC. SQLite drops the zone; this puts it back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        value = value.astimezone(UTC)
+        # SQLite stores text: keep it naive UTC so comparisons sort correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Role(enum.StrEnum):
+    COUNSELOR = "counselor"
+    PARTNER = "partner"
+
+
+class CoupleStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class InvitationPurpose(enum.StrEnum):
+    JOIN = "join"  # first visit: the partner creates their account
+    SIGN_IN = "sign_in"  # the partner forgot their password and chooses a new one
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses compare without case or surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in: a counselor, or one partner of one couple."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('counselor', 'partner')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    couples: Mapped[list[Couple]] = relationship(back_populates="counselor", order_by="Couple.name")
+    partner_place: Mapped[Partner | None] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalize_email(self, _key: str, value: str) -> str:
+        return normalize_email(value)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == Role.COUNSELOR
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class Couple(db.Model):
+    """Two partners seen together by one counselor."""
+
+    __tablename__ = "couples"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
+        CheckConstraint("week_starts_on BETWEEN 0 AND 6", name="week_starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(COUPLE_NAME_MAX))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # Python's weekday numbering: Monday is 0, Sunday is 6.
+    week_starts_on: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=CoupleStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    counselor: Mapped[User] = relationship(back_populates="couples")
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="couple", order_by="Partner.place", cascade="all, delete-orphan"
+    )
+
+    def partner_at(self, place: int) -> Partner:
+        return next(p for p in self.partners if p.place == place)
+
+    def __repr__(self) -> str:
+        return f"<Couple {self.id}>"
+
+
+class Partner(db.Model):
+    """One of a couple's two places, filled by its own account once the partner joins."""
+
+    __tablename__ = "partners"
+    __table_args__ = (
+        UniqueConstraint("couple_id", "place", name="uq_partners_couple_place"),
+        CheckConstraint("place IN (1, 2)", name="place"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
+    place: Mapped[int] = mapped_column(Integer)
+    # What the counselor calls this partner until they join and choose their own name.
+    label: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    couple: Mapped[Couple] = relationship(back_populates="partners")
+    user: Mapped[User | None] = relationship(back_populates="partner_place")
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="partner",
+        order_by="Invitation.created_at.desc()",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def joined(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def name(self) -> str:
+        """The name to show: the partner's own once joined, else the counselor's label."""
+        if self.user is not None:
+            return self.user.display_name
+        return self.label or f"Partner {self.place}"
+
+    @property
+    def other(self) -> Partner:
+        return self.couple.partner_at(3 - self.place)
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.id} couple={self.couple_id} place={self.place}>"
+
+
+class Invitation(db.Model):
+    """A single-use link for one partner place: to join, or to choose a new password.
+
+    Only a hash of the token is stored. The token itself is derived from the app's secret
+    key and ``nonce``, so the counselor can show the link again while it is valid, but a
+    copy of the database alone cannot be used to sign in.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("purpose IN ('join', 'sign_in')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partner: Mapped[Partner] = relationship(back_populates="invitations")
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.used_at is None and self.voided_at is None and now < self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} {self.purpose}>"

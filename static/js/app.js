@@ -1,0 +1,67 @@
+/* Hearth's only script. Pages work without it; it makes them quicker and kinder.
+   Loaded after htmx (both deferred), so the config below applies before htmx starts. */
+(function () {
+  "use strict";
+
+  if (window.htmx) {
+    // A strict Content-Security-Policy: no eval, no injected <style>.
+    htmx.config.allowEval = false;
+    htmx.config.includeIndicatorStyles = false;
+    htmx.config.allowScriptTags = false;
+    // Private answers must not be kept in the browser's storage for the back button.
+    htmx.config.historyCacheSize = 0;
+    htmx.config.refreshOnHistoryMiss = true;
+    htmx.config.selfRequestsOnly = true;
+    // Invalid input comes back as 422 (and a conflict as 409) with the form re-rendered:
+    // swap it like a success so the messages appear next to the fields.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "409", swap: true },
+      { code: "422", swap: true },
+      { code: "[45]..", swap: false, error: true },
+    ];
+  }
+
+  function showProblem(html) {
+    var area = document.getElementById("flash");
+    if (!area) return;
+    area.innerHTML = html;
+    area.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    showProblem(xhr && xhr.responseText ? xhr.responseText :
+      '<p class="flash flash-error" role="alert">Something went wrong. Please try again.</p>');
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showProblem('<p class="flash flash-error" role="alert">We couldn\'t reach Hearth. ' +
+      "Please check your connection; what you typed is still here.</p>");
+  });
+
+  // Copy buttons: shown only when a script can use the clipboard.
+  function setUpCopyButtons(root) {
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    }, function () {
+      field.select();
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
+  document.addEventListener("htmx:load", function (event) { setUpCopyButtons(event.detail.elt); });
+})();

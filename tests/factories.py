@@ -1,0 +1,55 @@
+"""Build people and couples for tests, through the same domain code the app uses."""
+
+from __future__ import annotations
+
+import itertools
+
+from domain import invitations
+from domain.accounts import create_counselor
+from domain.passwords import hash_password
+from extensions import db
+from models import Couple, Partner, Role, User, utcnow
+
+PASSWORD = "a long enough test password"
+_numbers = itertools.count(1)
+
+
+def counselor(name: str = "Dana Rivera", email: str | None = None) -> User:
+    n = next(_numbers)
+    user = create_counselor(email or f"counselor{n}@example.com", name, PASSWORD)
+    db.session.flush()
+    return user
+
+
+def partner_user(name: str, email: str | None = None) -> User:
+    n = next(_numbers)
+    user = User(
+        email=email or f"{name.lower()}{n}@example.com",
+        display_name=name,
+        password_hash=hash_password(PASSWORD),
+        role=Role.PARTNER,
+    )
+    db.session.add(user)
+    return user
+
+
+def couple(
+    by: User,
+    name: str = "Sam & Alex",
+    names: tuple[str, str] = ("Sam", "Alex"),
+    joined: tuple[bool, bool] = (True, True),
+    timezone: str = "Europe/London",
+) -> Couple:
+    """A couple with both partner places; joined places get an account, others a link."""
+    c = Couple(counselor=by, name=name, timezone=timezone)
+    db.session.add(c)
+    for place, (label, has_joined) in enumerate(zip(names, joined, strict=True), start=1):
+        p = Partner(couple=c, place=place, label=label)
+        db.session.add(p)
+        if has_joined:
+            p.user = partner_user(label)
+            p.joined_at = utcnow()
+        else:
+            invitations.issue(p, by=by)
+    db.session.flush()
+    return c
