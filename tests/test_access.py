@@ -1,0 +1,126 @@
+"""Who reaches what: every route, for every kind of visitor, with CSRF switched on.
+
+Foreign or unknown IDs answer 404, exactly like things that do not exist. A partner who
+opens a counselor page gets 403; a visitor who is not signed in is sent to sign in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extensions import db
+from tests import factories
+from tests.conftest import login
+
+ANON, COUNSELOR_A, COUNSELOR_B, PARTNER_X, PARTNER_Y = (
+    "anonymous",
+    "counselor A",
+    "counselor B",
+    "partner of X",
+    "partner of Y",
+)
+VISITORS = [ANON, COUNSELOR_A, COUNSELOR_B, PARTNER_X, PARTNER_Y]
+LOGIN = "login"  # a redirect to the sign-in page
+
+# Couple X belongs to counselor A, couple Y to counselor B. {x} is X's ID.
+# Each row: method, path, expected status per visitor (in the order of VISITORS).
+TABLE = [
+    ("GET", "/counselor/", [LOGIN, 200, 200, 403, 403]),
+    ("GET", "/counselor/couples/new", [LOGIN, 200, 200, 403, 403]),
+    ("POST", "/counselor/couples/new", [LOGIN, 422, 422, 403, 403]),
+    ("GET", "/counselor/couples/{x}", [LOGIN, 200, 404, 403, 403]),
+    ("GET", "/counselor/couples/{missing}", [LOGIN, 404, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/edit", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/edit", [LOGIN, 302, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/status", [LOGIN, 302, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/partners/1/link", [LOGIN, 302, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/partners/3/link", [LOGIN, 404, 404, 403, 403]),
+    ("GET", "/week", [LOGIN, 403, 403, 200, 200]),
+    ("GET", "/", [LOGIN, 302, 302, 302, 302]),
+    ("GET", "/login", [200, 302, 302, 302, 302]),
+    ("POST", "/login", [422, 302, 302, 302, 302]),
+    ("POST", "/logout", [302, 302, 302, 302, 302]),
+    ("GET", "/join/{token}", [200, 409, 409, 409, 409]),
+    ("POST", "/join/{token}", [422, 409, 409, 409, 409]),
+    ("GET", "/healthz", [200, 200, 200, 200, 200]),
+]
+
+# Which url_map rule each table row exercises: a new route without a row fails below.
+COVERED_RULES = {
+    "/counselor/",
+    "/counselor/couples/new",
+    "/counselor/couples/<int:couple_id>",
+    "/counselor/couples/<int:couple_id>/edit",
+    "/counselor/couples/<int:couple_id>/status",
+    "/counselor/couples/<int:couple_id>/partners/<int:place>/link",
+    "/week",
+    "/",
+    "/login",
+    "/logout",
+    "/join/<token>",
+    "/healthz",
+    "/static/<path:filename>",
+}
+
+
+@pytest.fixture
+def world(app):
+    """Two counselors, each with one couple, and an open invitation for couple X."""
+    counselor_a = factories.counselor("Dana Rivera")
+    counselor_b = factories.counselor("Lee Okafor")
+    couple_x = factories.couple(counselor_a, "Sam & Alex", joined=(True, False))
+    couple_y = factories.couple(counselor_b, "Kim & Jo", names=("Kim", "Jo"))
+    db.session.commit()
+    from domain import invitations
+
+    token = invitations.token_of(invitations.current_for(couple_x.partner_at(2)))
+    return {
+        "users": {
+            COUNSELOR_A: counselor_a.email,
+            COUNSELOR_B: counselor_b.email,
+            PARTNER_X: couple_x.partner_at(1).user.email,
+            PARTNER_Y: couple_y.partner_at(1).user.email,
+        },
+        "ids": {"x": couple_x.id, "missing": couple_x.id + couple_y.id + 1000, "token": token},
+    }
+
+
+def test_every_route_is_in_the_access_table(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules == COVERED_RULES, "add the new route to TABLE and COVERED_RULES"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_access_table(app, world, visitor):
+    tried = 0
+    for method, path, expected_by_visitor in TABLE:
+        client = app.test_client()
+        app.config["WTF_CSRF_ENABLED"] = True
+        if visitor != ANON:
+            login(client, world["users"][visitor])
+        url = path.format(**world["ids"])
+        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+        expected = expected_by_visitor[VISITORS.index(visitor)]
+        if expected == LOGIN:
+            assert response.status_code == 302, (method, url)
+            assert response.headers["Location"].startswith("/login"), (method, url)
+        else:
+            assert response.status_code == expected, (visitor, method, url)
+        tried += 1
+    print(f"{visitor}: {tried} cases")
+
+
+def test_posts_without_a_csrf_token_are_refused(app, world):
+    client = app.test_client()
+    login(client, world["users"][COUNSELOR_A])
+    x = world["ids"]["x"]
+    for url in (
+        f"/counselor/couples/{x}/status",
+        f"/counselor/couples/{x}/partners/2/link",
+        "/counselor/couples/new",
+    ):
+        response = client.post(url, data={"status": "paused", "name": "A & B"}, csrf=False)
+        assert response.status_code == 400, url
+        assert "For your safety we didn't save that" in response.get_data(as_text=True).replace(
+            "&#39;", "'"
+        )
