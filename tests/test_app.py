@@ -92,3 +92,17 @@ def test_every_page_carries_security_headers(client, counselor):
 def test_timestamps_come_back_in_utc(app, counselor):
     db.session.expire_all()
     assert counselor.created_at.utcoffset().total_seconds() == 0
+
+
+def test_an_unexpected_error_gets_a_friendly_page(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 40})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page
+    assert "a bug" not in page and "Traceback" not in page
