@@ -54,9 +54,7 @@ def test_sqlite_is_the_default_database(monkeypatch, tmp_path):
     assert url == f"sqlite:///{tmp_path}/hearth.db"
 
 
-@pytest.mark.parametrize(
-    "given", ["postgres://u@db:5432/hearth", "postgresql://u@db:5432/hearth"]
-)
+@pytest.mark.parametrize("given", ["postgres://u@db:5432/hearth", "postgresql://u@db:5432/hearth"])
 def test_postgres_urls_use_psycopg_3(monkeypatch, tmp_path, given):
     monkeypatch.setenv("DATABASE_URL", given)
     url = load_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"]

@@ -35,7 +35,12 @@ def test_create_counselor_reads_the_password_from_the_environment(app):
 def test_create_counselor_asks_for_the_password_twice(app, monkeypatch):
     monkeypatch.delenv("HEARTH_COUNSELOR_PASSWORD", raising=False)
     result = run(
-        app, "create-counselor", "lee@example.com", "--name", "Lee", input=f"{PASSWORD}\n{PASSWORD}\n"
+        app,
+        "create-counselor",
+        "lee@example.com",
+        "--name",
+        "Lee",
+        input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
     assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output

@@ -132,18 +132,14 @@ def test_an_archived_couple_gets_no_new_links(client, counselor, couple):
     couple.status = CoupleStatus.ARCHIVED
     db.session.commit()
     login(client, counselor.email)
-    response = client.post(
-        f"/counselor/couples/{couple.id}/partners/1/link", follow_redirects=True
-    )
+    response = client.post(f"/counselor/couples/{couple.id}/partners/1/link", follow_redirects=True)
     assert "This couple is archived" in text_of(response)
     assert invitations.current_for(couple.partner_at(1)) is None
 
 
 def test_a_joined_partner_gets_a_sign_in_link_not_an_invitation(client, counselor, couple):
     login(client, counselor.email)
-    response = client.post(
-        f"/counselor/couples/{couple.id}/partners/1/link", follow_redirects=True
-    )
+    response = client.post(f"/counselor/couples/{couple.id}/partners/1/link", follow_redirects=True)
     assert "New sign-in link for Sam" in text_of(response)
     assert "Sign-in link : lets Sam choose a new password" in text_of(response)
     current = invitations.current_for(couple.partner_at(1))

@@ -197,4 +197,3 @@ def test_a_forgotten_password_is_replaced_through_a_sign_in_link(client, couple,
     assert login(client, sam.email, factories.PASSWORD).status_code == 422
     assert login(client, sam.email, NEW_PASSWORD).request.path == "/week"
     assert client.get(f"/join/{token}").status_code == 410
-

@@ -1,79 +1,24 @@
-"""Hearth's data model: people, couples, partner places and invitations.
-
-Every timestamp is stored in UTC and comes back timezone-aware, whatever the database.
-"""
+"""People, couples, partner places and invitations."""
 
 from __future__ import annotations
 
-import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import (
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    TypeDecorator,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
-
-EMAIL_MAX = 254
-NAME_MAX = 80
-COUPLE_NAME_MAX = 80
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp kept in UTC. SQLite drops the zone; this puts it back on the way out."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are ambiguous; pass an aware one")
-        value = value.astimezone(UTC)
-        # SQLite stores text: keep it naive UTC so comparisons sort correctly.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Role(enum.StrEnum):
-    COUNSELOR = "counselor"
-    PARTNER = "partner"
-
-
-class CoupleStatus(enum.StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    ARCHIVED = "archived"
-
-
-class InvitationPurpose(enum.StrEnum):
-    JOIN = "join"  # first visit: the partner creates their account
-    SIGN_IN = "sign_in"  # the partner forgot their password and chooses a new one
-
-
-def normalize_email(email: str) -> str:
-    """E-mail addresses compare without case or surrounding spaces."""
-    return (email or "").strip().lower()
+from models.base import (
+    COUPLE_NAME_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    CoupleStatus,
+    Role,
+    UTCDateTime,
+    normalize_email,
+    utcnow,
+)
 
 
 class User(UserMixin, db.Model):

@@ -1,0 +1,61 @@
+"""Building blocks shared by every model: UTC timestamps, enums, limits."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, TypeDecorator
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+COUPLE_NAME_MAX = 80
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp kept in UTC. SQLite drops the zone; this puts it back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        value = value.astimezone(UTC)
+        # SQLite stores text: keep it naive UTC so comparisons sort correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Role(enum.StrEnum):
+    COUNSELOR = "counselor"
+    PARTNER = "partner"
+
+
+class CoupleStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class InvitationPurpose(enum.StrEnum):
+    JOIN = "join"  # first visit: the partner creates their account
+    SIGN_IN = "sign_in"  # the partner forgot their password and chooses a new one
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses compare without case or surrounding spaces."""
+    return (email or "").strip().lower()
