@@ -71,13 +71,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import auth, counselor, health, invitations, main, partner
+    from blueprints import (
+        assignments,
+        auth,
+        counselor,
+        health,
+        invitations,
+        main,
+        needs,
+        partner,
+    )
+    from blueprints.rendering import DateConverter
+
+    app.url_map.converters["date"] = DateConverter
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(counselor.bp)
+    app.register_blueprint(assignments.bp)
     app.register_blueprint(partner.bp)
+    app.register_blueprint(needs.bp)
     app.register_blueprint(health.bp)
 
 

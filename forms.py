@@ -6,13 +6,47 @@ import zoneinfo
 from functools import cache
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from domain.accounts import email_taken
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
-from models import COUPLE_NAME_MAX, EMAIL_MAX, NAME_MAX, CoupleStatus
+from domain.views import PROMPTS, SCALES
+from models import (
+    ANSWER_MAX,
+    COUPLE_NAME_MAX,
+    EMAIL_MAX,
+    INSTRUCTIONS_MAX,
+    ITEM_MAX,
+    NAME_MAX,
+    NEED_MAX,
+    NOTE_MAX,
+    STEP_MAX,
+    CoupleStatus,
+    Rating,
+    Visibility,
+)
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -151,3 +185,201 @@ class CoupleStatusForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button: it carries the CSRF token."""
+
+
+# --- Homework -------------------------------------------------------------------------
+
+VISIBILITY_CHOICES = [
+    SelectChoice(Visibility.SHARED.value, "Shared with my partner"),
+    SelectChoice(Visibility.COUNSELOR.value, "For my counselor only"),
+]
+
+
+def _visibility_field(default: str, label: str = "Who can read this") -> RadioField:
+    return RadioField(label, choices=VISIBILITY_CHOICES, default=default)
+
+
+def _text(label: str, limit: int, *, required: str | None = None, description: str = ""):
+    validators = [Length(max=limit, message=f"Please keep it to {limit} characters.")]
+    validators.insert(0, DataRequired(required) if required else Optional())
+    return TextAreaField(label, filters=[_strip], validators=validators, description=description)
+
+
+class CardForm(FlaskForm):
+    """A small form on a homework card. Several share a page, so each has a prefix; the
+    CSRF token is checked for every POST by CSRFProtect and sent once per form by hand."""
+
+    class Meta:
+        csrf = False
+
+
+class VersionedForm(CardForm):
+    """Carries the version of the row being edited, to notice a second writer."""
+
+    version = HiddenField(default="0")
+
+    def version_number(self) -> int:
+        try:
+            return int(self.version.data or 0)
+        except ValueError:
+            return -1
+
+
+class AssignmentForm(FlaskForm):
+    starts_on = DateField(
+        "First week",
+        validators=[DataRequired("Please pick the date the homework starts.")],
+        description="The homework starts with the couple's week that contains this day.",
+    )
+    weeks = IntegerField(
+        "Number of weeks",
+        validators=[
+            Optional(),
+            NumberRange(1, 104, "Please choose between 1 and 104 weeks, or leave it empty."),
+        ],
+        description="Leave empty to keep it going until you end it.",
+    )
+    instructions = _text(
+        "Instructions for the couple",
+        INSTRUCTIONS_MAX,
+        required="Please write a few words for the couple.",
+        description="In your own words; they see this on their phones.",
+    )
+    item1 = _text("First item", ITEM_MAX, required="Please word the first item.")
+    item2 = _text("Second item", ITEM_MAX, required="Please word the second item.")
+    item3 = _text("Third item", ITEM_MAX, required="Please word the third item.")
+    reveal_after_both = BooleanField(
+        "Show each partner's shared answers only once both have checked in that week"
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind != "rhythm":
+            del self.item1, self.item2, self.item3
+        if kind != "checkin":
+            del self.reveal_after_both
+
+
+class AssignmentStatusForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("active", "Active"),
+            SelectChoice("paused", "Paused"),
+            SelectChoice("ended", "Ended"),
+        ],
+    )
+
+
+class RhythmMarkForm(CardForm):
+    note = TextAreaField(
+        "A short note (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=NOTE_MAX, message=f"Please keep the note to {NOTE_MAX} characters."),
+        ],
+    )
+    note_visibility = _visibility_field(Visibility.SHARED.value)
+
+
+class ReflectionForm(VersionedForm):
+    helped = _text("What helped this week", ANSWER_MAX)
+    didnt_help = _text("What didn't", ANSWER_MAX)
+    visibility = _visibility_field(Visibility.SHARED.value)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and not (self.helped.data or self.didnt_help.data):
+            self.helped.errors = ["Write a line in either box, or both."]
+            return False
+        return ok
+
+
+class RatingForm(CardForm):
+    rating = RadioField(
+        "How did it go this week?",
+        choices=[
+            SelectChoice(Rating.MET.value, "Met"),
+            SelectChoice(Rating.PARTLY.value, "Partly"),
+            SelectChoice(Rating.NOT_YET.value, "Not yet"),
+        ],
+        validators=[InputRequired("Please choose met, partly or not yet.")],
+    )
+    comment = TextAreaField(
+        "A comment (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=NOTE_MAX, message=f"Please keep it to {NOTE_MAX} characters."),
+        ],
+    )
+    comment_visibility = _visibility_field(Visibility.SHARED.value)
+
+
+class NeedForm(VersionedForm):
+    wording = StringField(
+        "What I need",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please put the need into a few words."),
+            Length(max=NEED_MAX, message=f"Please keep it to {NEED_MAX} characters."),
+        ],
+        description="For example: “a quieter, more predictable evening routine”.",
+    )
+    steps = TextAreaField(
+        "Steps my partner can take",
+        filters=[_strip],
+        validators=[DataRequired("Please add at least one step, one per line.")],
+        description="One per line. Small and concrete, so you'd both notice it happened: "
+        "“ask how my day was before dinner”.",
+    )
+    visibility = _visibility_field(Visibility.SHARED.value, "Who can read this need and its steps")
+    confirm_extra = BooleanField("Yes, I'd like to add another need")
+
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in (self.steps.data or "").splitlines() if line.strip()]
+
+    def validate_steps(self, field) -> None:
+        lines = self.step_lines()
+        if not lines:
+            raise ValidationError("Please add at least one step, one per line.")
+        if len(lines) > 8:
+            raise ValidationError("Eight steps at most; fewer, clearer steps work better.")
+        if any(len(line) > STEP_MAX for line in lines):
+            raise ValidationError(f"Please keep each step to {STEP_MAX} characters.")
+
+
+class CheckInForm(VersionedForm):
+    connected = IntegerField(
+        SCALES["connected"],
+        validators=[
+            InputRequired("Please choose a number from 1 to 10."),
+            NumberRange(1, 10, "Please choose a number from 1 to 10."),
+        ],
+        description="1 = not at all, 10 = very",
+    )
+    heard = IntegerField(
+        SCALES["heard"],
+        validators=[
+            InputRequired("Please choose a number from 1 to 10."),
+            NumberRange(1, 10, "Please choose a number from 1 to 10."),
+        ],
+        description="1 = not at all, 10 = very",
+    )
+    stress = IntegerField(
+        SCALES["stress"],
+        validators=[
+            InputRequired("Please choose a number from 1 to 10."),
+            NumberRange(1, 10, "Please choose a number from 1 to 10."),
+        ],
+        description="1 = calm, 10 = a lot",
+    )
+    scales_shared = BooleanField("Share my numbers with my partner", default=True)
+    went_well = _text(PROMPTS["went_well"], ANSWER_MAX)
+    went_well_visibility = _visibility_field(Visibility.COUNSELOR.value)
+    felt_off = _text(PROMPTS["felt_off"], ANSWER_MAX)
+    felt_off_visibility = _visibility_field(Visibility.COUNSELOR.value)
+    support = _text(PROMPTS["support"], ANSWER_MAX)
+    support_visibility = _visibility_field(Visibility.COUNSELOR.value)

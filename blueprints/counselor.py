@@ -6,15 +6,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from blueprints.rendering import render, wants_fragment
-from domain import invitations
+from domain import invitations, review
 from domain.access import counselor_required, couple_for, partner_place_for
 from extensions import db
 from forms import ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
-from models import Couple, CoupleStatus, Invitation, Partner
+from models import AssignmentStatus, Couple, CoupleStatus, HomeworkKind, Invitation, Partner
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 
@@ -45,16 +43,8 @@ def place_view(partner: Partner) -> PlaceView:
 @counselor_required
 def dashboard():
     """All of this counselor's couples, with who has joined and who is still invited."""
-    couples = db.session.scalars(
-        select(Couple)
-        .where(Couple.counselor_id == current_user.id)
-        .options(
-            selectinload(Couple.partners).selectinload(Partner.user),
-            selectinload(Couple.partners).selectinload(Partner.invitations),
-        )
-        .order_by(Couple.status, Couple.name)
-    ).all()
-    return render("counselor/dashboard.html", "counselor/_couples.html", couples=couples)
+    summaries = review.dashboard(current_user.id)
+    return render("counselor/dashboard.html", "counselor/_couples.html", summaries=summaries)
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])
@@ -101,6 +91,9 @@ def couple(couple_id: int):
         couple=couple,
         places=[place_view(p) for p in couple.partners],
         status_form=CoupleStatusForm(status=couple.status),
+        review=review.couple_review(couple),
+        open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
+        kinds=list(HomeworkKind),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import make_response, render_template
 from flask.typing import ResponseReturnValue
+from werkzeug.routing import BaseConverter, ValidationError
 
 from extensions import htmx
 
@@ -36,3 +38,18 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+class DateConverter(BaseConverter):
+    """``<date:week_start>``: an ISO date such as 2026-11-16 in a URL."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError() from None
+
+    def to_url(self, value: date) -> str:
+        return value.isoformat()

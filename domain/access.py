@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models import Couple, Partner, Role, User
+from models import Assignment, Couple, Need, NeedStep, Partner, RhythmItem, Role, User, Visibility
 
 
 def couple_for(user: User, couple_id: int) -> Couple:
@@ -26,7 +26,11 @@ def couple_for(user: User, couple_id: int) -> Couple:
     query = (
         select(Couple)
         .where(Couple.id == couple_id)
-        .options(selectinload(Couple.partners).selectinload(Partner.user))
+        .options(
+            selectinload(Couple.partners).selectinload(Partner.user),
+            selectinload(Couple.partners).selectinload(Partner.invitations),
+            selectinload(Couple.assignments),
+        )
     )
     if user.role == Role.COUNSELOR:
         query = query.where(Couple.counselor_id == user.id)
@@ -57,6 +61,7 @@ def own_partner_place(user: User) -> Partner:
         .options(
             selectinload(Partner.couple).selectinload(Couple.partners).selectinload(Partner.user),
             selectinload(Partner.couple).selectinload(Couple.counselor),
+            selectinload(Partner.couple).selectinload(Couple.assignments),
         )
     )
     if place is None:
@@ -82,3 +87,65 @@ def role_required(role: Role) -> Callable:
 
 counselor_required = role_required(Role.COUNSELOR)
 partner_required = role_required(Role.PARTNER)
+
+
+# --- Homework objects -----------------------------------------------------------------
+# Each loader returns the object only when it belongs to the viewer's couple (and, for
+# partners, to the right partner), else 404.
+
+
+def assignment_for(user: User, couple_id: int, assignment_id: int) -> Assignment:
+    """One of a couple's assignments, for the couple's counselor."""
+    couple = couple_for(user, couple_id)
+    assignment = next((a for a in couple.assignments if a.id == assignment_id), None)
+    if assignment is None or user.role != Role.COUNSELOR:
+        abort(404)
+    return assignment
+
+
+def rhythm_item_for(me: Partner, item_id: int) -> RhythmItem:
+    """A rhythm item of the partner's own couple."""
+    item = db.session.scalar(
+        select(RhythmItem)
+        .join(Assignment, Assignment.id == RhythmItem.assignment_id)
+        .where(RhythmItem.id == item_id, Assignment.couple_id == me.couple_id)
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def couple_assignment_for(me: Partner, assignment_id: int) -> Assignment:
+    """An assignment of the partner's own couple."""
+    assignment = db.session.scalar(
+        select(Assignment).where(
+            Assignment.id == assignment_id, Assignment.couple_id == me.couple_id
+        )
+    )
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def own_need(me: Partner, need_id: int) -> Need:
+    """A need the partner named themselves."""
+    need = db.session.scalar(select(Need).where(Need.id == need_id, Need.owner_id == me.id))
+    if need is None:
+        abort(404)
+    return need
+
+
+def step_asked_of(me: Partner, step_id: int) -> NeedStep:
+    """A step of the other partner's need, if that need is shared with ``me``."""
+    step = db.session.scalar(
+        select(NeedStep)
+        .join(Need, Need.id == NeedStep.need_id)
+        .where(
+            NeedStep.id == step_id,
+            Need.owner_id == me.other.id,
+            Need.visibility == Visibility.SHARED,
+        )
+    )
+    if step is None:
+        abort(404)
+    return step

@@ -59,3 +59,42 @@ class InvitationPurpose(enum.StrEnum):
 def normalize_email(email: str) -> str:
     """E-mail addresses compare without case or surrounding spaces."""
     return (email or "").strip().lower()
+
+
+class Visibility(enum.StrEnum):
+    """Who besides the writer and the counselor may read an answer."""
+
+    SHARED = "shared"  # shared with my partner
+    COUNSELOR = "counselor"  # for my counselor only
+
+
+class HomeworkKind(enum.StrEnum):
+    RHYTHM = "rhythm"
+    NEEDS = "needs"
+    CHECKIN = "checkin"
+
+
+class AssignmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class NeedStatus(enum.StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class Rating(enum.StrEnum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_YET = "not_yet"
+
+
+# Limits on what people type, shared by the columns, the forms and the tests.
+NOTE_MAX = 500
+ANSWER_MAX = 2000
+INSTRUCTIONS_MAX = 2000
+ITEM_MAX = 200
+NEED_MAX = 200
+STEP_MAX = 200

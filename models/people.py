@@ -81,6 +81,12 @@ class Couple(db.Model):
     partners: Mapped[list[Partner]] = relationship(
         back_populates="couple", order_by="Partner.place", cascade="all, delete-orphan"
     )
+    assignments = relationship(
+        "Assignment",
+        back_populates="couple",
+        order_by="Assignment.id",
+        cascade="all, delete-orphan",
+    )
 
     def partner_at(self, place: int) -> Partner:
         return next(p for p in self.partners if p.place == place)

@@ -53,3 +53,27 @@ def couple(
             invitations.issue(p, by=by)
     db.session.flush()
     return c
+
+
+def homework(couple: Couple, weeks: int | None = None) -> dict:
+    """All three kinds assigned from this week, and one shared need per partner."""
+    from domain.homework import DEFAULT_INSTRUCTIONS, assign, couple_week
+    from models import HomeworkKind, Need, NeedWording
+
+    week = couple_week(couple).start
+    made = {"week": week}
+    for kind in HomeworkKind:
+        made[kind.value] = assign(
+            couple, kind, starts_on=week, weeks=weeks, instructions=DEFAULT_INSTRUCTIONS[kind]
+        )
+    for place in (1, 2):
+        partner = couple.partner_at(place)
+        need = Need(owner_id=partner.id, wording=f"A need of partner {place}")
+        need.wordings.append(NeedWording(wording=need.wording))
+        from domain.homework import add_steps
+
+        add_steps(need, [f"A step for partner {3 - place}", "Another small step"])
+        db.session.add(need)
+        made[f"need_{place}"] = need
+    db.session.flush()
+    return made

@@ -6,8 +6,11 @@ opens a counselor page gets 403; a visitor who is not signed in is sent to sign 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from domain import invitations
 from extensions import db
 from tests import factories
 from tests.conftest import login
@@ -43,6 +46,34 @@ TABLE = [
     ("GET", "/join/{token}", [200, 409, 409, 409, 409]),
     ("POST", "/join/{token}", [422, 409, 409, 409, 409]),
     ("GET", "/healthz", [200, 200, 200, 200, 200]),
+    # Homework, counselor side: X has all three kinds assigned.
+    ("GET", "/counselor/couples/{x}/homework/new/rhythm", [LOGIN, 200, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/homework/new/nonsense", [LOGIN, 404, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/homework/new/checkin", [LOGIN, 422, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/homework/{rhythm}/edit", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/homework/{rhythm}/edit", [LOGIN, 422, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/homework/{rhythm}/status", [LOGIN, 302, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/homework/{missing}/edit", [LOGIN, 404, 404, 403, 403]),
+    # Homework, partner side: the partner of Y has no homework and none of X's objects.
+    ("GET", "/week/{week}", [LOGIN, 403, 403, 200, 200]),
+    ("GET", "/week/{not_a_week_start}", [LOGIN, 403, 403, 404, 404]),
+    ("GET", "/week/{week}/check-in", [LOGIN, 403, 403, 200, 404]),
+    ("POST", "/week/{week}/check-in", [LOGIN, 403, 403, 422, 404]),
+    ("POST", "/week/{week}/rhythm/{item}/done", [LOGIN, 403, 403, 302, 404]),
+    ("POST", "/week/{week}/rhythm/{item}/undo", [LOGIN, 403, 403, 302, 404]),
+    ("POST", "/week/{week}/rhythm/{rhythm}/reflection", [LOGIN, 403, 403, 422, 404]),
+    ("POST", "/week/{week}/steps/{step}/done", [LOGIN, 403, 403, 302, 404]),
+    ("POST", "/week/{week}/steps/{step}/undo", [LOGIN, 403, 403, 302, 404]),
+    ("POST", "/week/{week}/steps/{own_step}/done", [LOGIN, 403, 403, 404, 404]),
+    ("POST", "/week/{week}/needs/{need}/rating", [LOGIN, 403, 403, 422, 404]),
+    ("POST", "/week/{week}/needs/{their_need}/rating", [LOGIN, 403, 403, 404, 404]),
+    ("GET", "/needs/", [LOGIN, 403, 403, 200, 200]),
+    ("GET", "/needs/new", [LOGIN, 403, 403, 200, 200]),
+    ("POST", "/needs/new", [LOGIN, 403, 403, 422, 422]),
+    ("GET", "/needs/{need}/edit", [LOGIN, 403, 403, 200, 404]),
+    ("POST", "/needs/{need}/edit", [LOGIN, 403, 403, 422, 404]),
+    ("GET", "/needs/{their_need}/edit", [LOGIN, 403, 403, 404, 404]),
+    ("POST", "/needs/{need}/retire", [LOGIN, 403, 403, 302, 404]),
 ]
 
 # Which url_map rule each table row exercises: a new route without a row fails below.
@@ -60,6 +91,21 @@ COVERED_RULES = {
     "/join/<token>",
     "/healthz",
     "/static/<path:filename>",
+    "/counselor/couples/<int:couple_id>/homework/new/<kind>",
+    "/counselor/couples/<int:couple_id>/homework/<int:assignment_id>/edit",
+    "/counselor/couples/<int:couple_id>/homework/<int:assignment_id>/status",
+    "/week/<date:week_start>",
+    "/week/<date:week_start>/check-in",
+    "/week/<date:week_start>/rhythm/<int:item_id>/done",
+    "/week/<date:week_start>/rhythm/<int:item_id>/undo",
+    "/week/<date:week_start>/rhythm/<int:assignment_id>/reflection",
+    "/week/<date:week_start>/steps/<int:step_id>/done",
+    "/week/<date:week_start>/steps/<int:step_id>/undo",
+    "/week/<date:week_start>/needs/<int:need_id>/rating",
+    "/needs/",
+    "/needs/new",
+    "/needs/<int:need_id>/edit",
+    "/needs/<int:need_id>/retire",
 }
 
 
@@ -70,9 +116,8 @@ def world(app):
     counselor_b = factories.counselor("Lee Okafor")
     couple_x = factories.couple(counselor_a, "Sam & Alex", joined=(True, False))
     couple_y = factories.couple(counselor_b, "Kim & Jo", names=("Kim", "Jo"))
+    homework = factories.homework(couple_x)
     db.session.commit()
-    from domain import invitations
-
     token = invitations.token_of(invitations.current_for(couple_x.partner_at(2)))
     return {
         "users": {
@@ -81,7 +126,19 @@ def world(app):
             PARTNER_X: couple_x.partner_at(1).user.email,
             PARTNER_Y: couple_y.partner_at(1).user.email,
         },
-        "ids": {"x": couple_x.id, "missing": couple_x.id + couple_y.id + 1000, "token": token},
+        "ids": {
+            "x": couple_x.id,
+            "missing": couple_x.id + couple_y.id + 1000,
+            "token": token,
+            "week": homework["week"].isoformat(),
+            "not_a_week_start": (homework["week"] + timedelta(days=1)).isoformat(),
+            "rhythm": homework["rhythm"].id,
+            "item": homework["rhythm"].rhythm_items[0].id,
+            "need": homework["need_1"].id,
+            "their_need": homework["need_2"].id,
+            "step": homework["need_2"].steps[0].id,
+            "own_step": homework["need_1"].steps[0].id,
+        },
     }
 
 

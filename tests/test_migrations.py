@@ -17,7 +17,22 @@ from app import create_app
 from extensions import db
 from tests.conftest import TEST_SECRET
 
-TABLES = {"users", "couples", "partners", "invitations"}
+TABLES = {
+    "users",
+    "couples",
+    "partners",
+    "invitations",
+    "assignments",
+    "rhythm_items",
+    "rhythm_marks",
+    "rhythm_reflections",
+    "needs",
+    "need_wordings",
+    "need_steps",
+    "steps_done",
+    "need_ratings",
+    "check_ins",
+}
 
 
 @pytest.fixture

@@ -1,0 +1,141 @@
+"""The counselor gives a couple homework, rewords it, pauses, resumes or ends it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from blueprints.rendering import render
+from domain.access import assignment_for, counselor_required, couple_for
+from domain.homework import (
+    DEFAULT_INSTRUCTIONS,
+    DEFAULT_RHYTHM_ITEMS,
+    KIND_NAMES,
+    AssignmentProblem,
+    assign,
+    set_assignment_status,
+)
+from domain.weeks import local_today
+from extensions import db
+from forms import AssignmentForm, AssignmentStatusForm
+from models import AssignmentStatus, HomeworkKind
+
+bp = Blueprint("assignments", __name__, url_prefix="/counselor/couples/<int:couple_id>/homework")
+
+STATUS_MESSAGES = {
+    AssignmentStatus.ACTIVE: "{kind} is running again. The couple sees it on their week.",
+    AssignmentStatus.PAUSED: "{kind} is paused. The couple sees that it is on hold.",
+    AssignmentStatus.ENDED: "{kind} has ended. Everything they did stays in the history.",
+}
+
+
+def _kind(value: str | None) -> HomeworkKind:
+    try:
+        return HomeworkKind(value or "")
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+@counselor_required
+def new(couple_id: int, kind: str):
+    """Assign one kind of homework, starting with the couple's current week by default."""
+    couple = couple_for(current_user, couple_id)
+    kind = _kind(kind)
+    form = AssignmentForm(kind=kind)
+    if request.method == "GET":
+        form.starts_on.data = local_today(couple.timezone)
+        form.instructions.data = DEFAULT_INSTRUCTIONS[kind]
+        if kind == HomeworkKind.RHYTHM:
+            form.item1.data, form.item2.data, form.item3.data = DEFAULT_RHYTHM_ITEMS
+    if form.validate_on_submit():
+        items = None
+        if kind == HomeworkKind.RHYTHM:
+            items = [form.item1.data, form.item2.data, form.item3.data]
+        try:
+            assign(
+                couple,
+                kind,
+                starts_on=form.starts_on.data,
+                weeks=form.weeks.data,
+                instructions=form.instructions.data,
+                rhythm_items=items,
+                reveal_after_both=bool(
+                    kind == HomeworkKind.CHECKIN and form.reveal_after_both.data
+                ),
+            )
+        except AssignmentProblem as problem:
+            form.form_errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(f"{KIND_NAMES[kind]} assigned to {couple.name}.", "success")
+            return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render(
+        "assignments/form.html",
+        form=form,
+        couple=couple,
+        kind=kind,
+        assignment=None,
+        status=status,
+    )
+
+
+@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@counselor_required
+def edit(couple_id: int, assignment_id: int):
+    """Reword the instructions (and the rhythm's items), or change how long it runs."""
+    assignment = assignment_for(current_user, couple_id, assignment_id)
+    couple = assignment.couple
+    kind = HomeworkKind(assignment.kind)
+    form = AssignmentForm(kind=kind, obj=assignment)
+    if request.method == "GET" and kind == HomeworkKind.RHYTHM:
+        for field, item in zip(
+            (form.item1, form.item2, form.item3), assignment.rhythm_items, strict=False
+        ):
+            field.data = item.wording
+    # The first week is fixed once answers may exist; only what follows can change.
+    form.starts_on.data = assignment.starts_on
+    if form.validate_on_submit():
+        assignment.instructions = form.instructions.data
+        assignment.weeks = form.weeks.data
+        if kind == HomeworkKind.CHECKIN:
+            assignment.reveal_after_both = bool(form.reveal_after_both.data)
+        if kind == HomeworkKind.RHYTHM:
+            for field, item in zip(
+                (form.item1, form.item2, form.item3), assignment.rhythm_items, strict=False
+            ):
+                item.wording = field.data
+        db.session.commit()
+        flash(f"{KIND_NAMES[kind]} updated for {couple.name}.", "success")
+        return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
+    status = 422 if form.errors else 200
+    return render(
+        "assignments/form.html",
+        form=form,
+        couple=couple,
+        kind=kind,
+        assignment=assignment,
+        status=status,
+    )
+
+
+@bp.post("/<int:assignment_id>/status")
+@counselor_required
+def set_status(couple_id: int, assignment_id: int):
+    """Pause (a hard week, a safety concern), resume, or end an assignment."""
+    assignment = assignment_for(current_user, couple_id, assignment_id)
+    form = AssignmentStatusForm()
+    kind_name = KIND_NAMES[HomeworkKind(assignment.kind)]
+    if not form.validate_on_submit():
+        flash("That status isn't one we know. Nothing was changed.", "error")
+    elif assignment.status == AssignmentStatus.ENDED and form.status.data != AssignmentStatus.ENDED:
+        flash(
+            f"{kind_name} has ended; assign it again to start a new run.",
+            "error",
+        )
+    else:
+        set_assignment_status(assignment, form.status.data)
+        db.session.commit()
+        flash(STATUS_MESSAGES[AssignmentStatus(form.status.data)].format(kind=kind_name), "success")
+    return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor="homework"))

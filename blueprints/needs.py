@@ -1,0 +1,166 @@
+"""A partner's needs list: name a need, turn it into steps, reword it, retire it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.access import own_need, own_partner_place, partner_required
+from domain.homework import NEEDS_MAX, NEEDS_SUGGESTED, add_steps
+from domain.views import need_history
+from extensions import db
+from forms import ButtonForm, NeedForm
+from models import Need, NeedStatus, NeedWording, utcnow
+
+bp = Blueprint("needs", __name__, url_prefix="/needs")
+
+TOO_MANY = (
+    "Are you sure? Fewer needs, done well, tend to work better than many at once. "
+    "Tick the box below if you'd like to add this one too."
+)
+LIMIT = f"{NEEDS_MAX} needs at once is the most. Retire one you two are good on first."
+
+
+def _active_needs(me) -> list[Need]:
+    return list(
+        db.session.scalars(
+            select(Need)
+            .where(Need.owner_id == me.id, Need.status == NeedStatus.ACTIVE)
+            .options(selectinload(Need.steps))
+            .order_by(Need.created_at, Need.id)
+        )
+    )
+
+
+@bp.get("/")
+@partner_required
+def index():
+    """My needs and their steps, and the needs my partner shared with me."""
+    me = own_partner_place(current_user)
+    history = need_history(me)
+    return render_template(
+        "needs/index.html",
+        me=me,
+        history=history,
+        active_count=len(_active_needs(me)),
+        limit=NEEDS_MAX,
+        button=ButtonForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@partner_required
+def new():
+    """Name a need and the steps the other partner can take."""
+    me = own_partner_place(current_user)
+    active = _active_needs(me)
+    form = NeedForm()
+    status = 200
+    if len(active) >= NEEDS_MAX:
+        flash(LIMIT, "error")
+        return redirect(url_for("needs.index"))
+    if form.validate_on_submit():
+        if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
+            form.confirm_extra.errors = [TOO_MANY]
+            status = 422
+        else:
+            need = Need(owner_id=me.id, wording=form.wording.data, visibility=form.visibility.data)
+            need.wordings.append(NeedWording(wording=form.wording.data))
+            add_steps(need, form.step_lines())
+            db.session.add(need)
+            db.session.commit()
+            flash("Your need is on the list. Thank you for putting it into words.", "success")
+            return redirect(url_for("needs.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "needs/form.html",
+        form=form,
+        need=None,
+        me=me,
+        ask_confirm=len(active) >= NEEDS_SUGGESTED,
+    ), status
+
+
+@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@partner_required
+def edit(need_id: int):
+    """Reword a need or its steps; the old wording stays in the history."""
+    me = own_partner_place(current_user)
+    need = own_need(me, need_id)
+    if need.status != NeedStatus.ACTIVE:
+        flash("This need is retired. Its history is kept as it was.", "info")
+        return redirect(url_for("needs.index"))
+    form = NeedForm()
+    status = 200
+    conflict = None
+    if not form.is_submitted():
+        form.wording.data = need.wording
+        form.steps.data = "\n".join(s.text for s in need.active_steps)
+        form.visibility.data = need.visibility
+        form.version.data = str(need.version)
+    elif form.validate_on_submit():
+        if form.version_number() != need.version:
+            conflict = need
+            form.version.data = str(need.version)
+            status = 409
+        else:
+            _apply(need, form)
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                need = own_need(me, need_id)
+                conflict = need
+                form.version.data = str(need.version)
+                status = 409
+            else:
+                flash("Saved. The earlier wording is kept in the history.", "success")
+                return redirect(url_for("needs.index"))
+    else:
+        status = 422
+    return render_template(
+        "needs/form.html", form=form, need=need, me=me, conflict=conflict, ask_confirm=False
+    ), status
+
+
+def _apply(need: Need, form: NeedForm) -> None:
+    if form.wording.data != need.wording:
+        need.wording = form.wording.data
+        need.wordings.append(NeedWording(wording=form.wording.data))
+    need.visibility = form.visibility.data
+    wanted = form.step_lines()
+    now = utcnow()
+    kept = set()
+    for step in need.active_steps:
+        if step.text in wanted and step.text not in kept:
+            kept.add(step.text)
+        else:
+            step.removed_at = now  # its "I did this" history stays
+    add_steps(need, [line for line in wanted if line not in kept])
+    # Keep the order the partner typed.
+    order = {text: i for i, text in enumerate(wanted)}
+    for step in need.active_steps:
+        step.position = order.get(step.text, step.position)
+    # Touch the row so its version moves even when only the steps changed: a parallel
+    # edit from another tab is then noticed.
+    flag_modified(need, "wording")
+
+
+@bp.post("/<int:need_id>/retire")
+@partner_required
+def retire(need_id: int):
+    """ "We're good on this now": the need leaves the weekly list; its history stays."""
+    me = own_partner_place(current_user)
+    need = own_need(me, need_id)
+    ButtonForm()
+    if need.status == NeedStatus.ACTIVE:
+        need.status = NeedStatus.RETIRED
+        need.retired_at = utcnow()
+        db.session.commit()
+        flash(f"“{need.wording}” is retired. Well done, you two.", "success")
+    return redirect(url_for("needs.index"))

@@ -1,0 +1,84 @@
+"""The one rule for who may read an answer.
+
+Every page, fragment, chart, PDF and export asks ``may_see`` (or ``visible``) before it shows
+a partner's answer. The writer and the couple's counselor always see it; the other partner
+sees it only when the writer shared it, and, where the counselor asked for it, only once
+both partners have answered that week. Nobody else sees anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import Couple, Partner, Role, User, Visibility
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a counselor of a couple, or one partner of it."""
+
+    user_id: int
+    role: str
+    partner_id: int | None = None  # the viewer's own partner place, for partners
+    couple_id: int | None = None  # the partner's couple
+    counselor_of: frozenset[int] = frozenset()  # IDs of couples this counselor sees
+
+    @classmethod
+    def for_user(cls, user: User, couple: Couple) -> Viewer:
+        """The viewer ``user`` is when looking at ``couple`` (loaded through access.py)."""
+        if user.role == Role.COUNSELOR:
+            mine = frozenset({couple.id}) if couple.counselor_id == user.id else frozenset()
+            return cls(user.id, user.role, counselor_of=mine)
+        place = next((p for p in couple.partners if p.user_id == user.id), None)
+        return cls(
+            user.id,
+            user.role,
+            partner_id=place.id if place else None,
+            couple_id=couple.id if place else None,
+        )
+
+    @classmethod
+    def for_partner(cls, partner: Partner) -> Viewer:
+        return cls(partner.user_id or 0, Role.PARTNER, partner.id, partner.couple_id)
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == Role.COUNSELOR
+
+
+def may_see(
+    viewer: Viewer,
+    *,
+    couple_id: int,
+    writer_id: int,
+    visibility: str,
+    revealed: bool = True,
+) -> bool:
+    """May ``viewer`` read an answer written by partner place ``writer_id`` of ``couple_id``?
+
+    ``revealed`` is False while an answer waits for the other partner (reveal-after-both).
+    """
+    if viewer.is_counselor:
+        return couple_id in viewer.counselor_of
+    if viewer.couple_id != couple_id or viewer.partner_id is None:
+        return False
+    if viewer.partner_id == writer_id:
+        return True
+    return visibility == Visibility.SHARED and revealed
+
+
+def visible(
+    viewer: Viewer,
+    text: str | None,
+    *,
+    couple_id: int,
+    writer_id: int,
+    visibility: str,
+    revealed: bool = True,
+) -> str | None:
+    """``text`` if the viewer may read it, else None (never a hint of what it was)."""
+    if may_see(
+        viewer, couple_id=couple_id, writer_id=writer_id, visibility=visibility, revealed=revealed
+    ):
+        return text
+    return None
