@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from sqlalchemy import func, select
 
-from domain import invitations
+from domain import demo, invitations
 from domain.accounts import create_counselor, email_taken
 from domain.passwords import hash_password, password_problem
 from extensions import db
@@ -119,4 +119,6 @@ def seed_demo(password: str) -> dict:
     db.session.add_all([counselor, joined, invited, *pending])
     for partner in pending:
         invitations.issue(partner, by=counselor)
+    db.session.flush()
+    demo.add_history(joined)
     return {"counselor": counselor, "joined": joined, "invited": invited}

@@ -109,12 +109,15 @@ def _render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, 
     return render("partner/home.html", "partner/_week.html", status, **context)
 
 
-def _done(me: Partner, week: Week, kind: str, message: str, *, forms=None, status=200):
+def _done(
+    me: Partner, week: Week, kind: str, message: str, *, forms=None, status=200, conflict=False
+):
     """After an action: the card (HTMX), or back to the week page with a message."""
+    notes = {kind: message, "conflict": conflict}
     if wants_fragment():
-        return _render_week(me, week, kind=kind, forms=forms, status=status, notes={kind: message})
+        return _render_week(me, week, kind=kind, forms=forms, status=status, notes=notes)
     if status >= 400:
-        return _render_week(me, week, forms=forms, status=status, notes={kind: message})
+        return _render_week(me, week, forms=forms, status=status, notes=notes)
     flash(message, "success")
     return redirect(_week_url(me, week, kind))
 
@@ -317,7 +320,9 @@ def _conflict(me, week, assignment, key, form, why: str):
         f"{why} What's saved now is shown on the card; your text is still in the boxes. "
         "Save again to keep yours."
     )
-    return _done(me, week, HomeworkKind.RHYTHM, message, forms={key: form}, status=409)
+    return _done(
+        me, week, HomeworkKind.RHYTHM, message, forms={key: form}, status=409, conflict=True
+    )
 
 
 # --- Needs -------------------------------------------------------------------------------

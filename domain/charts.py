@@ -36,7 +36,7 @@ def line_chart(
     height: int = 170,
 ) -> Markup:
     """A small line chart of 1–10 scores per week, with a text description for screen readers."""
-    left, right, top, bottom = 28, 10, 12, 34
+    left, right, top, bottom = 28, 22, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(week_labels), 1)
 

@@ -79,9 +79,12 @@ def _who(ids: set[int], couple: Couple, initials: dict[int, str]) -> str:
 def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
     """Everything the couple page shows the counselor, in a fixed number of queries."""
     current = couple_week(couple, now)
-    chart_weeks = weeks_back(current, CHART_WEEKS)
-    grid_weeks = chart_weeks[-GRID_WEEKS:]
-    hw = load(couple, chart_weeks[0].start, current.start)
+    span = weeks_back(current, CHART_WEEKS)
+    grid_weeks = span[-GRID_WEEKS:]
+    hw = load(couple, span[0].start, current.start)
+    # The chart starts with the homework, not with empty weeks before it.
+    first_start = min((a.starts_on for a in hw.assignments), default=current.start)
+    chart_weeks = [w for w in span if w.start >= first_start] or [current]
     initials = _initials(couple)
     rows = _grid_rows(hw, grid_weeks, initials)
 
@@ -95,7 +98,7 @@ def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
         mine = [c for (pid, _), c in hw.check_ins.items() if pid == partner.id]
         latest.append((partner, max(mine, key=lambda c: c.week_start) if mine else None))
 
-    labels = [f"{w.start.day}/{w.start.month}" for w in chart_weeks]
+    labels = [f"{w.start.day} {w.start:%b}" for w in chart_weeks]
     charts = []
     for key, title in SCALES.items():
         series = [
@@ -110,7 +113,7 @@ def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
             )
             for p in couple.partners
         ]
-        charts.append(line_chart(title, labels, series, chart_id=f"chart-{key}"))
+        charts.append((title, line_chart(title, labels, series, chart_id=f"chart-{key}")))
     return CoupleReview(couple, grid_weeks, rows, needs, latest, charts, initials)
 
 

@@ -14,7 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import MetaData, event, inspect
 
 from app import create_app
 from extensions import db
@@ -51,6 +51,15 @@ class CsrfClient(FlaskClient):
             if raw is None:
                 raw = session["csrf_token"] = secrets.token_hex(20)
         return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, **kwargs):
+        # Each request gets its own application context, as in production: its own
+        # database session and its own ``g`` (the signed-in user, the CSRF token). The
+        # test's session then forgets what it had loaded, so it reads fresh rows.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
     def post(self, *args, csrf: bool = True, **kwargs):
         if csrf:
@@ -125,3 +134,55 @@ def text_of(response) -> str:
 
 def table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names())
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def queries(app):
+    """``with queries() as q: ...; q.count`` counts the statements of a block."""
+    return lambda: QueryCounter(db.engine)
+
+
+def week_page(client, path: str = "/week") -> str:
+    return text_of(client.get(path))
+
+
+@pytest.fixture
+def with_homework(app, counselor, couple):
+    """A couple with all three kinds assigned from this week and a shared need each."""
+    made = factories.homework(couple)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def signed_in(app):
+    """``signed_in(user)``: a fresh client already signed in as ``user``."""
+
+    def make(user):
+        c = app.test_client()
+        login(c, user.email)
+        return c
+
+    return make
