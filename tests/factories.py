@@ -77,3 +77,44 @@ def homework(couple: Couple, weeks: int | None = None) -> dict:
         made[f"need_{place}"] = need
     db.session.flush()
     return made
+
+
+def history(couple: Couple, made: dict, weeks: int) -> None:
+    """``weeks`` weeks of answers of every kind before (and including) this week."""
+    from datetime import timedelta
+
+    from models import CheckIn, NeedRating, RhythmMark, RhythmReflection, StepDone
+
+    first = made["week"] - timedelta(weeks=weeks - 1)
+    for kind in ("rhythm", "needs", "checkin"):
+        made[kind].starts_on = first
+    sam, alex = couple.partner_at(1), couple.partner_at(2)
+    for i in range(weeks):
+        week = first + timedelta(weeks=i)
+        for item in made["rhythm"].rhythm_items:
+            db.session.add(RhythmMark(item_id=item.id, week_start=week, partner_id=sam.id))
+        db.session.add(
+            RhythmReflection(
+                assignment_id=made["rhythm"].id, week_start=week, partner_id=alex.id, helped="ok"
+            )
+        )
+        for place in (1, 2):
+            need = made[f"need_{place}"]
+            db.session.add(NeedRating(need_id=need.id, week_start=week, rating="partly"))
+            db.session.add(
+                StepDone(
+                    step_id=need.steps[0].id, week_start=week, partner_id=(alex, sam)[place - 1].id
+                )
+            )
+        for partner in (sam, alex):
+            db.session.add(
+                CheckIn(
+                    assignment_id=made["checkin"].id,
+                    partner_id=partner.id,
+                    week_start=week,
+                    connected=5 + i % 3,
+                    heard=5,
+                    stress=4,
+                )
+            )
+    db.session.flush()

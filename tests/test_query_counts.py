@@ -1,0 +1,57 @@
+"""Pages issue a fixed number of queries, however many couples and weeks there are."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.homework import couple_week
+from extensions import db
+from tests import factories
+from tests.conftest import login
+
+
+def practice(counselor, couples: int, weeks: int):
+    """``couples`` couples of one counselor, each with ``weeks`` weeks of history."""
+    made = []
+    for n in range(couples):
+        couple = factories.couple(counselor, f"Couple {n}", names=(f"Sam{n}", f"Alex{n}"))
+        hw = factories.homework(couple)
+        factories.history(couple, hw, weeks)
+        made.append(couple)
+    db.session.commit()
+    return made
+
+
+def count(app, queries, user, path: str) -> int:
+    client = app.test_client()
+    login(client, user.email)
+    client.get(path)  # warm: the first request may load things once per process
+    with queries() as q:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return q.count
+
+
+@pytest.mark.parametrize(
+    "page", ["dashboard", "couple", "partner home", "needs", "past week", "check-in"]
+)
+def test_query_count_does_not_grow_with_couples_or_weeks(app, queries, page):
+    counts = {}
+    for couples, weeks in ((2, 2), (20, 2), (2, 30)):
+        counselor = factories.counselor(f"Counselor {couples}-{weeks}")
+        made = practice(counselor, couples, weeks)
+        couple = made[0]
+        this_week = couple_week(couple).start
+        last_week = this_week.fromordinal(this_week.toordinal() - 7)
+        path, user = {
+            "dashboard": ("/counselor/", counselor),
+            "couple": (f"/counselor/couples/{couple.id}", counselor),
+            "partner home": ("/week", couple.partner_at(1).user),
+            "needs": ("/needs/", couple.partner_at(1).user),
+            "past week": (f"/week/{last_week}", couple.partner_at(2).user),
+            "check-in": (f"/week/{this_week}/check-in", couple.partner_at(2).user),
+        }[page]
+        counts[(couples, weeks)] = count(app, queries, user, path)
+    print(page, counts)
+    assert len(set(counts.values())) == 1, counts
+    assert max(counts.values()) <= 25, "a page should need only a handful of queries"
