@@ -45,6 +45,7 @@ bp = Blueprint("partner", __name__)
 
 CLOSED = "This week is closed now, so it stays as it was. This week's card is open for you."
 PAUSED = "Your counselor has paused this for now, so nothing can be changed on it."
+ENDED = "Your counselor has ended this homework. What you did stays in your history."
 
 
 def _me() -> Partner:
@@ -133,8 +134,8 @@ def _writable(assignment: Assignment, week: Week) -> str | None:
     """Why this assignment's week cannot take answers now, or None if it can."""
     if assignment.status == AssignmentStatus.PAUSED:
         return PAUSED
-    if assignment.status == AssignmentStatus.ENDED and not assignment.covers(week.start):
-        return CLOSED
+    if assignment.status == AssignmentStatus.ENDED:
+        return ENDED
     if not assignment.covers(week.start) or not week.is_open():
         return CLOSED
     return None

@@ -321,6 +321,8 @@ def partner_week(
         if assignment.status == AssignmentStatus.PAUSED and week == current:
             result.paused.append(assignment)
             continue
+        if assignment.status == AssignmentStatus.ENDED and week == current:
+            continue  # ended by the counselor: earlier weeks keep it as history
         result.cards.append(BUILDERS[kind](hw, assignment, week, me, viewer, now))
     return result
 

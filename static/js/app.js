@@ -12,6 +12,8 @@
     htmx.config.historyCacheSize = 0;
     htmx.config.refreshOnHistoryMiss = true;
     htmx.config.selfRequestsOnly = true;
+    // Never carry a style attribute across a swap: the CSP would refuse it.
+    htmx.config.attributesToSettle = ["class", "width", "height"];
     // Invalid input comes back as 422 (and a conflict as 409) with the form re-rendered:
     // swap it like a success so the messages appear next to the fields.
     htmx.config.responseHandling = [
@@ -60,6 +62,20 @@
     }, function () {
       field.select();
     });
+  });
+
+  // After a swap, put focus where the person's attention should go: the message about
+  // what just happened, else the first field that needs another look.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
+    var target = document.querySelector("[data-focus]") ||
+      root.querySelector('[aria-invalid="true"]');
+    if (target && target !== document.activeElement) {
+      if (!target.hasAttribute("tabindex") && !/^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName)) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus({ preventScroll: false });
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });

@@ -1,0 +1,1 @@
+"""Real-browser journeys: Hearth served for real, driven by headless Chromium (Playwright)."""

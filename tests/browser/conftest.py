@@ -1,0 +1,436 @@
+"""The real-browser harness: Hearth served over HTTP, driven by headless Chromium.
+
+- The app runs as a real server on 127.0.0.1 (a free port, a daemon thread) against a
+  database of its own, never the unit tests' one (they empty theirs after every test):
+  a temporary SQLite file, or ``<name>_browser`` next to HEARTH_TEST_DATABASE_URL on
+  PostgreSQL, created fresh for the session and dropped at the end.
+- One Chromium for the session; each person gets their own browser context (cookies):
+  the counselor at 1280×800, partners on phones (390×844, or 360×640 for the smallest).
+- Every page is watched: a console error, an uncaught exception, a Content-Security-Policy
+  violation or a 5xx response fails the test that caused it, as does an exception inside
+  the app.
+- Screenshots go to ``test-artifacts/screenshots/<run-id>/`` (git-ignored). The few that
+  document the app are also copied to ``docs/screenshots/`` when missing there, or every
+  run with ``HEARTH_DOCS_SCREENSHOTS=1`` (their links and QR codes change each run, so
+  copying them always would leave the working tree dirty).
+
+Run with ``.venv/bin/pytest tests/browser -q``; leave them out with ``-m "not browser"``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask, got_request_exception
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy.engine import URL, make_url
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from domain import invitations
+from extensions import db
+from models import User
+from tests import factories
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_CHROMIUM = "Chromium not installed at /usr/bin/chromium (apt-get install chromium)"
+
+# Screens. Phones render at 2× like real ones, which also makes sharper screenshots.
+COUNSELOR_SCREEN = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 640}}
+
+PASSWORD = factories.PASSWORD
+SECRET_KEY = "browser-tests-secret-key-that-is-long-enough-for-anything"
+TIMEOUT_MS = 5_000
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+# Chromium reports a CSP violation on the console already; this makes each one explicit
+# (and catches those the console would only show as a warning).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1"}
+
+
+# --------------------------------------------------------------------------- the server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_executable() -> str:
+    """Skip the browser journeys where Chromium is missing, but never silently on CI."""
+    if not CHROMIUM.exists():
+        if _ci():
+            pytest.fail(f"{NO_CHROMIUM}; CI=true, so the browser journeys must run.")
+        pytest.skip(NO_CHROMIUM)
+    return str(CHROMIUM)
+
+
+def _postgres_admin(url: URL):
+    """An autocommit connection to the same server's ``postgres`` database."""
+    import psycopg
+
+    admin = url.set(drivername="postgresql", database="postgres")
+    return psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True)
+
+
+def _drop_database(url: URL, name: str) -> None:
+    from psycopg import sql
+
+    with _postgres_admin(url) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture(scope="session")
+def browser_database_url(tmp_path_factory) -> Iterator[str]:
+    """A fresh database for the live server: never the one the unit tests empty."""
+    main = os.environ.get("HEARTH_TEST_DATABASE_URL", "").strip()
+    if not main or make_url(main).get_backend_name() != "postgresql":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("browser-db") / "hearth-browser.db")
+        return
+    from psycopg import sql
+
+    url = make_url(main)
+    name = f"{url.database}_browser"
+    _drop_database(url, name)
+    with _postgres_admin(url) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop_database(url, name)
+
+
+@pytest.fixture(scope="session")
+def live_app(browser_database_url) -> Iterator[Flask]:
+    """The app as production builds it: migrations from empty, no TESTING shortcuts."""
+    app = create_app(
+        {
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": browser_database_url,
+            "PASSWORD_HASH_PROFILE": "fast",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    # Exceptions raised inside the app while serving; each test must leave this empty.
+    exceptions: list[str] = field(default_factory=list)
+
+
+class _RequestLog(WSGIRequestHandler):
+    """Request lines go to a logger pytest shows on failure, not to stderr as well."""
+
+    logger = logging.getLogger("tests.browser.server")
+
+    def log(self, type: str, message: str, *args) -> None:
+        level = logging.ERROR if type == "error" else logging.INFO
+        self.logger.log(level, message, *args)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[LiveServer]:
+    """Hearth over real HTTP on 127.0.0.1, on a port the OS picks."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_RequestLog)
+    live = LiveServer(f"http://127.0.0.1:{server.server_port}", live_app)
+
+    def record(_sender, exception, **_extra):
+        live.exceptions.append(f"{type(exception).__name__}: {exception}")
+
+    got_request_exception.connect(record, live_app, weak=False)
+    thread = threading.Thread(target=server.serve_forever, name="hearth-live-server", daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        got_request_exception.disconnect(record, live_app)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str
+    password: str = PASSWORD
+
+
+@dataclass(frozen=True)
+class SeededCouple:
+    id: int
+    name: str
+    # place → the invitation link (places not joined) or the partner's account (joined)
+    links: dict[int, str]
+    partners: dict[int, Person]
+
+
+_numbers = itertools.count(1)
+
+
+def unique_email(who: str) -> str:
+    """An e-mail no other journey in this run uses."""
+    return f"{who.lower()}.{next(_numbers)}.{os.getpid()}@example.com"
+
+
+class Seed:
+    """Accounts and couples made straight in the live server's database."""
+
+    def __init__(self, server: LiveServer):
+        self.server = server
+
+    def counselor(self, name: str = "Dana Rivera") -> Person:
+        with self.server.app.app_context():
+            user = factories.counselor(name, email=unique_email("counselor"))
+            db.session.commit()
+            return Person(user.id, user.display_name, user.email)
+
+    def couple(
+        self,
+        counselor: Person,
+        names: tuple[str, str] = ("Robin", "Casey"),
+        joined: tuple[bool, bool] = (False, False),
+    ) -> SeededCouple:
+        with self.server.app.app_context():
+            by = db.session.get(User, counselor.id)
+            couple = factories.couple(by, f"{names[0]} & {names[1]}", names, joined)
+            db.session.commit()
+            links, partners = {}, {}
+            for partner in couple.partners:
+                if partner.joined:
+                    user = partner.user
+                    partners[partner.place] = Person(user.id, user.display_name, user.email)
+                else:
+                    token = invitations.token_of(invitations.current_for(partner))
+                    links[partner.place] = f"{self.server.url}/join/{token}"
+            return SeededCouple(couple.id, couple.name, links, partners)
+
+
+@pytest.fixture
+def seed(live_server) -> Seed:
+    return Seed(live_server)
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class BrowserLog:
+    """What went wrong in the pages of one test: console errors, exceptions, CSP, 5xx."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._expected: list[re.Pattern[str]] = []
+        self._watched: set[int] = set()
+
+    def expect(self, pattern: str) -> None:
+        """Let messages matching ``pattern`` through, for a test that causes them on purpose."""
+        self._expected.append(re.compile(pattern))
+
+    def expect_status(self, status: int) -> None:
+        """Chromium logs every 4xx answer as a console error; allow one the test asks for."""
+        self.expect(rf"Failed to load resource: the server responded with a status of {status}\b")
+
+    def watch(self, page: Page) -> None:
+        if id(page) in self._watched:
+            return
+        self._watched.add(id(page))
+
+        def on_console(message) -> None:
+            if message.type != "error":
+                return
+            source = (message.location or {}).get("url", "")
+            self.problems.append(f"console error on {page.url}: {message.text} ({source})")
+
+        def on_page_error(error) -> None:
+            self.problems.append(f"uncaught exception on {page.url}: {error}")
+
+        def on_response(response) -> None:
+            if response.status >= 500:
+                self.problems.append(
+                    f"HTTP {response.status} for {response.request.method} {response.url}"
+                )
+
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
+        page.on("response", on_response)
+
+    def unexpected(self) -> list[str]:
+        return [p for p in self.problems if not any(e.search(p) for e in self._expected)]
+
+
+@pytest.fixture
+def browser_log(live_server) -> Iterator[BrowserLog]:
+    log = BrowserLog()
+    live_server.exceptions.clear()
+    yield log
+    problems = log.unexpected() + [f"exception in the app: {e}" for e in live_server.exceptions]
+    live_server.exceptions.clear()
+    assert not problems, "The browser or the app reported problems:\n" + "\n".join(problems)
+
+
+NewPage = Callable[..., Page]
+
+
+@pytest.fixture
+def new_page(browser, live_server, browser_log) -> Iterator[NewPage]:
+    """``new_page(PHONE, java_script_enabled=False)``: a page in a context of its own."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(screen: dict | None = None, **options) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, **(screen or COUNSELOR_SCREEN), **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", browser_log.watch)
+        contexts.append(context)
+        page = context.new_page()
+        browser_log.watch(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def counselor_page(new_page) -> Page:
+    return new_page(COUNSELOR_SCREEN)
+
+
+@pytest.fixture
+def partner1_page(new_page) -> Page:
+    return new_page(PHONE)
+
+
+@pytest.fixture
+def partner2_page(new_page) -> Page:
+    return new_page(PHONE)
+
+
+# --------------------------------------------------------------------------- screenshots
+
+
+@dataclass
+class Screenshots:
+    folder: Path
+    taken: list[Path] = field(default_factory=list)
+
+    def take(self, page: Page, name: str, *, docs: str | None = None) -> Path:
+        """Save the whole page as ``<name>.png``; ``docs`` names its copy in docs/screenshots."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.png"
+        # caret="initial": hiding the caret (Playwright's default) leaves style="" on inputs,
+        # which htmx then copies onto swapped-in inputs and the CSP rightly blocks.
+        page.screenshot(path=path, full_page=True, caret="initial")
+        self.taken.append(path)
+        if docs:
+            target = DOCS_SCREENSHOTS / docs
+            if not target.exists() or os.environ.get("HEARTH_DOCS_SCREENSHOTS") == "1":
+                DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        return path
+
+
+_screenshots = Screenshots(ARTIFACTS / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}")
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Screenshots:
+    return _screenshots
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _screenshots.taken:
+        terminalreporter.write_line(f"Browser screenshots: {_screenshots.folder}")
+
+
+# --------------------------------------------------------------------------- journeys' steps
+
+
+def sign_in(page: Page, person: Person) -> None:
+    """Sign in through the real form and wait to leave it."""
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(person.email)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def fill_join_form(page: Page, name: str, email: str, password: str = PASSWORD) -> None:
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Choose a password").fill(password)
+    page.get_by_label("Type it once more").fill(password)
+
+
+def join(page: Page, link: str, name: str, email: str | None = None) -> str:
+    """Accept an invitation link as a new partner; returns the e-mail used."""
+    email = email or unique_email(name)
+    page.goto(link)
+    fill_join_form(page, name, email)
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_url("**/week")
+    return email
+
+
+def field_of(page: Page, input_id: str):
+    """The ``.field`` block holding the input with this id (its label, hint and error)."""
+    return page.locator(".field").filter(has=page.locator(f"#{input_id}"))
