@@ -176,12 +176,12 @@ class CoupleHomework:
             if week is None:
                 if need.status == NeedStatus.ACTIVE:
                     result.append(need)
-            elif _need_alive_in(need, week, self.couple):
+            elif need_alive_in(need, week, self.couple):
                 result.append(need)
         return result
 
 
-def _need_alive_in(need: Need, week: date, couple: Couple) -> bool:
+def need_alive_in(need: Need, week: date, couple: Couple) -> bool:
     """Did the need exist (named, not yet retired) at some point during ``week``?"""
 
     def week_containing(moment: datetime) -> date:

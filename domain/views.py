@@ -367,7 +367,7 @@ class NeedsOverview:
 
 def need_history(me: Partner, weeks: int = 12, now: datetime | None = None) -> NeedsOverview:
     """Need by need, the last ``weeks`` weekly ratings: mine, and those shared with me."""
-    from domain.homework import couple_week, load
+    from domain.homework import couple_week, load, need_alive_in
     from domain.weeks import weeks_back
 
     couple = me.couple
@@ -378,11 +378,13 @@ def need_history(me: Partner, weeks: int = 12, now: datetime | None = None) -> N
     other = me.other
 
     def history(need: Need) -> NeedHistory:
-        rows = [_need_view(hw, need, w, viewer) for w in reversed(span)]
+        # Only the weeks the need existed: newest first.
+        alive = [w for w in reversed(span) if need_alive_in(need, w.start, couple)]
+        rows = [_need_view(hw, need, w, viewer) for w in alive]
         return NeedHistory(
             need,
             need.owner_id == me.id,
-            [NeedWeek(w, r.rating, r.comment) for w, r in zip(reversed(span), rows, strict=True)],
+            [NeedWeek(w, r.rating, r.comment) for w, r in zip(alive, rows, strict=True)],
         )
 
     mine = [n for n in hw.needs if n.owner_id == me.id]
