@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         needs,
         partner,
+        sessions,
     )
     from blueprints.rendering import DateConverter
 
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assignments.bp)
     app.register_blueprint(partner.bp)
     app.register_blueprint(needs.bp)
+    app.register_blueprint(sessions.bp)
     app.register_blueprint(health.bp)
 
 

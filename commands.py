@@ -121,4 +121,5 @@ def seed_demo(password: str) -> dict:
         invitations.issue(partner, by=counselor)
     db.session.flush()
     demo.add_history(joined)
+    demo.add_sessions(joined)
     return {"counselor": counselor, "joined": joined, "invited": invited}

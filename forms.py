@@ -15,8 +15,10 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -28,6 +30,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from domain.accounts import email_taken
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
@@ -37,11 +40,13 @@ from models import (
     ANSWER_MAX,
     COUPLE_NAME_MAX,
     EMAIL_MAX,
+    FOCUS_MAX,
     INSTRUCTIONS_MAX,
     ITEM_MAX,
     NAME_MAX,
     NEED_MAX,
     NOTE_MAX,
+    NOTES_MAX,
     STEP_MAX,
     CoupleStatus,
     Rating,
@@ -383,3 +388,78 @@ class CheckInForm(VersionedForm):
     felt_off_visibility = _visibility_field(Visibility.COUNSELOR.value)
     support = _text(PROMPTS["support"], ANSWER_MAX)
     support_visibility = _visibility_field(Visibility.COUNSELOR.value)
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+ATTENDED_CHOICES = ["both", "partner1", "partner2"]
+
+
+class SessionForm(VersionedForm):
+    held_on = DateField("Date", validators=[DataRequired("Please give the date of the session.")])
+    held_time = TimeField(
+        "Time", validators=[DataRequired("Please give the time, e.g. 17:30.")], default=None
+    )
+    attended = RadioField("Who came", validators=[InputRequired("Please say who came.")])
+    focus = StringField(
+        "Focus of the session",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please sum up the focus in a line."),
+            Length(max=FOCUS_MAX, message=f"Please keep it to {FOCUS_MAX} characters."),
+        ],
+        description="One line the couple will read at the top of their summary.",
+    )
+    shareable_notes = _text(
+        "Notes to share with the couple",
+        NOTES_MAX,
+        description="These go into the couple's copy of the summary.",
+    )
+    private_notes = _text(
+        "Private clinical notes",
+        NOTES_MAX,
+        description="Never shown to the couple: only in your copy of the summary.",
+    )
+    agreed = SelectMultipleField(
+        "Homework agreed for the coming weeks",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    homework_notes = _text(
+        "Anything else agreed", NOTES_MAX, description="E.g. “Try the ten-minute pause once.”"
+    )
+    next_on = DateField("Next session (date)", validators=[Optional()])
+    next_time = TimeField("Next session (time)", validators=[Optional()])
+
+    def __init__(self, *args, couple=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if couple is not None:
+            self.attended.choices = [
+                SelectChoice("both", "Both partners"),
+                SelectChoice("partner1", f"{couple.partner_at(1).name} only"),
+                SelectChoice("partner2", f"{couple.partner_at(2).name} only"),
+            ]
+            self.agreed.choices = [
+                SelectChoice(a.id, _assignment_label(a))
+                for a in couple.assignments
+                if a.status != "ended"
+            ]
+
+    def validate_next_time(self, field) -> None:
+        if field.data and not self.next_on.data:
+            raise ValidationError("Please add the date for this time too.")
+
+
+def _assignment_label(assignment) -> str:
+    from domain.homework import KIND_NAMES
+
+    return f"{KIND_NAMES[assignment.kind]} ({assignment.status})"
+
+
+class PaperForm(FlaskForm):
+    paper_size = RadioField(
+        "Paper for PDF summaries",
+        choices=[SelectChoice("a4", "A4"), SelectChoice("letter", "US Letter")],
+        validators=[InputRequired("Please choose a paper size.")],
+    )

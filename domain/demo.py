@@ -216,3 +216,47 @@ def add_history(couple: Couple, now: datetime | None = None) -> None:
                         )
                     )
     db.session.flush()
+
+
+def add_sessions(couple: Couple, now: datetime | None = None) -> None:
+    """Two past sessions whose summaries were released, so a partner can download one."""
+    from models import CounselingSession, utcnow
+
+    tz = couple.timezone
+    current = couple_week(couple, now)
+    first_day = current.start - timedelta(weeks=WEEKS - 1)
+    rhythm, needs_assignment, checkin = couple.assignments[:3]
+    one = CounselingSession(
+        couple=couple,
+        number=1,
+        held_at=_at(first_day, 1, 17, tz) - timedelta(days=1),
+        attended="both",
+        focus="Noticing the distance, and choosing small ways back to each other",
+        shareable_notes=(
+            "You both described evenings that pass side by side rather than together.\n"
+            "We agreed to start small: three things a week, and each of you naming what you need."
+        ),
+        private_notes="Withdrawal pattern on both sides; watch for Alex's work stress.",
+        homework_notes="Start the weekly rhythm; each write two needs before next time.",
+        next_session_at=_at(first_day, 15, 17, tz),
+        released_at=_at(first_day, 1, 19, tz),
+    )
+    one.agreed = [rhythm, needs_assignment, checkin]
+    two = CounselingSession(
+        couple=couple,
+        number=2,
+        held_at=_at(first_day, 15, 17, tz),
+        attended="both",
+        focus="A hard week, and how you found your way back after it",
+        shareable_notes=(
+            "The week of silence was hard for you both. What helped was the walk, and "
+            "saying what you appreciate before what hurt.\nKeep going with the rhythm."
+        ),
+        private_notes="Sam disclosed money worries not yet shared with Alex.",
+        homework_notes="Keep the rhythm; try asking about each other's day before dinner.",
+        next_session_at=min(_at(first_day, 43, 17, tz), utcnow() + timedelta(days=7)),
+        released_at=_at(first_day, 15, 19, tz),
+    )
+    two.agreed = [rhythm, needs_assignment, checkin]
+    db.session.add_all([one, two])
+    db.session.flush()

@@ -38,11 +38,14 @@ from models.homework import (
     StepDone,
 )
 from models.people import Couple, Invitation, Partner, User
+from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
 
 __all__ = [
     "ANSWER_MAX",
     "COUPLE_NAME_MAX",
     "EMAIL_MAX",
+    "FOCUS_MAX",
+    "NOTES_MAX",
     "INSTRUCTIONS_MAX",
     "ITEM_MAX",
     "NAME_MAX",
@@ -52,6 +55,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "CheckIn",
+    "CounselingSession",
     "Couple",
     "CoupleStatus",
     "HomeworkKind",
@@ -63,6 +67,8 @@ __all__ = [
     "NeedStep",
     "NeedWording",
     "Partner",
+    "PinnedMoment",
+    "SummaryPdf",
     "Rating",
     "RhythmItem",
     "RhythmMark",

@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counselors: the paper their PDF summaries are printed on ("a4" or "letter").
+    paper_size: Mapped[str] = mapped_column(String(8), default="a4", server_default="a4")
 
     couples: Mapped[list[Couple]] = relationship(back_populates="counselor", order_by="Couple.name")
     partner_place: Mapped[Partner | None] = relationship(back_populates="user")

@@ -118,3 +118,30 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
                 )
             )
     db.session.flush()
+
+
+def session(couple: Couple, released: bool = False, focus: str = "Repair after arguments"):
+    """A recorded session of the couple, held now."""
+    from sqlalchemy import func, select
+
+    from models import CounselingSession
+
+    number = (
+        db.session.scalar(
+            select(func.max(CounselingSession.number)).where(
+                CounselingSession.couple_id == couple.id
+            )
+        )
+        or 0
+    ) + 1
+    s = CounselingSession(
+        couple=couple,
+        number=number,
+        held_at=utcnow(),
+        attended="both",
+        focus=focus,
+        released_at=utcnow() if released else None,
+    )
+    db.session.add(s)
+    db.session.flush()
+    return s

@@ -73,6 +73,35 @@ TABLE = [
     ("GET", "/needs/{need}/edit", [LOGIN, 403, 403, 200, 404]),
     ("POST", "/needs/{need}/edit", [LOGIN, 403, 403, 422, 404]),
     ("GET", "/needs/{their_need}/edit", [LOGIN, 403, 403, 404, 404]),
+    # Sessions and summaries: X has session {session} (released) and {draft} (not released).
+    ("GET", "/counselor/couples/{x}/sessions", [LOGIN, 200, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/sessions/new", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/sessions/new", [LOGIN, 422, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/sessions/{session}", [LOGIN, 200, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/sessions/{session}/edit", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/sessions/{session}/edit", [LOGIN, 422, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/sessions/{session}/pins", [LOGIN, 302, 404, 403, 403]),
+    (
+        "GET",
+        "/counselor/couples/{x}/sessions/{session}/summary-couple.pdf",
+        [LOGIN, 200, 404, 403, 403],
+    ),
+    (
+        "GET",
+        "/counselor/couples/{x}/sessions/{session}/summary-counselor.pdf",
+        [LOGIN, 200, 404, 403, 403],
+    ),
+    (
+        "GET",
+        "/counselor/couples/{x}/sessions/{session}/summary-other.pdf",
+        [LOGIN, 404, 404, 403, 403],
+    ),
+    ("POST", "/counselor/couples/{x}/sessions/{session}/release", [LOGIN, 302, 404, 403, 403]),
+    ("GET", "/counselor/settings", [LOGIN, 200, 200, 403, 403]),
+    ("POST", "/counselor/settings", [LOGIN, 422, 422, 403, 403]),
+    ("GET", "/summaries", [LOGIN, 403, 403, 200, 200]),
+    ("GET", "/summaries/{session}.pdf", [LOGIN, 403, 403, 200, 404]),
+    ("GET", "/summaries/{draft}.pdf", [LOGIN, 403, 403, 404, 404]),
     ("POST", "/needs/{need}/retire", [LOGIN, 403, 403, 302, 404]),
 ]
 
@@ -106,6 +135,16 @@ COVERED_RULES = {
     "/needs/new",
     "/needs/<int:need_id>/edit",
     "/needs/<int:need_id>/retire",
+    "/counselor/couples/<int:couple_id>/sessions",
+    "/counselor/couples/<int:couple_id>/sessions/new",
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>",
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/edit",
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/pins",
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/release",
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/summary-<copy>.pdf",
+    "/counselor/settings",
+    "/summaries",
+    "/summaries/<int:session_id>.pdf",
 }
 
 
@@ -117,6 +156,8 @@ def world(app):
     couple_x = factories.couple(counselor_a, "Sam & Alex", joined=(True, False))
     couple_y = factories.couple(counselor_b, "Kim & Jo", names=("Kim", "Jo"))
     homework = factories.homework(couple_x)
+    released = factories.session(couple_x, released=True)
+    draft = factories.session(couple_x)
     db.session.commit()
     token = invitations.token_of(invitations.current_for(couple_x.partner_at(2)))
     return {
@@ -138,6 +179,8 @@ def world(app):
             "their_need": homework["need_2"].id,
             "step": homework["need_2"].steps[0].id,
             "own_step": homework["need_1"].steps[0].id,
+            "session": released.id,
+            "draft": draft.id,
         },
     }
 

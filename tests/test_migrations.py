@@ -32,6 +32,10 @@ TABLES = {
     "steps_done",
     "need_ratings",
     "check_ins",
+    "counseling_sessions",
+    "session_assignments",
+    "pinned_moments",
+    "summary_pdfs",
 }
 
 

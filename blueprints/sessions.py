@@ -1,0 +1,291 @@
+"""Counseling sessions and their summaries: record, preview, release, download."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from blueprints.rendering import render
+from domain import pdf
+from domain.access import counselor_required, couple_for, own_partner_place, partner_required
+from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
+from extensions import db
+from forms import ButtonForm, PaperForm, SessionForm
+from models import CounselingSession, PinnedMoment, utcnow
+
+bp = Blueprint("sessions", __name__)
+
+
+def _session_for(couple_id: int, session_id: int) -> CounselingSession:
+    """One of the counselor's own couple's sessions, else 404."""
+    couple = couple_for(current_user, couple_id)
+    session = db.session.scalar(
+        select(CounselingSession).where(
+            CounselingSession.id == session_id, CounselingSession.couple_id == couple.id
+        )
+    )
+    if session is None:
+        abort(404)
+    return session
+
+
+def _released_session_for_partner(session_id: int) -> CounselingSession:
+    """A released summary of the partner's own couple; unreleased ones do not exist here."""
+    me = own_partner_place(current_user)
+    session = db.session.scalar(
+        select(CounselingSession).where(
+            CounselingSession.id == session_id,
+            CounselingSession.couple_id == me.couple_id,
+            CounselingSession.released_at.is_not(None),
+        )
+    )
+    if session is None:
+        abort(404)
+    return session
+
+
+def _local_to_utc(day, at: time | None, tz: str) -> datetime:
+    return datetime.combine(day, at or time(0), tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+
+
+def _fill(session: CounselingSession, form: SessionForm) -> None:
+    tz = session.couple.timezone
+    session.held_at = _local_to_utc(form.held_on.data, form.held_time.data, tz)
+    session.attended = form.attended.data
+    session.focus = form.focus.data
+    session.shareable_notes = form.shareable_notes.data or ""
+    session.private_notes = form.private_notes.data or ""
+    session.homework_notes = form.homework_notes.data or ""
+    session.next_session_at = (
+        _local_to_utc(form.next_on.data, form.next_time.data, tz) if form.next_on.data else None
+    )
+    chosen = set(form.agreed.data or [])
+    session.agreed = [a for a in session.couple.assignments if a.id in chosen]
+
+
+# --- Counselor ---------------------------------------------------------------------------
+
+
+@bp.get("/counselor/couples/<int:couple_id>/sessions")
+@counselor_required
+def index(couple_id: int):
+    """The couple's sessions, newest first, with their summaries."""
+    couple = couple_for(current_user, couple_id)
+    sessions = db.session.scalars(
+        select(CounselingSession)
+        .where(CounselingSession.couple_id == couple.id)
+        .order_by(CounselingSession.number.desc())
+    ).all()
+    return render("sessions/index.html", couple=couple, sessions=sessions)
+
+
+@bp.route("/counselor/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
+@counselor_required
+def new(couple_id: int):
+    """Record a session; its number is counted for the couple."""
+    couple = couple_for(current_user, couple_id)
+    form = SessionForm(couple=couple)
+    if request.method == "GET":
+        now = utcnow().astimezone(ZoneInfo(couple.timezone))
+        form.held_on.data, form.held_time.data = (
+            now.date(),
+            now.time().replace(second=0, microsecond=0),
+        )
+        form.attended.data = "both"
+        form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
+    if form.validate_on_submit():
+        number = (
+            db.session.scalar(
+                select(func.max(CounselingSession.number)).where(
+                    CounselingSession.couple_id == couple.id
+                )
+            )
+            or 0
+        ) + 1
+        session = CounselingSession(couple=couple, number=number)
+        _fill(session, form)
+        db.session.add(session)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Two saves at once (a double tap): the first one stands.
+            db.session.rollback()
+            flash("This session was just saved; here it is.", "info")
+            return redirect(url_for("sessions.index", couple_id=couple.id))
+        flash(f"Session {number} is saved. Preview the summary, then release it.", "success")
+        return redirect(url_for("sessions.show", couple_id=couple.id, session_id=session.id))
+    status = 422 if form.errors else 200
+    return render("sessions/form.html", form=form, couple=couple, session=None, status=status)
+
+
+@bp.route(
+    "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"]
+)
+@counselor_required
+def edit(couple_id: int, session_id: int):
+    """Change a session's record; a stale tab is told and keeps its text."""
+    session = _session_for(couple_id, session_id)
+    couple = session.couple
+    form = SessionForm(couple=couple)
+    conflict = None
+    status = 200
+    if request.method == "GET":
+        tz = ZoneInfo(couple.timezone)
+        held = session.held_at.astimezone(tz)
+        form.held_on.data, form.held_time.data = held.date(), held.time()
+        if session.next_session_at:
+            nxt = session.next_session_at.astimezone(tz)
+            form.next_on.data, form.next_time.data = nxt.date(), nxt.time()
+        for name in ("attended", "focus", "shareable_notes", "private_notes", "homework_notes"):
+            getattr(form, name).data = getattr(session, name)
+        form.agreed.data = [a.id for a in session.agreed]
+        form.version.data = str(session.version)
+    elif form.validate_on_submit():
+        if form.version_number() != session.version:
+            conflict, status = session, 409
+            form.version.data = str(session.version)
+        else:
+            _fill(session, form)
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                conflict, status = _session_for(couple_id, session_id), 409
+            else:
+                flash("Saved.", "success")
+                return redirect(
+                    url_for("sessions.show", couple_id=couple.id, session_id=session.id)
+                )
+    else:
+        status = 422
+    return render(
+        "sessions/form.html",
+        form=form,
+        couple=couple,
+        session=session,
+        conflict=conflict,
+        status=status,
+    )
+
+
+@bp.get("/counselor/couples/<int:couple_id>/sessions/<int:session_id>")
+@counselor_required
+def show(couple_id: int, session_id: int):
+    """Preview either copy of the summary as a page, pin moments, release it."""
+    session = _session_for(couple_id, session_id)
+    copy = request.args.get("copy", COUPLE_COPY)
+    if copy not in COPIES:
+        abort(404)
+    pinned = {(p.source, p.source_id, p.field) for p in session.pins}
+    return render(
+        "sessions/show.html",
+        couple=session.couple,
+        session=session,
+        s=build(session, copy),
+        copy=copy,
+        candidates=pin_candidates(session),
+        pinned=pinned,
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/pins")
+@counselor_required
+def pins(couple_id: int, session_id: int):
+    """Choose which shared words to quote in the summary."""
+    session = _session_for(couple_id, session_id)
+    allowed = {(src, sid, fld) for src, sid, fld, _ in pin_candidates(session)}
+    chosen = set()
+    for value in request.form.getlist("pin"):
+        src, _, rest = value.partition(":")
+        sid, _, fld = rest.partition(":")
+        if sid.isdigit() and (src, int(sid), fld) in allowed:
+            chosen.add((src, int(sid), fld))
+    session.pins = [PinnedMoment(source=s, source_id=i, field=f) for s, i, f in sorted(chosen)]
+    db.session.commit()
+    flash(
+        f"{len(chosen)} moment{'s' if len(chosen) != 1 else ''} pinned to the summary.", "success"
+    )
+    return redirect(url_for("sessions.show", couple_id=couple_id, session_id=session_id))
+
+
+@bp.post("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/release")
+@counselor_required
+def release(couple_id: int, session_id: int):
+    """Let the couple download their copy (or take it back)."""
+    session = _session_for(couple_id, session_id)
+    ButtonForm()
+    if request.form.get("undo"):
+        session.released_at = None
+        message = "The couple's copy is no longer available to them."
+    else:
+        session.released_at = session.released_at or utcnow()
+        message = "Released. Both partners can now download their copy."
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("sessions.show", couple_id=couple_id, session_id=session_id))
+
+
+@bp.get("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/summary-<copy>.pdf")
+@counselor_required
+def download(couple_id: int, session_id: int, copy: str):
+    """Either copy of the summary, as a PDF."""
+    if copy not in COPIES:
+        abort(404)
+    session = _session_for(couple_id, session_id)
+    return _pdf_response(build(session, copy), current_user.paper_size)
+
+
+@bp.route("/counselor/settings", methods=["GET", "POST"])
+@counselor_required
+def settings():
+    """The counselor's own settings: paper size for PDF summaries."""
+    form = PaperForm(paper_size=current_user.paper_size)
+    if form.validate_on_submit():
+        current_user.paper_size = form.paper_size.data
+        db.session.commit()
+        flash("Saved. New summaries use this paper size.", "success")
+        return redirect(url_for("sessions.settings"))
+    return render("sessions/settings.html", form=form, status=422 if form.errors else 200)
+
+
+# --- Partners ----------------------------------------------------------------------------
+
+
+@bp.get("/summaries")
+@partner_required
+def partner_index():
+    """The summaries the counselor released, newest first."""
+    me = own_partner_place(current_user)
+    sessions = db.session.scalars(
+        select(CounselingSession)
+        .where(
+            CounselingSession.couple_id == me.couple_id,
+            CounselingSession.released_at.is_not(None),
+        )
+        .order_by(CounselingSession.number.desc())
+    ).all()
+    return render("sessions/partner_index.html", me=me, sessions=sessions)
+
+
+@bp.get("/summaries/<int:session_id>.pdf")
+@partner_required
+def partner_download(session_id: int):
+    """The couple's copy of a released summary."""
+    session = _released_session_for_partner(session_id)
+    return _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
+
+
+def _pdf_response(summary, paper: str):
+    data, _cached = pdf.summary_pdf(summary, paper)
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{summary.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
