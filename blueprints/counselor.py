@@ -11,7 +11,7 @@ from blueprints.rendering import render, wants_fragment
 from domain import invitations, review
 from domain.access import counselor_required, couple_for, partner_place_for
 from extensions import db
-from forms import ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from forms import WEEKDAYS, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from models import AssignmentStatus, Couple, CoupleStatus, HomeworkKind, Invitation, Partner
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
@@ -103,7 +103,17 @@ def edit_couple(couple_id: int):
     """Change the couple's name, time zone or the weekday their week starts."""
     couple = couple_for(current_user, couple_id)
     form = CoupleForm(obj=couple)
-    if form.validate_on_submit():
+    if (
+        form.validate_on_submit()
+        and couple.assignments
+        and form.week_starts_on.data != couple.week_starts_on
+    ):
+        # Answers are kept by week; moving the week under them would split their history.
+        form.week_starts_on.errors = [
+            "Homework has started, so the week keeps starting on "
+            f"{WEEKDAYS[couple.week_starts_on]}: their history is kept week by week."
+        ]
+    elif form.is_submitted() and not form.errors:
         form.populate_obj(couple)
         db.session.commit()
         flash("Saved.", "success")

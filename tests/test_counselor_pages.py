@@ -144,3 +144,17 @@ def test_a_joined_partner_gets_a_sign_in_link_not_an_invitation(client, counselo
     assert "Sign-in link : lets Sam choose a new password" in text_of(response)
     current = invitations.current_for(couple.partner_at(1))
     assert current.purpose == InvitationPurpose.SIGN_IN
+
+
+def test_the_week_start_stays_once_homework_has_started(client, counselor, couple):
+    factories.homework(couple)
+    db.session.commit()
+    login(client, counselor.email)
+    response = client.post(
+        f"/counselor/couples/{couple.id}/edit",
+        data={"name": "Sam & Alex", "timezone": "America/Chicago", "week_starts_on": "3"},
+    )
+    assert response.status_code == 422
+    assert "the week keeps starting on Monday" in text_of(response)
+    db.session.refresh(couple)
+    assert (couple.week_starts_on, couple.timezone) == (0, "Europe/London")
