@@ -356,31 +356,19 @@ class NeedForm(VersionedForm):
             raise ValidationError(f"Please keep each step to {STEP_MAX} characters.")
 
 
+def _scale(key: str, description: str) -> IntegerField:
+    message = "Please choose a number from 1 to 10."
+    return IntegerField(
+        SCALES[key],
+        validators=[InputRequired(message), NumberRange(1, 10, message)],
+        description=description,
+    )
+
+
 class CheckInForm(VersionedForm):
-    connected = IntegerField(
-        SCALES["connected"],
-        validators=[
-            InputRequired("Please choose a number from 1 to 10."),
-            NumberRange(1, 10, "Please choose a number from 1 to 10."),
-        ],
-        description="1 = not at all, 10 = very",
-    )
-    heard = IntegerField(
-        SCALES["heard"],
-        validators=[
-            InputRequired("Please choose a number from 1 to 10."),
-            NumberRange(1, 10, "Please choose a number from 1 to 10."),
-        ],
-        description="1 = not at all, 10 = very",
-    )
-    stress = IntegerField(
-        SCALES["stress"],
-        validators=[
-            InputRequired("Please choose a number from 1 to 10."),
-            NumberRange(1, 10, "Please choose a number from 1 to 10."),
-        ],
-        description="1 = calm, 10 = a lot",
-    )
+    connected = _scale("connected", "1 = not at all, 10 = very")
+    heard = _scale("heard", "1 = not at all, 10 = very")
+    stress = _scale("stress", "1 = calm, 10 = a lot")
     scales_shared = BooleanField("Share my numbers with my partner", default=True)
     went_well = _text(PROMPTS["went_well"], ANSWER_MAX)
     went_well_visibility = _visibility_field(Visibility.COUNSELOR.value)

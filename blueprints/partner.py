@@ -141,6 +141,25 @@ def _writable(assignment: Assignment, week: Week) -> str | None:
     return None
 
 
+def _refused(me, week, kind, problem, *, key=None, form=None, invalid=""):
+    """The answer when an action cannot go ahead, or None when it can.
+
+    A closed or paused week is a 409, invalid input a 422; either way the card comes
+    back with a message and the form keeps what was typed.
+    """
+    forms = {key: form} if form is not None else None
+    if problem:
+        return _done(me, week, kind, problem, forms=forms, status=409)
+    if form is not None and not form.validate():
+        return _done(me, week, kind, invalid, forms=forms, status=422)
+    return None
+
+
+def _assignment_of(me: Partner, kind: str, week: Week) -> Assignment | None:
+    """The couple's assignment of ``kind`` that covers ``week``, if any."""
+    return next((a for a in me.couple.assignments if a.kind == kind and a.covers(week.start)), None)
+
+
 # --- Pages -------------------------------------------------------------------------------
 
 
@@ -172,13 +191,17 @@ def mark_done(week_start: date, item_id: int):
     item = rhythm_item_for(me, item_id)
     key = f"mark-{item.id}"
     form = RhythmMarkForm(prefix=key)
-    problem = _writable(item.assignment, week)
-    if problem:
-        return _done(me, week, HomeworkKind.RHYTHM, problem, forms={key: form}, status=409)
-    if not form.validate():
-        return _done(
-            me, week, HomeworkKind.RHYTHM, "Please look at the note.", forms={key: form}, status=422
-        )
+    refused = _refused(
+        me,
+        week,
+        HomeworkKind.RHYTHM,
+        _writable(item.assignment, week),
+        key=key,
+        form=form,
+        invalid="Please look at the note.",
+    )
+    if refused:
+        return refused
     existing = db.session.scalar(
         db.select(RhythmMark).where(
             RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
@@ -261,18 +284,17 @@ def reflection(week_start: date, assignment_id: int):
         abort(404)
     key = f"reflection-{assignment.id}"
     form = ReflectionForm(prefix=key)
-    problem = _writable(assignment, week)
-    if problem:
-        return _done(me, week, HomeworkKind.RHYTHM, problem, forms={key: form}, status=409)
-    if not form.validate():
-        return _done(
-            me,
-            week,
-            HomeworkKind.RHYTHM,
-            "Please look at your reflection.",
-            forms={key: form},
-            status=422,
-        )
+    refused = _refused(
+        me,
+        week,
+        HomeworkKind.RHYTHM,
+        _writable(assignment, week),
+        key=key,
+        form=form,
+        invalid="Please look at your reflection.",
+    )
+    if refused:
+        return refused
     row = db.session.scalar(
         db.select(RhythmReflection).where(
             RhythmReflection.assignment_id == assignment.id,
@@ -384,18 +406,17 @@ def rate_need(week_start: date, need_id: int):
     need = own_need(me, need_id)
     key = f"rating-{need.id}"
     form = RatingForm(prefix=key)
-    problem = _needs_writable(me, week)
-    if problem:
-        return _done(me, week, HomeworkKind.NEEDS, problem, forms={key: form}, status=409)
-    if not form.validate():
-        return _done(
-            me,
-            week,
-            HomeworkKind.NEEDS,
-            "Please look at your rating.",
-            forms={key: form},
-            status=422,
-        )
+    refused = _refused(
+        me,
+        week,
+        HomeworkKind.NEEDS,
+        _needs_writable(me, week),
+        key=key,
+        form=form,
+        invalid="Please look at your rating.",
+    )
+    if refused:
+        return refused
     rating = db.session.scalar(
         db.select(NeedRating).where(
             NeedRating.need_id == need.id, NeedRating.week_start == week.start
@@ -423,14 +444,7 @@ def check_in(week_start: date):
     """This week's check-in: one per partner per week, editable while the week is open."""
     me = _me()
     week = _week(me, week_start)
-    assignment = next(
-        (
-            a
-            for a in me.couple.assignments
-            if a.kind == HomeworkKind.CHECKIN and a.covers(week.start)
-        ),
-        None,
-    )
+    assignment = _assignment_of(me, HomeworkKind.CHECKIN, week)
     if assignment is None:
         abort(404)
     existing = db.session.scalar(

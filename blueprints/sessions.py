@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import render
 from domain import pdf
 from domain.access import counselor_required, couple_for, own_partner_place, partner_required
+from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
 from extensions import db
 from forms import ButtonForm, PaperForm, SessionForm
@@ -100,14 +101,7 @@ def new(couple_id: int):
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
     if form.validate_on_submit():
-        number = (
-            db.session.scalar(
-                select(func.max(CounselingSession.number)).where(
-                    CounselingSession.couple_id == couple.id
-                )
-            )
-            or 0
-        ) + 1
+        number = next_session_number(couple)
         session = CounselingSession(couple=couple, number=number)
         _fill(session, form)
         db.session.add(session)

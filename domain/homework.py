@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -278,3 +278,13 @@ def add_steps(need: Need, texts: list[str]) -> None:
     position = next_step_position(need)
     for offset, text in enumerate(texts):
         need.steps.append(NeedStep(position=position + offset, text=text))
+
+
+def next_session_number(couple: Couple) -> int:
+    """Sessions are numbered 1, 2, 3… per couple."""
+    from models import CounselingSession
+
+    latest = db.session.scalar(
+        select(func.max(CounselingSession.number)).where(CounselingSession.couple_id == couple.id)
+    )
+    return (latest or 0) + 1

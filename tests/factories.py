@@ -122,21 +122,12 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
 
 def session(couple: Couple, released: bool = False, focus: str = "Repair after arguments"):
     """A recorded session of the couple, held now."""
-    from sqlalchemy import func, select
-
+    from domain.homework import next_session_number
     from models import CounselingSession
 
-    number = (
-        db.session.scalar(
-            select(func.max(CounselingSession.number)).where(
-                CounselingSession.couple_id == couple.id
-            )
-        )
-        or 0
-    ) + 1
     s = CounselingSession(
         couple=couple,
-        number=number,
+        number=next_session_number(couple),
         held_at=utcnow(),
         attended="both",
         focus=focus,
