@@ -83,6 +83,7 @@ def new():
         need=None,
         me=me,
         ask_confirm=len(active) >= NEEDS_SUGGESTED,
+        active_count=len(active),
     ), status
 
 

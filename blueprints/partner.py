@@ -98,6 +98,8 @@ def _render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, 
         "current": current,
         "forms": all_forms,
         "notes": notes or {},
+        # Forms the person just sent: everything else on a swapped card keeps what they typed.
+        "posted": set(forms or {}),
     }
     if kind and wants_fragment():
         card = next((c for c in view.cards if c.kind == kind), None)

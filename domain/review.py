@@ -80,11 +80,11 @@ def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
     """Everything the couple page shows the counselor, in a fixed number of queries."""
     current = couple_week(couple, now)
     span = weeks_back(current, CHART_WEEKS)
-    grid_weeks = span[-GRID_WEEKS:]
     hw = load(couple, span[0].start, current.start)
-    # The chart starts with the homework, not with empty weeks before it.
+    # Grid and charts start with the homework, not with empty weeks before it.
     first_start = min((a.starts_on for a in hw.assignments), default=current.start)
     chart_weeks = [w for w in span if w.start >= first_start] or [current]
+    grid_weeks = chart_weeks[-GRID_WEEKS:]
     initials = _initials(couple)
     rows = _grid_rows(hw, grid_weeks, initials)
 

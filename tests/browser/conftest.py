@@ -27,20 +27,20 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask, got_request_exception
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from sqlalchemy.engine import URL, make_url
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from domain import invitations
 from extensions import db
-from models import User
+from models import CheckIn, Couple, HomeworkKind, User
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -252,6 +252,46 @@ class Seed:
                     links[partner.place] = f"{self.server.url}/join/{token}"
             return SeededCouple(couple.id, couple.name, links, partners)
 
+    def homework(self, couple: SeededCouple, history_weeks: int = 0) -> SeededHomework:
+        """All three kinds from this week, one shared need with two steps per partner and,
+        with ``history_weeks``, that many weeks of answers up to and including this one."""
+        with self.server.app.app_context():
+            row = db.session.get(Couple, couple.id)
+            made = factories.homework(row)
+            if history_weeks:
+                factories.history(row, made, history_weeks)
+            db.session.commit()
+            return SeededHomework(
+                week=made["week"],
+                item_ids=[i.id for i in made["rhythm"].rhythm_items],
+                need_ids={place: made[f"need_{place}"].id for place in (1, 2)},
+                step_ids={place: [s.id for s in made[f"need_{place}"].steps] for place in (1, 2)},
+            )
+
+    def check_in(self, couple: SeededCouple, place: int, week_start: date, **answers) -> None:
+        """A check-in written straight into the database, e.g. for an earlier week."""
+        with self.server.app.app_context():
+            row = db.session.get(Couple, couple.id)
+            assignment = next(a for a in row.assignments if a.kind == HomeworkKind.CHECKIN)
+            values = {"connected": 5, "heard": 5, "stress": 5, **answers}
+            db.session.add(
+                CheckIn(
+                    assignment_id=assignment.id,
+                    partner_id=row.partner_at(place).id,
+                    week_start=week_start,
+                    **values,
+                )
+            )
+            db.session.commit()
+
+
+@dataclass(frozen=True)
+class SeededHomework:
+    week: date  # the couple's current week
+    item_ids: list[int]  # the weekly rhythm's three items, in order
+    need_ids: dict[int, int]  # place → that partner's need
+    step_ids: dict[int, list[int]]  # place → the steps of that partner's need
+
 
 @pytest.fixture
 def seed(live_server) -> Seed:
@@ -373,13 +413,19 @@ class Screenshots:
     folder: Path
     taken: list[Path] = field(default_factory=list)
 
-    def take(self, page: Page, name: str, *, docs: str | None = None) -> Path:
-        """Save the whole page as ``<name>.png``; ``docs`` names its copy in docs/screenshots."""
+    def take(
+        self, page: Page, name: str, *, docs: str | None = None, element: Locator | None = None
+    ) -> Path:
+        """Save the whole page (or only ``element``) as ``<name>.png``; ``docs`` names its
+        copy in docs/screenshots."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{name}.png"
         # caret="initial": hiding the caret (Playwright's default) leaves style="" on inputs,
         # which htmx then copies onto swapped-in inputs and the CSP rightly blocks.
-        page.screenshot(path=path, full_page=True, caret="initial")
+        if element is not None:
+            element.screenshot(path=path, caret="initial")
+        else:
+            page.screenshot(path=path, full_page=True, caret="initial")
         self.taken.append(path)
         if docs:
             target = DOCS_SCREENSHOTS / docs
@@ -434,3 +480,81 @@ def join(page: Page, link: str, name: str, email: str | None = None) -> str:
 def field_of(page: Page, input_id: str):
     """The ``.field`` block holding the input with this id (its label, hint and error)."""
     return page.locator(".field").filter(has=page.locator(f"#{input_id}"))
+
+
+# --------------------------------------------------------------------------- homework steps
+
+
+def rhythm_item(page: Page, wording: str) -> Locator:
+    """One item of the weekly rhythm card, by (the start of) its wording."""
+    return page.locator("#card-rhythm li.item").filter(has_text=wording)
+
+
+def choose_on_scale(page: Page, question: str, number: int) -> None:
+    """Tap a number on a 1–10 check-in scale: its visible label (the radio itself is hidden)."""
+    scale = page.get_by_role("group", name=question)
+    scale.locator("label.choice").filter(has_text=re.compile(rf"^\s*{number}\s*$")).click()
+
+
+def prompt(page: Page, label: str) -> Locator:
+    """A check-in question's block: its textarea and its "Who can read this" choice."""
+    return page.locator(".prompt").filter(has=page.get_by_label(label, exact=True))
+
+
+def progress(page: Page) -> str:
+    """The week's counter, e.g. "2 of 5 done this week", with spaces tidied."""
+    return " ".join(page.locator("#week-progress").inner_text().split())
+
+
+def add_need(page: Page, wording: str, steps: list[str], *, private: bool = False) -> None:
+    """Add a need through the real form, from the needs page, and wait to be back on it."""
+    page.get_by_role("link", name="Add a need").click()
+    page.get_by_label("What I need").fill(wording)
+    page.get_by_label("Steps my partner can take").fill("\n".join(steps))
+    if private:
+        page.get_by_role("group", name="Who can read this need and its steps").get_by_label(
+            "For my counselor only"
+        ).check()
+    page.get_by_role("button", name="Add this need").click()
+    expect(page.get_by_text("Your need is on the list.")).to_be_visible()
+
+
+# Where a person on a phone gets stuck: sideways scrolling, and tap targets under 44 px.
+PHONE_FIT = """
+(tap) => {
+  const doc = document.documentElement;
+  const problems = [];
+  const box = (el) => el.getBoundingClientRect();
+  const visible = (el) => box(el).width > 0 && box(el).height > 0;
+  const describe = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 30);
+    return [el.tagName.toLowerCase(), ...classes.filter(Boolean)].join(".") + ` "${text}"`;
+  };
+  if (doc.scrollWidth > doc.clientWidth) {
+    const wide = [...document.body.querySelectorAll("*")]
+      .filter((el) => visible(el) && box(el).right > doc.clientWidth + 0.5)
+      .slice(0, 5).map(describe);
+    problems.push(`scrolls sideways: ${doc.scrollWidth}px in ${doc.clientWidth}px ` +
+      `(${wide.join(", ")})`);
+  }
+  // Both ways: primary buttons and the numbers of a scale.
+  for (const el of document.querySelectorAll(".button.primary, .scale label.choice")) {
+    const r = box(el);
+    if (visible(el) && (r.width < tap || r.height < tap))
+      problems.push(`${describe(el)} is ${Math.round(r.width)}×${Math.round(r.height)}px`);
+  }
+  // Tall enough: every other button, choice label, summary and text box in the page.
+  const others = "main button, main .button, main label.choice, main summary, main textarea, " +
+    "main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main select";
+  for (const el of document.querySelectorAll(others)) {
+    if (visible(el) && box(el).height < tap)
+      problems.push(`${describe(el)} is ${Math.round(box(el).height)}px tall`);
+  }
+  return problems;
+}
+"""
+
+
+def phone_fit_problems(page: Page, screen_name: str, tap: int = 44) -> list[str]:
+    return [f"{screen_name}: {p}" for p in page.evaluate(PHONE_FIT, tap)]
