@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Hearth app; ``config`` overrides what the environment says (tests)."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
-    app.config.from_mapping(load_config(app.instance_path))
+    app.config.from_mapping(load_config(app.instance_path, dict(config or {})))
     if config:
         app.config.from_mapping(config)
 

@@ -50,11 +50,17 @@ def _laptop_secret_key(instance_path: str) -> str:
     return key
 
 
-def load_config(instance_path: str) -> dict:
-    """Return the settings for this process, read from the environment."""
-    env = os.environ.get("HEARTH_ENV", "development").strip().lower()
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Return the settings for this process, read from the environment.
+
+    ``overrides`` (tests, scripts) win over the environment; a ``SECRET_KEY`` among them
+    means no laptop key is generated.
+    """
+    overrides = overrides or {}
+    env = str(overrides.get("HEARTH_ENV") or os.environ.get("HEARTH_ENV", "development"))
+    env = env.strip().lower()
     production = env == "production"
-    secret_key = os.environ.get("SECRET_KEY", "")
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY", "")
     if production:
         if secret_key.strip().lower() in _KNOWN_WEAK_KEYS or len(secret_key) < (
             MIN_PRODUCTION_KEY_LENGTH

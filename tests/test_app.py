@@ -104,3 +104,10 @@ def test_an_unexpected_error_gets_a_friendly_page(database_url):
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
     assert "a bug" not in page and "Traceback" not in page
+
+
+def test_a_given_secret_key_leaves_no_key_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    settings = load_config(str(tmp_path), {"SECRET_KEY": "given-by-the-caller-" + "x" * 20})
+    assert settings["SECRET_KEY"].startswith("given-by-the-caller-")
+    assert not (tmp_path / "secret_key").exists()
