@@ -23,7 +23,7 @@ from domain.access import (
     rhythm_item_for,
     step_asked_of,
 )
-from domain.homework import couple_week, load
+from domain.homework import couple_week, covering, load
 from domain.views import PROMPTS, SCALES, card_for, partner_week
 from domain.weeks import Week
 from extensions import db
@@ -159,7 +159,7 @@ def _refused(me, week, kind, problem, *, key=None, form=None, invalid=""):
 
 def _assignment_of(me: Partner, kind: str, week: Week) -> Assignment | None:
     """The couple's assignment of ``kind`` that covers ``week``, if any."""
-    return next((a for a in me.couple.assignments if a.kind == kind and a.covers(week.start)), None)
+    return covering(me.couple.assignments, kind, week.start)
 
 
 # --- Pages -------------------------------------------------------------------------------
@@ -390,13 +390,8 @@ def step_undo(week_start: date, step_id: int):
 
 
 def _needs_writable(me: Partner, week: Week) -> str | None:
-    hw_assignment = next(
-        (a for a in me.couple.assignments if a.kind == HomeworkKind.NEEDS and a.covers(week.start)),
-        None,
-    )
-    if hw_assignment is None:
-        return CLOSED
-    return _writable(hw_assignment, week)
+    assignment = _assignment_of(me, HomeworkKind.NEEDS, week)
+    return _writable(assignment, week) if assignment else CLOSED
 
 
 @bp.post("/week/<date:week_start>/needs/<int:need_id>/rating")

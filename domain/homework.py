@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from domain.weeks import Week, current_week, week_of, week_start_for
+from domain.weeks import Week, current_week, week_number, week_of, week_start_for
 from extensions import db
 from models import (
     Assignment,
@@ -137,8 +137,26 @@ def assign(
 
 
 def set_assignment_status(assignment: Assignment, status: str) -> None:
+    """Pause, resume or end. Ending stops the assignment's weeks at the current one, so
+    the weeks after it no longer count as its weeks (an open-ended one would otherwise
+    cover every week to come)."""
     assignment.status = status
     assignment.ended_at = utcnow() if status == AssignmentStatus.ENDED else None
+    if status == AssignmentStatus.ENDED:
+        this_week = couple_week(assignment.couple).start
+        ran = max(week_number(assignment.starts_on, this_week), 1)
+        assignment.weeks = min(assignment.weeks or ran, ran)
+
+
+def covering(assignments, kind: str, week: date | None = None) -> Assignment | None:
+    """The assignment of ``kind`` for ``week``: the running one over an ended one that
+    shared that week. Without a week: the one that has not ended, if any."""
+    candidates = [a for a in assignments if a.kind == kind]
+    if week is None:
+        return next((a for a in candidates if a.status != AssignmentStatus.ENDED), None)
+    candidates = [a for a in candidates if a.covers(week)]
+    candidates.sort(key=lambda a: a.status == AssignmentStatus.ENDED)
+    return candidates[0] if candidates else None
 
 
 @dataclass
@@ -158,14 +176,7 @@ class CoupleHomework:
 
     def assignment(self, kind: str, week: date | None = None) -> Assignment | None:
         """The assignment of ``kind`` that covers ``week`` (or is open now), if any."""
-        candidates = [a for a in self.assignments if a.kind == kind]
-        if week is not None:
-            candidates = [a for a in candidates if a.covers(week)]
-            # Prefer the one still running over an ended one that shared the week.
-            candidates.sort(key=lambda a: a.status == AssignmentStatus.ENDED)
-        else:
-            candidates = [a for a in candidates if a.status != AssignmentStatus.ENDED]
-        return candidates[0] if candidates else None
+        return covering(self.assignments, kind, week)
 
     def needs_of(self, partner_id: int, week: date | None = None) -> list[Need]:
         """A partner's needs that were active during ``week`` (or are active now)."""

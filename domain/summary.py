@@ -193,13 +193,12 @@ def build(session: CounselingSession, copy: str) -> Summary:
 
 
 def _rhythm(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> None:
-    assignment = next((a for a in hw.assignments if a.kind == HomeworkKind.RHYTHM), None)
-    if assignment is None:
-        return
-    summary.rhythm_items = [i.wording for i in assignment.rhythm_items]
     for week in summary.weeks:
-        if not assignment.covers(week.start):
+        assignment = hw.assignment(HomeworkKind.RHYTHM, week.start)
+        if assignment is None:
             continue
+        # The columns are worded as in the latest week shown.
+        summary.rhythm_items = [i.wording for i in assignment.rhythm_items]
         items = []
         for item in assignment.rhythm_items:
             mark = hw.marks.get((item.id, week.start))
@@ -254,13 +253,12 @@ def _needs(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> None:
 
 
 def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> None:
-    assignments = [a for a in hw.assignments if a.kind == HomeworkKind.CHECKIN]
-    if not assignments:
+    if not any(a.kind == HomeworkKind.CHECKIN for a in hw.assignments):
         return
     partners: list[Partner] = list(summary.couple.partners)
     series: dict[str, dict[int, list]] = {k: {p.id: [] for p in partners} for k in SCALES}
     for week in summary.weeks:
-        assignment = next((a for a in assignments if a.covers(week.start)), None)
+        assignment = hw.assignment(HomeworkKind.CHECKIN, week.start)
         rows = []
         both = all((p.id, week.start) in hw.check_ins for p in partners)
         for p in partners:

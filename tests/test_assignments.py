@@ -137,3 +137,25 @@ def test_an_assignment_past_its_last_week_makes_room_for_a_new_one(dana, couple)
     assert response.status_code == 302
     db.session.refresh(old)
     assert old.status == AssignmentStatus.ENDED
+
+
+def test_a_partner_checks_in_on_the_new_run_after_the_old_one_ended(dana, couple, signed_in):
+    url = f"/counselor/couples/{couple.id}/homework/new/checkin"
+    dana.post(url, data=form(couple, weeks=""))  # open-ended
+    old = db.session.scalar(select(Assignment))
+    old.starts_on = couple_week(couple).start - timedelta(weeks=3)
+    db.session.commit()
+    dana.post(f"/counselor/couples/{couple.id}/homework/{old.id}/status", data={"status": "ended"})
+    db.session.refresh(old)
+    assert old.weeks == 4  # it ran until this week, and no longer covers the weeks to come
+    assert not old.covers(couple_week(couple).start + timedelta(weeks=1))
+    assert dana.post(url, data=form(couple)).status_code == 302
+
+    sam = signed_in(couple.partner_at(1).user)
+    week = couple_week(couple).start
+    response = sam.post(
+        f"/week/{week}/check-in",
+        data={"connected": "6", "heard": "6", "stress": "4", "version": "0"},
+    )
+    assert response.status_code == 302
+    assert "You checked in" in text_of(sam.get("/week"))
