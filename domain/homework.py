@@ -277,10 +277,6 @@ def couple_week(couple: Couple, now: datetime | None = None) -> Week:
     return current_week(couple.timezone, couple.week_starts_on, now)
 
 
-def active_step_ids(need: Need) -> list[int]:
-    return [s.id for s in need.steps if s.removed_at is None]
-
-
 def next_step_position(need: Need) -> int:
     return max((s.position for s in need.steps), default=0) + 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from domain.charts import Series, line_chart
 from domain.homework import KIND_NAMES, CoupleHomework, load, need_alive_in
 from domain.views import PROMPTS, SCALES
-from domain.visibility import Viewer, may_see
+from domain.visibility import Viewer, may_see, strictest
 from domain.weeks import Week, week_of, weeks_from
 from extensions import db
 from models import (
@@ -28,7 +28,6 @@ from models import (
     Partner,
     RhythmMark,
     RhythmReflection,
-    Role,
     Visibility,
 )
 
@@ -45,9 +44,7 @@ class Reader:
         self.copy = copy
         self.couple_id = couple.id
         if copy == COUNSELOR_COPY:
-            self.viewers = [
-                Viewer(couple.counselor_id, Role.COUNSELOR, counselor_of=frozenset({couple.id}))
-            ]
+            self.viewers = [Viewer.for_counselor_of(couple)]
         else:
             # The couple's copy goes to both partners: only what both may read.
             self.viewers = [Viewer.for_partner(p) for p in couple.partners]
@@ -232,12 +229,7 @@ def _needs(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> None:
             rating = hw.ratings.get((need.id, week.start))
             comment = None
             if rating is not None:
-                visibility = (
-                    Visibility.SHARED
-                    if rating.comment_visibility == Visibility.SHARED
-                    and need.visibility == Visibility.SHARED
-                    else Visibility.COUNSELOR
-                )
+                visibility = strictest(rating.comment_visibility, need.visibility)
                 comment = reader.text(need.owner_id, rating.comment, visibility)
             done = sum(1 for s in need.steps if (s.id, week.start) in hw.steps_done)
             weeks.append((week, RATING_WORDS.get(rating.rating) if rating else None, comment, done))
@@ -266,8 +258,7 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
             scales, answers = None, {}
             revealed = both or not (assignment and assignment.reveal_after_both)
             if c is not None:
-                scale_visibility = Visibility.SHARED if c.scales_shared else Visibility.COUNSELOR
-                if reader.may(p.id, scale_visibility, revealed):
+                if reader.may(p.id, c.scales_visibility, revealed):
                     scales = {k: getattr(c, k) for k in SCALES}
                 for key in PROMPTS:
                     text = reader.text(
@@ -354,7 +345,3 @@ def _pins(session: CounselingSession, reader: Reader, names) -> list[Quote]:
         if reader.text(row.partner_id, text, visibility):
             quotes.append(Quote(names[row.partner_id], text, where))
     return quotes
-
-
-def session_date(session: CounselingSession) -> date:
-    return _local(session.held_at, session.couple.timezone).date()

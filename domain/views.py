@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.homework import CoupleHomework
-from domain.visibility import Viewer, may_see, visible
+from domain.visibility import Viewer, may_see, strictest, visible
 from domain.weeks import Week
 from models import (
     Assignment,
@@ -24,7 +24,6 @@ from models import (
     RhythmItem,
     RhythmReflection,
     StepDone,
-    Visibility,
 )
 
 
@@ -211,12 +210,7 @@ def _need_view(hw: CoupleHomework, need: Need, week: Week, viewer: Viewer) -> Ne
             rating.comment or None,
             couple_id=hw.couple.id,
             writer_id=need.owner_id,
-            visibility=(
-                Visibility.SHARED
-                if rating.comment_visibility == Visibility.SHARED
-                and need.visibility == Visibility.SHARED
-                else Visibility.COUNSELOR
-            ),
+            visibility=strictest(rating.comment_visibility, need.visibility),
         )
     steps = [
         StepView(s, hw.steps_done.get((s.id, week.start)))
@@ -251,12 +245,11 @@ def their_check_in(
 ) -> TheirCheckIn | None:
     """What ``viewer`` may see of someone else's check-in (None: nothing at all)."""
     scales = None
-    scale_visibility = Visibility.SHARED if check_in.scales_shared else Visibility.COUNSELOR
     if may_see(
         viewer,
         couple_id=couple_id,
         writer_id=writer.id,
-        visibility=scale_visibility,
+        visibility=check_in.scales_visibility,
         revealed=revealed,
     ):
         scales = {k: getattr(check_in, k) for k in SCALES}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models import Couple, Partner, Role, User, Visibility
+from models import Couple, Partner, Role, Visibility
 
 
 @dataclass(frozen=True)
@@ -24,18 +24,9 @@ class Viewer:
     counselor_of: frozenset[int] = frozenset()  # IDs of couples this counselor sees
 
     @classmethod
-    def for_user(cls, user: User, couple: Couple) -> Viewer:
-        """The viewer ``user`` is when looking at ``couple`` (loaded through access.py)."""
-        if user.role == Role.COUNSELOR:
-            mine = frozenset({couple.id}) if couple.counselor_id == user.id else frozenset()
-            return cls(user.id, user.role, counselor_of=mine)
-        place = next((p for p in couple.partners if p.user_id == user.id), None)
-        return cls(
-            user.id,
-            user.role,
-            partner_id=place.id if place else None,
-            couple_id=couple.id if place else None,
-        )
+    def for_counselor_of(cls, couple: Couple) -> Viewer:
+        """The couple's own counselor."""
+        return cls(couple.counselor_id, Role.COUNSELOR, counselor_of=frozenset({couple.id}))
 
     @classmethod
     def for_partner(cls, partner: Partner) -> Viewer:
@@ -82,3 +73,11 @@ def visible(
     ):
         return text
     return None
+
+
+def strictest(*visibilities: str) -> str:
+    """Shared only when every part is shared: a comment on a need kept for the counselor
+    stays with the counselor, whatever the comment itself says."""
+    if all(v == Visibility.SHARED for v in visibilities):
+        return Visibility.SHARED
+    return Visibility.COUNSELOR

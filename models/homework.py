@@ -287,3 +287,8 @@ class CheckIn(db.Model):
     partner = relationship("Partner")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def scales_visibility(self) -> str:
+        """The three numbers travel together: shared unless the writer hid them."""
+        return Visibility.SHARED if self.scales_shared else Visibility.COUNSELOR

@@ -45,3 +45,11 @@ def test_who_may_read_an_answer(viewer, visibility, revealed, expected):
         )
         is expected
     )
+
+
+def test_a_comment_on_a_private_need_stays_private():
+    from domain.visibility import strictest
+
+    assert strictest(Visibility.SHARED, Visibility.SHARED) == Visibility.SHARED
+    assert strictest(Visibility.SHARED, Visibility.COUNSELOR) == Visibility.COUNSELOR
+    assert strictest(Visibility.COUNSELOR, Visibility.SHARED) == Visibility.COUNSELOR
