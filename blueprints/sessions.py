@@ -177,13 +177,14 @@ def show(couple_id: int, session_id: int):
     if copy not in COPIES:
         abort(404)
     pinned = {(p.source, p.source_id, p.field) for p in session.pins}
+    summary = build(session, copy)
     return render(
         "sessions/show.html",
         couple=session.couple,
         session=session,
-        s=build(session, copy),
+        s=summary,
         copy=copy,
-        candidates=pin_candidates(session),
+        candidates=pin_candidates(session, summary.hw),
         pinned=pinned,
         button=ButtonForm(),
     )

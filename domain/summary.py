@@ -110,6 +110,7 @@ class Summary:
     charts: list = field(default_factory=list)
     pins: list[Quote] = field(default_factory=list)
     agreed: list[tuple[str, str]] = field(default_factory=list)
+    hw: CoupleHomework | None = None  # what it was built from, for the pin picker
 
     @property
     def is_counselor_copy(self) -> bool:
@@ -180,6 +181,7 @@ def build(session: CounselingSession, copy: str) -> Summary:
         held_local=_local(session.held_at, tz),
         next_local=_local(session.next_session_at, tz) if session.next_session_at else None,
         previous=previous,
+        hw=hw,
     )
     _rhythm(summary, hw, reader, names)
     _needs(summary, hw, reader, names)
@@ -286,11 +288,17 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
         )
 
 
-def pin_candidates(session: CounselingSession) -> list[tuple[str, int, str, Quote]]:
-    """Shared words from the period the counselor may quote: (source, id, field, quote)."""
+def pin_candidates(
+    session: CounselingSession, hw: CoupleHomework | None = None
+) -> list[tuple[str, int, str, Quote]]:
+    """Shared words from the period the counselor may quote: (source, id, field, quote).
+
+    Pass the ``hw`` a summary was built from to avoid loading the period again.
+    """
     couple = session.couple
-    weeks = period(couple, session, previous_session(session))
-    hw = load(couple, weeks[0].start, weeks[-1].start)
+    if hw is None:
+        weeks = period(couple, session, previous_session(session))
+        hw = load(couple, weeks[0].start, weeks[-1].start)
     reader = Reader(couple, COUPLE_COPY)  # only what both partners may read
     names = {p.id: p.name for p in couple.partners}
     found = []
@@ -328,8 +336,15 @@ def _wk(row) -> str:
 def _pins(session: CounselingSession, reader: Reader, names) -> list[Quote]:
     quotes = []
     models = {"rhythm_mark": RhythmMark, "reflection": RhythmReflection, "check_in": CheckIn}
+    # One query per kind of answer, however many moments are pinned.
+    rows = {}
+    for source, model in models.items():
+        ids = [p.source_id for p in session.pins if p.source == source]
+        if ids:
+            for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+                rows[(source, row.id)] = row
     for pin in session.pins:
-        row = db.session.get(models[pin.source], pin.source_id)
+        row = rows.get((pin.source, pin.source_id))
         if row is None or row.partner_id not in names:
             continue
         if pin.source == "rhythm_mark":
