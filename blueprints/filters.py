@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import Flask
 
+from domain import invitations
 from domain.homework import KIND_NAMES
 from domain.views import PROMPTS
 from forms import WEEKDAYS
@@ -37,6 +38,7 @@ def register(app: Flask) -> None:
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
     app.add_template_global(KIND_NAMES, "KIND_NAMES")
     app.add_template_global(PROMPTS, "PROMPTS")
+    app.add_template_global(invitations.current_for, "current_invitation")
 
 
 def day_time(value: datetime | None, tz: str | None = None) -> str:
