@@ -14,9 +14,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
-from extensions import csrf, db, htmx, login_manager, migrate
+from extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, dict(config or {})))
     if config:
         app.config.from_mapping(config)
+    if app.config["PROXY_FIX"]:
+        # Behind N trusted proxies: the client's address and https come from their headers.
+        n = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     register_extensions(app)
     register_blueprints(app)
@@ -41,6 +46,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -51,11 +58,19 @@ def register_extensions(app: Flask) -> None:
     from models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+    def load_user(identity: str) -> User | None:
+        """``identity`` is ``User.get_id()``: the user and the epoch the cookie was made in.
+
+        Signing out everywhere raises the user's epoch, so every older cookie, session or
+        "keep me signed in", stops working at once, whichever worker or host reads it.
+        """
+        user_id, _, epoch = identity.partition(":")
+        if not (user_id.isdigit() and epoch.isdigit()):
             return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
 
 
 @event.listens_for(Engine, "connect")
@@ -72,9 +87,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from blueprints import (
+        account,
         assignments,
         auth,
         counselor,
+        data,
         health,
         invitations,
         main,
@@ -88,12 +105,14 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(counselor.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(partner.bp)
     app.register_blueprint(needs.bp)
     app.register_blueprint(sessions.bp)
+    app.register_blueprint(data.bp)
     app.register_blueprint(health.bp)
 
 

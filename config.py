@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 # Keys that must never sign a production session: they are public (this file, the README).
@@ -39,15 +40,45 @@ def _database_url(instance_path: str) -> str:
 
 
 def _laptop_secret_key(instance_path: str) -> str:
-    """A random key kept in the instance folder so sign-ins survive a restart."""
+    """A random key kept in the instance folder so sign-ins survive a restart.
+
+    Several worker processes may start at once on a fresh folder: the key is written to a
+    private file and linked into place, so exactly one key wins and every worker reads it.
+    """
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    draft = path.with_name(f"secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    draft.write_text(key)
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        key = path.read_text().strip()  # another process got there first: use its key
+    finally:
+        draft.unlink()
     return key
+
+
+def _engine_options(url: str) -> dict:
+    """Connection pool settings. Always check a pooled connection before using it.
+
+    PostgreSQL: a sync gunicorn worker serves one request at a time, so a small pool per
+    worker is plenty; workers x hosts x (size + overflow) must stay below the server's
+    ``max_connections``. SQLite keeps SQLAlchemy's defaults.
+    """
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(
+            pool_size=int(os.environ.get("HEARTH_DB_POOL_SIZE", "2")),
+            max_overflow=int(os.environ.get("HEARTH_DB_MAX_OVERFLOW", "3")),
+            pool_timeout=10,
+            # Recycle before a proxy or firewall silently drops an idle connection.
+            pool_recycle=1800,
+        )
+    return options
 
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
@@ -73,18 +104,43 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     elif not secret_key:
         secret_key = _laptop_secret_key(instance_path)
 
+    database_url = _database_url(instance_path)
     return {
         "HEARTH_ENV": env,
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Sessions: the cookie is unreadable to scripts and not sent cross-site.
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(
+            str(overrides.get("SQLALCHEMY_DATABASE_URI") or database_url)
+        ),
+        # Earlier keys still accepted while sessions and secrets move to a new SECRET_KEY.
+        "SECRET_KEY_FALLBACKS": [
+            k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+        ],
+        # Sessions: the cookie is unreadable to scripts and not sent cross-site. In
+        # production the __Host- prefix makes the browser refuse it unless it is Secure,
+        # host-only and for the whole site.
+        "SESSION_COOKIE_NAME": "__Host-hearth" if production else "hearth",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": "__Host-hearth-remember" if production else "hearth-remember",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # "Keep me signed in" (partners on their own phone): 30 days from the last visit.
+        # (renewed once a day while in use: blueprints/auth.py)
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # Counselors are signed out after this long without a request.
+        "COUNSELOR_IDLE_MINUTES": int(os.environ.get("HEARTH_COUNSELOR_IDLE_MINUTES", "30")),
+        # Counselors must turn on two-step sign-in before they can see anything else.
+        "REQUIRE_TWO_STEP": _env_bool("HEARTH_REQUIRE_TWO_STEP", False),
+        # Failed sign-ins allowed per account and per address before we ask to wait. The
+        # counts live in Redis when REDIS_URL is set, so every worker and host shares them.
+        "RATELIMIT_ENABLED": _env_bool("HEARTH_LOGIN_THROTTLE", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "").strip() or "memory://",
+        "RATELIMIT_KEY_PREFIX": "hearth",
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("HEARTH_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("HEARTH_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
         # A phone tab left open all afternoon must still be able to post: the CSRF token
         # lives as long as the session instead of an hour.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -96,4 +152,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "DEFAULT_TIMEZONE": os.environ.get("HEARTH_DEFAULT_TIMEZONE", "UTC"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "SHOW_SQL": _env_bool("HEARTH_SHOW_SQL", False),
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust none).
+        "PROXY_FIX": int(os.environ.get("HEARTH_PROXY_FIX", "0")),
+        # Flask-Compress: brotli or gzip for pages, CSS, JS and the SVG icon; static files
+        # are streamed, and gzip-only browsers should get them compressed too.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
     }

@@ -3,7 +3,10 @@
 Keeping them here lets models and blueprints import them without importing the app.
 """
 
+from flask_compress import Compress
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,3 +33,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
+# Counts failed sign-ins (see domain/throttle.py); no limits on ordinary pages.
+limiter = Limiter(key_func=get_remote_address)
+compress = Compress()

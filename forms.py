@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -56,6 +57,23 @@ from models import (
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+class Form(FlaskForm):
+    """Every Hearth form. After a stale CSRF token the view runs again only to show the
+    form with what was typed (``blueprints.errors``); this makes sure nothing is saved."""
+
+    def validate(self, extra_validators=None) -> bool:
+        if g.get("csrf_expired"):
+            self.form_errors.append(STALE_PAGE)
+            return False
+        return super().validate(extra_validators)
+
+
+STALE_PAGE = (
+    "This page was open for a while, so we haven't saved it yet. Everything you wrote is "
+    "still here: please check it and send it again."
+)
+
+
 @cache
 def timezone_choices() -> list[SelectChoice]:
     """IANA time zones people live in, e.g. "Europe/Berlin", sorted for a picker."""
@@ -73,7 +91,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         "E-mail",
         filters=[_strip],
@@ -85,6 +103,35 @@ class LoginForm(FlaskForm):
         validators=[DataRequired("Please enter your password."), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
+    remember = BooleanField(
+        "Keep me signed in on this phone",
+        description="For 30 days. Only on a phone or computer that is yours alone.",
+    )
+
+
+class TwoStepForm(Form):
+    code = StringField(
+        "Code",
+        filters=[_strip],
+        validators=[DataRequired("Please enter the code."), Length(max=32)],
+        description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none"},
+    )
+
+
+class CurrentPasswordForm(Form):
+    current_password = PasswordField(
+        "Your current password",
+        validators=[
+            DataRequired("Please enter your current password."),
+            Length(max=PASSWORD_MAX),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoStepOffForm(CurrentPasswordForm, TwoStepForm):
+    pass
 
 
 def _check_new_password(_form, field) -> None:
@@ -93,7 +140,7 @@ def _check_new_password(_form, field) -> None:
         raise ValidationError(problem)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         "Choose a password",
         validators=[DataRequired("Please choose a password."), _check_new_password],
@@ -108,6 +155,27 @@ class NewPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
+    pass
+
+
+class ChangeEmailForm(CurrentPasswordForm):
+    email = StringField(
+        "New e-mail",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter the new e-mail."),
+            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
+            Email("That doesn't look like an e-mail address yet."),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"},
+    )
+
+    def validate_email(self, field) -> None:
+        if email_taken(field.data):
+            raise ValidationError("That e-mail already belongs to a Hearth account.")
 
 
 class JoinForm(NewPasswordForm):
@@ -140,7 +208,7 @@ class JoinForm(NewPasswordForm):
             )
 
 
-class CoupleForm(FlaskForm):
+class CoupleForm(Form):
     name = StringField(
         "Couple's name",
         filters=[_strip],
@@ -181,14 +249,14 @@ class NewCoupleForm(CoupleForm):
     )
 
 
-class CoupleStatusForm(FlaskForm):
+class CoupleStatusForm(Form):
     status = SelectField(
         "Status",
         choices=[SelectChoice(s.value, s.value.capitalize()) for s in CoupleStatus],
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form that is only a button: it carries the CSRF token."""
 
 
@@ -210,7 +278,7 @@ def _text(label: str, limit: int, *, required: str | None = None, description: s
     return TextAreaField(label, filters=[_strip], validators=validators, description=description)
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     """A small form on a homework card. Several share a page, so each has a prefix; the
     CSRF token is checked for every POST by CSRFProtect and sent once per form by hand."""
 
@@ -230,7 +298,7 @@ class VersionedForm(CardForm):
             return -1
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     starts_on = DateField(
         "First week",
         validators=[DataRequired("Please pick the date the homework starts.")],
@@ -266,7 +334,7 @@ class AssignmentForm(FlaskForm):
             del self.reveal_after_both
 
 
-class AssignmentStatusForm(FlaskForm):
+class AssignmentStatusForm(Form):
     status = SelectField(
         "Status",
         choices=[
@@ -445,9 +513,33 @@ def _assignment_label(assignment) -> str:
     return f"{KIND_NAMES[assignment.kind]} ({assignment.status})"
 
 
-class PaperForm(FlaskForm):
+class PaperForm(Form):
     paper_size = RadioField(
         "Paper for PDF summaries",
         choices=[SelectChoice("a4", "A4"), SelectChoice("letter", "US Letter")],
         validators=[InputRequired("Please choose a paper size.")],
+    )
+
+
+class DeleteCoupleForm(Form):
+    """The counselor types the couple's name to confirm deleting them (checked in the view)."""
+
+    confirm_name = StringField(
+        "Type the couple's name to confirm",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please type the couple's name, exactly as it is shown above."),
+            Length(max=COUPLE_NAME_MAX * 2, message="That is longer than the couple's name."),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class LeaveCoupleForm(Form):
+    """A partner confirms leaving with their password (checked in the view)."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Please enter your password."), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
     )

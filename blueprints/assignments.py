@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.rendering import render
+from blueprints.rendering import keeps_input, render
 from domain.access import assignment_for, counselor_required, couple_for
 from domain.homework import (
     DEFAULT_INSTRUCTIONS,
@@ -37,6 +37,7 @@ def _kind(value: str | None) -> HomeworkKind:
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
+@keeps_input
 @counselor_required
 def new(couple_id: int, kind: str):
     """Assign one kind of homework, starting with the couple's current week by default."""
@@ -82,6 +83,7 @@ def new(couple_id: int, kind: str):
 
 
 @bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@keeps_input
 @counselor_required
 def edit(couple_id: int, assignment_id: int):
     """Reword the instructions (and the rhythm's items), or change how long it runs."""

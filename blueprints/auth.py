@@ -1,30 +1,78 @@
-"""Signing in and out."""
+"""Signing in (with a second step when it is on) and out, and the session's limits.
+
+Every cookie names the user's *session epoch* (``User.get_id``). Signing out, changing the
+password, or a counselor's "sign out everywhere" raise the epoch, so every copy of an
+older cookie, on any device, stops working at the next request.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+import time
 
-from blueprints.rendering import render, safe_next
-from domain.accounts import authenticate
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+
+from blueprints.rendering import keeps_input, render, safe_next, wants_fragment
+from domain import audit, throttle, two_step
+from domain.accounts import authenticate, couple_id_of, find_user_by_email
 from extensions import db
-from forms import ButtonForm, LoginForm
+from forms import ButtonForm, LoginForm, TwoStepForm
+from models import User
 
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = (
     "That e-mail and password don't match an account we know. Please check both and try again."
 )
+CODE_FAILED = "That code didn't work. Please try the newest code from your app."
+# How long the password step stays good while the second step is being typed.
+PENDING_SECONDS = 300
 
 
-def start_session(user) -> None:
-    """Sign ``user`` in on a brand-new session: nothing from before carries over."""
+def start_session(user: User, *, remember: bool = False) -> None:
+    """Sign ``user`` in on a brand-new session: nothing from before carries over.
+
+    ``remember`` ("keep me signed in") is for partners on their own phone only.
+    """
     session.clear()
-    login_user(user)
+    remember = remember and user.is_partner
+    login_user(user, remember=remember)
     session.permanent = False
+    session["seen"] = int(time.time())
+    if remember:
+        session["remembered"] = int(time.time())
+
+
+@user_loaded_from_cookie.connect
+def _back_from_remember_cookie(_app, user) -> None:
+    session["remembered"] = int(time.time())
+    session["seen"] = int(time.time())
+
+
+REMEMBER_RENEW_SECONDS = 24 * 60 * 60
+
+
+def end_everywhere(user: User) -> None:
+    """Make every session and remember-me cookie of ``user`` stop working."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def _throttled(seconds: int):
+    minutes = throttle.minutes(seconds)
+    return render("auth/throttled.html", minutes=minutes, status=429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input
 def login():
     """Sign in with e-mail and password; one message whichever of the two was wrong."""
     if current_user.is_authenticated:
@@ -32,23 +80,155 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
+        email, address = form.email.data, request.remote_addr or ""
+        wait = throttle.wait_seconds(email, address)
+        if wait:
+            return _throttled(wait)
+        user = authenticate(email, form.password.data)
+        if user is None:
+            throttle.failed(email, address)
+            known = find_user_by_email(email)
+            audit.record_now(
+                "sign_in_failed",
+                actor=known,
+                couple_id=couple_id_of(known),
+                subject="Wrong password" if known else "Unknown e-mail",
+            )
+            form.form_errors.append(SIGN_IN_FAILED)
+        else:
+            throttle.succeeded(email)
             target = safe_next(request.args.get("next"))
+            if user.two_step_on:
+                db.session.commit()
+                session.clear()
+                session["pending"] = {
+                    "user": user.get_id(),
+                    "at": int(time.time()),
+                    "next": target,
+                    "remember": bool(form.remember.data),
+                }
+                return redirect(url_for("auth.second_step"))
+            audit.record("sign_in", actor=user, couple_id=couple_id_of(user))
             db.session.commit()
-            start_session(user)
+            start_session(user, remember=bool(form.remember.data))
             return redirect(target or url_for("main.index"))
-        form.form_errors.append(SIGN_IN_FAILED)
     if form.errors:
         status = 422
     return render("auth/login.html", form=form, status=status)
 
 
+def _pending_user() -> tuple[User | None, dict]:
+    pending = session.get("pending") or {}
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, {}
+    user_id, _, epoch = str(pending.get("user", "")).partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_step():
+    """The code from the authenticator app (or a recovery code), after the password."""
+    user, pending = _pending_user()
+    if user is None:
+        session.pop("pending", None)
+        flash("Please sign in again; that took a little too long.", "info")
+        return redirect(url_for("auth.login"))
+    form = TwoStepForm()
+    status = 200
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        wait = throttle.wait_seconds(user.email, address)
+        if wait:
+            return _throttled(wait)
+        used = two_step.verify(user, form.code.data)
+        if used is None:
+            db.session.rollback()
+            throttle.failed(user.email, address)
+            audit.record_now("sign_in_failed", actor=user, subject="Wrong two-step code")
+            form.code.errors.append(CODE_FAILED)
+        else:
+            throttle.succeeded(user.email)
+            audit.record(
+                "sign_in",
+                actor=user,
+                couple_id=couple_id_of(user),
+                detail={"with": "recovery code" if used == "recovery" else "authenticator"},
+            )
+            db.session.commit()
+            start_session(user, remember=pending.get("remember", False))
+            if used == "recovery":
+                left = two_step.recovery_codes_left(user)
+                flash(
+                    f"You used a recovery code; {left} left. You can make new ones on your "
+                    "account page.",
+                    "info",
+                )
+            return redirect(safe_next(pending.get("next")) or url_for("main.index"))
+    if form.errors:
+        status = 422
+    return render("auth/second_step.html", form=form, status=status)
+
+
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session; may return to a local page (e.g. an invitation)."""
+    """Sign out here and on every other device; may return to a local page."""
     ButtonForm()  # the CSRF check runs for every POST; nothing else to validate
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        end_everywhere(user)
+        audit.record("sign_out", actor=user, couple_id=couple_id_of(user))
+        db.session.commit()
     logout_user()
     session.clear()
-    flash("You're signed out. Take care.", "info")
+    flash("You're signed out, on this device and any other. Take care.", "info")
     return redirect(safe_next(request.form.get("next")) or url_for("auth.login"))
+
+
+# Pages a counselor who must turn on two-step sign-in may still reach.
+TWO_STEP_SETUP_ENDPOINTS = {"account.two_step", "account.index", "auth.logout", "static"}
+
+
+@bp.before_app_request
+def session_limits():
+    """Counselors: signed out after a while without a request, and two-step when required."""
+    if request.endpoint in (None, "static", "health.healthz"):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    if current_user.is_partner:
+        # "Keep me signed in": the 30 days start again from a visit, at most once a day.
+        remembered = session.get("remembered")
+        if remembered and time.time() - remembered > REMEMBER_RENEW_SECONDS:
+            session["remembered"] = int(time.time())
+            session["_remember"] = "set"
+        return None
+    now = int(time.time())
+    idle = current_app.config["COUNSELOR_IDLE_MINUTES"] * 60
+    seen = session.get("seen")
+    if seen is not None and now - int(seen) > idle:
+        logout_user()
+        session.clear()
+        flash(
+            "We signed you out after a while without activity, to keep your clients' "
+            "words safe. Please sign in again.",
+            "info",
+        )
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if wants_fragment():
+            response = make_response("", 204)
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    if seen is None or now - int(seen) >= 30:
+        session["seen"] = now
+    if (
+        current_app.config["REQUIRE_TWO_STEP"]
+        and not current_user.two_step_on
+        and request.endpoint not in TWO_STEP_SETUP_ENDPOINTS
+    ):
+        flash("Please turn on two-step sign-in before you go on.", "info")
+        return redirect(url_for("account.two_step"))
+    return None

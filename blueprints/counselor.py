@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.rendering import render, wants_fragment
-from domain import invitations, review
+from blueprints.auth import end_everywhere
+from blueprints.rendering import keeps_input, render, wants_fragment
+from domain import audit, invitations, review
 from domain.access import counselor_required, couple_for, partner_place_for
 from extensions import db
 from forms import WEEKDAYS, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
@@ -48,6 +49,7 @@ def dashboard():
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])
+@keeps_input
 @counselor_required
 def new_couple():
     """Create a couple and an invitation link for each of the two partners."""
@@ -98,6 +100,7 @@ def couple(couple_id: int):
 
 
 @bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
+@keeps_input
 @counselor_required
 def edit_couple(couple_id: int):
     """Change the couple's name, time zone or the weekday their week starts."""
@@ -144,6 +147,10 @@ def reissue_link(couple_id: int, place: int):
     partner = partner_place_for(current_user, couple_id, place)
     couple = partner.couple
     ButtonForm()  # CSRF is checked for every POST
+    if partner.left:
+        # Whoever took the place would inherit what the former partner shared.
+        flash("This partner left the couple; their place can't be given to anyone.", "error")
+        return redirect(url_for("counselor.couple", couple_id=couple.id))
     if couple.status == CoupleStatus.ARCHIVED:
         flash("This couple is archived. Make them active again to send a new link.", "error")
         return redirect(url_for("counselor.couple", couple_id=couple.id))
@@ -164,3 +171,18 @@ def reissue_link(couple_id: int, place: int):
         )
     flash(message, "success")
     return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor=f"place-{place}"))
+
+
+@bp.post("/couples/<int:couple_id>/partners/<int:place>/sign-out")
+@counselor_required
+def sign_out_partner(couple_id: int, place: int):
+    """Sign a partner out on every device, e.g. when a phone was lost or shared."""
+    partner = partner_place_for(current_user, couple_id, place)
+    ButtonForm()  # CSRF is checked for every POST
+    if partner.user is None:
+        abort(404)
+    end_everywhere(partner.user)
+    audit.record("signed_out_everywhere", couple_id=couple_id, subject=partner.name)
+    db.session.commit()
+    flash(f"{partner.name} is signed out on every device.", "success")
+    return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor=f"place-{place}"))

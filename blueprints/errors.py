@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -35,6 +36,10 @@ CSRF_MESSAGE = (
 )
 
 
+# Forms anyone may send, signed in or not.
+PUBLIC_FORMS = {"invitations.join", "auth.login"}
+
+
 def _render(status: int, title: str, detail: str):
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
     return render_template(template, status=status, title=title, detail=detail), status
@@ -43,6 +48,24 @@ def _render(status: int, title: str, detail: str):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        """A stale token must not cost anyone what they wrote.
+
+        Signed in, on a form page: the form again, with the text kept and a note. Signed
+        out meanwhile: what they typed, on a page they can copy it from.
+        """
+        view = current_app.view_functions.get(request.endpoint or "")
+        if request.method != "POST" or not getattr(view, "keeps_input", False):
+            return _render(400, *CSRF_MESSAGE)
+        if current_user.is_authenticated or request.endpoint in PUBLIC_FORMS:
+            g.csrf_expired = True
+            return view(**(request.view_args or {}))
+        kept = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if name != "csrf_token" and value.strip() and "password" not in name
+        ]
+        if kept and not wants_fragment():
+            return render_template("errors/kept.html", kept=kept), 400
         return _render(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth import start_session
-from domain import invitations
+from blueprints.auth import end_everywhere, start_session
+from blueprints.rendering import keeps_input
+from domain import audit, invitations
 from domain.passwords import hash_password
 from extensions import db
 from forms import JoinForm, NewPasswordForm
@@ -52,6 +53,7 @@ def _unusable(problem: str):
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
+@keeps_input
 def accept(token: str):
     """Open an invitation: join the couple, or set a new password for a joined place."""
     found = invitations.look_up(token)
@@ -112,6 +114,13 @@ def _choose_password(token, invitation, partner):
         user = partner.user
         user.password_hash = hash_password(form.password.data)
         user.last_login_at = utcnow()
+        end_everywhere(user)  # a new password signs out every device that had the old one
+        audit.record(
+            "password_changed",
+            actor=user,
+            couple_id=partner.couple_id,
+            detail={"with": "sign-in link"},
+        )
         db.session.commit()
         start_session(user)
         flash("Your new password is saved. Welcome back.", "success")

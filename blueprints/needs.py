@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from blueprints.rendering import keeps_input
 from domain.access import own_need, own_partner_place, partner_required
 from domain.homework import NEEDS_MAX, NEEDS_SUGGESTED, add_steps
 from domain.views import need_history
@@ -53,6 +54,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@keeps_input
 @partner_required
 def new():
     """Name a need and the steps the other partner can take."""
@@ -88,6 +90,7 @@ def new():
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@keeps_input
 @partner_required
 def edit(need_id: int):
     """Reword a need or its steps; the old wording stays in the history."""

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import render, wants_fragment
+from blueprints.rendering import keeps_input, render, wants_fragment
 from domain.access import (
     couple_assignment_for,
     own_need,
@@ -185,6 +185,7 @@ def week(week_start: date):
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/done")
+@keeps_input
 @partner_required
 def mark_done(week_start: date, item_id: int):
     """Tick off a rhythm item for the two of you, with an optional note."""
@@ -276,6 +277,7 @@ def mark_undo(week_start: date, item_id: int):
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:assignment_id>/reflection")
+@keeps_input
 @partner_required
 def reflection(week_start: date, assignment_id: int):
     """What helped and what didn't, this week: each partner's own words."""
@@ -395,6 +397,7 @@ def _needs_writable(me: Partner, week: Week) -> str | None:
 
 
 @bp.post("/week/<date:week_start>/needs/<int:need_id>/rating")
+@keeps_input
 @partner_required
 def rate_need(week_start: date, need_id: int):
     """The owner's weekly word on a need: met, partly or not yet."""
@@ -436,6 +439,7 @@ def rate_need(week_start: date, need_id: int):
 
 
 @bp.route("/week/<date:week_start>/check-in", methods=["GET", "POST"])
+@keeps_input
 @partner_required
 def check_in(week_start: date):
     """This week's check-in: one per partner per week, editable while the week is open."""

@@ -53,3 +53,14 @@ class DateConverter(BaseConverter):
 
     def to_url(self, value: date) -> str:
         return value.isoformat()
+
+
+def keeps_input(view):
+    """Mark a view whose form is re-shown, with what was typed, after a stale CSRF token.
+
+    Put it right under ``@bp.route``. ``blueprints.errors`` then runs the view again with
+    ``g.csrf_expired`` set; ``forms.Form.validate`` refuses, so nothing is saved and the
+    page comes back with the text in place and a short note.
+    """
+    view.keeps_input = True
+    return view

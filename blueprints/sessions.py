@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import render
+from blueprints.rendering import keeps_input, render
 from domain import pdf
 from domain.access import counselor_required, couple_for, own_partner_place, partner_required
 from domain.homework import next_session_number
@@ -87,6 +87,7 @@ def index(couple_id: int):
 
 
 @bp.route("/counselor/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
+@keeps_input
 @counselor_required
 def new(couple_id: int):
     """Record a session; its number is counted for the couple."""
@@ -121,6 +122,7 @@ def new(couple_id: int):
 @bp.route(
     "/counselor/couples/<int:couple_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"]
 )
+@keeps_input
 @counselor_required
 def edit(couple_id: int, session_id: int):
     """Change a session's record; a stale tab is told and keeps its text."""

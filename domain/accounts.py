@@ -40,6 +40,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def couple_id_of(user: User | None) -> int | None:
+    """The couple a partner belongs to (for the audit trail); None for counselors."""
+    if user is not None and user.partner_place is not None:
+        return user.partner_place.couple_id
+    return None
+
+
 def email_taken(email: str) -> bool:
     return find_user_by_email(email) is not None
 

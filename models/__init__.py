@@ -3,6 +3,7 @@
 Every timestamp is stored in UTC and comes back timezone-aware, whatever the database.
 """
 
+from models.audit import AppendOnlyError, AuditEvent, RecoveryCode
 from models.base import (
     ANSWER_MAX,
     COUPLE_NAME_MAX,
@@ -41,6 +42,9 @@ from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
 
 __all__ = [
+    "AppendOnlyError",
+    "AuditEvent",
+    "RecoveryCode",
     "ANSWER_MAX",
     "COUPLE_NAME_MAX",
     "EMAIL_MAX",

@@ -37,6 +37,16 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counselors: the paper their PDF summaries are printed on ("a4" or "letter").
     paper_size: Mapped[str] = mapped_column(String(8), default="a4", server_default="a4")
+    # Part of every session and remember-me cookie: raising it signs the user out everywhere.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Two-step sign-in: the authenticator secret (encrypted with the app key), when it was
+    # turned on, and the last time step used, so a code cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # This user's own key for the text of theirs kept in the audit trail. It goes with the
+    # account, and that text becomes unreadable with it.
+    audit_key: Mapped[str | None] = mapped_column(String(64))
 
     couples: Mapped[list[Couple]] = relationship(back_populates="counselor", order_by="Couple.name")
     partner_place: Mapped[Partner | None] = relationship(back_populates="user")
@@ -48,6 +58,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The identity kept in cookies: the user and the current session epoch."""
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def two_step_on(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_counselor(self) -> bool:
@@ -125,6 +143,12 @@ class Partner(db.Model):
     @property
     def joined(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def left(self) -> bool:
+        """The partner joined once and has since left: their account is gone, the shared
+        history stays with this place. A place someone left is never offered again."""
+        return self.user_id is None and self.joined_at is not None
 
     @property
     def name(self) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from domain import invitations
 from extensions import db
+from models import Couple
 from tests import factories
 from tests.conftest import login
 
@@ -103,6 +105,30 @@ TABLE = [
     ("GET", "/summaries/{session}.pdf", [LOGIN, 403, 403, 200, 404]),
     ("GET", "/summaries/{draft}.pdf", [LOGIN, 403, 403, 404, 404]),
     ("POST", "/needs/{need}/retire", [LOGIN, 403, 403, 302, 404]),
+    # Accounts: everyone signed in has their own, and nobody else's.
+    ("GET", "/account/", [LOGIN, 200, 200, 200, 200]),
+    ("POST", "/account/password", [LOGIN, 422, 422, 422, 422]),
+    ("POST", "/account/email", [LOGIN, 422, 422, 422, 422]),
+    ("POST", "/account/sign-out-everywhere", [LOGIN, 302, 302, 302, 302]),
+    ("GET", "/account/two-step", [LOGIN, 200, 200, 200, 200]),
+    ("POST", "/account/two-step", [LOGIN, 422, 422, 422, 422]),
+    ("POST", "/account/two-step/off", [LOGIN, 422, 422, 422, 422]),
+    ("POST", "/account/two-step/codes", [LOGIN, 302, 302, 302, 302]),
+    ("GET", "/login/code", [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN]),
+    ("POST", "/login/code", [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN]),
+    ("POST", "/counselor/couples/{x}/partners/1/sign-out", [LOGIN, 302, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/partners/2/sign-out", [LOGIN, 404, 404, 403, 403]),
+    # The couple's data: a partner's own export and leaving; the counselor's export and delete.
+    ("GET", "/account/export", [LOGIN, 403, 403, 200, 200]),
+    ("POST", "/account/export", [LOGIN, 403, 403, 200, 200]),
+    ("GET", "/account/leave", [LOGIN, 403, 403, 200, 200]),
+    ("POST", "/account/leave", [LOGIN, 403, 403, 422, 422]),
+    ("GET", "/counselor/couples/{x}/export", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/export", [LOGIN, 200, 404, 403, 403]),
+    ("GET", "/counselor/couples/{missing}/export", [LOGIN, 404, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/delete", [LOGIN, 200, 404, 403, 403]),
+    ("POST", "/counselor/couples/{x}/delete", [LOGIN, 422, 404, 403, 403]),
+    ("POST", "/counselor/couples/{missing}/delete", [LOGIN, 404, 404, 403, 403]),
 ]
 
 # Which url_map rule each table row exercises: a new route without a row fails below.
@@ -145,6 +171,19 @@ COVERED_RULES = {
     "/counselor/settings",
     "/summaries",
     "/summaries/<int:session_id>.pdf",
+    "/account/",
+    "/account/password",
+    "/account/email",
+    "/account/sign-out-everywhere",
+    "/account/two-step",
+    "/account/two-step/off",
+    "/account/two-step/codes",
+    "/login/code",
+    "/counselor/couples/<int:couple_id>/partners/<int:place>/sign-out",
+    "/account/export",
+    "/account/leave",
+    "/counselor/couples/<int:couple_id>/export",
+    "/counselor/couples/<int:couple_id>/delete",
 }
 
 
@@ -214,13 +253,41 @@ def test_posts_without_a_csrf_token_are_refused(app, world):
     client = app.test_client()
     login(client, world["users"][COUNSELOR_A])
     x = world["ids"]["x"]
-    for url in (
-        f"/counselor/couples/{x}/status",
-        f"/counselor/couples/{x}/partners/2/link",
-        "/counselor/couples/new",
-    ):
-        response = client.post(url, data={"status": "paused", "name": "A & B"}, csrf=False)
+    for url in (f"/counselor/couples/{x}/status", f"/counselor/couples/{x}/partners/2/link"):
+        response = client.post(url, data={"status": "paused"}, csrf=False)
         assert response.status_code == 400, url
         assert "For your safety we didn't save that" in response.get_data(as_text=True).replace(
             "&#39;", "'"
         )
+    assert db.session.get(Couple, x).status == "active"
+
+
+def test_a_stale_token_shows_the_form_again_with_what_was_typed(app, world):
+    client = app.test_client()
+    login(client, world["users"][COUNSELOR_A])
+    before = db.session.scalar(select(func.count()).select_from(Couple))
+    response = client.post(
+        "/counselor/couples/new",
+        data={"name": "Robin & Ash", "csrf_token": "stale"},
+        csrf=False,
+    )
+    page = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 422
+    assert 'value="Robin &amp; Ash"' in page
+    assert "we haven't saved it yet" in page
+    assert db.session.scalar(select(func.count()).select_from(Couple)) == before
+
+
+def test_a_stale_token_after_signing_out_still_shows_the_text(app, world):
+    client = app.test_client()
+    login(client, world["users"][PARTNER_X])
+    week = world["ids"]["week"]
+    client.post("/logout")
+    response = client.post(
+        f"/week/{week}/check-in",
+        data={"checkin-heard_note": "I felt <b>listened</b> to on Tuesday", "csrf_token": "x"},
+        csrf=False,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "I felt &lt;b&gt;listened&lt;/b&gt; to on Tuesday" in page

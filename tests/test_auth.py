@@ -73,7 +73,7 @@ def test_signing_in_starts_a_fresh_session(client, counselor):
     login(client, counselor.email)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(counselor.id)
+        assert session["_user_id"] == f"{counselor.id}:0"
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, counselor):

@@ -1,0 +1,201 @@
+"""Your own account: password, e-mail, two-step sign-in, signing out everywhere."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_required
+
+from blueprints.auth import end_everywhere, start_session
+from blueprints.rendering import keeps_input, render
+from domain import audit, throttle
+from domain import two_step as totp
+from domain.accounts import couple_id_of
+from domain.passwords import hash_password, verify_password
+from extensions import db
+from forms import (
+    ButtonForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    CurrentPasswordForm,
+    TwoStepForm,
+    TwoStepOffForm,
+)
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _page(status: int = 200, **forms):
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("email_form", ChangeEmailForm(formdata=None))
+    return render("account/index.html", status=status, **forms)
+
+
+def _password_ok(form: CurrentPasswordForm) -> bool:
+    """Check the current password, counting a wrong one like a failed sign-in."""
+    user, address = _me(), request.remote_addr or ""
+    if throttle.wait_seconds(user.email, address):
+        form.current_password.errors.append(
+            "Too many tries. Please wait a few minutes and try again."
+        )
+        return False
+    if verify_password(user.password_hash, form.current_password.data or ""):
+        return True
+    throttle.failed(user.email, address)
+    audit.record_now("sign_in_failed", couple_id=couple_id_of(user), subject="Wrong password")
+    form.current_password.errors.append(WRONG_PASSWORD)
+    return False
+
+
+@bp.get("/")
+@login_required
+def index():
+    return _page()
+
+
+@bp.post("/password")
+@keeps_input
+@login_required
+def change_password():
+    """A new password signs out every other device; this one stays signed in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and _password_ok(form):
+        user = _me()
+        user.password_hash = hash_password(form.password.data)
+        end_everywhere(user)
+        audit.record("password_changed", couple_id=couple_id_of(user))
+        db.session.commit()
+        start_session(user)
+        flash("Your password is changed. Any other device will need to sign in again.", "info")
+        return redirect(url_for("account.index"))
+    return _page(422, password_form=form)
+
+
+@bp.post("/email")
+@keeps_input
+@login_required
+def change_email():
+    """Changing the e-mail you sign in with asks for your password first."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit() and _password_ok(form):
+        user = _me()
+        before = user.email
+        user.email = form.email.data
+        audit.record(
+            "email_changed",
+            couple_id=couple_id_of(user),
+            before=before,
+            after=user.email,
+            author=user if user.is_partner else None,
+        )
+        db.session.commit()
+        flash("Your e-mail is changed. Use the new one next time you sign in.", "info")
+        return redirect(url_for("account.index"))
+    return _page(422, email_form=form)
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Sign out every other phone and computer; this one stays signed in."""
+    ButtonForm()
+    user = _me()
+    end_everywhere(user)
+    audit.record("signed_out_everywhere", couple_id=couple_id_of(user))
+    db.session.commit()
+    start_session(user)
+    flash("Done: every other device is signed out.", "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@login_required
+def two_step():
+    """Turn on two-step sign-in: scan the code, type what the app shows, save the codes."""
+    user = _me()
+    if user.two_step_on:
+        return render(
+            "account/two_step_on.html",
+            off_form=TwoStepOffForm(formdata=None),
+            codes_form=CurrentPasswordForm(formdata=None, prefix="codes"),
+            left=totp.recovery_codes_left(user),
+        )
+    secret = session.get("totp_setup")
+    if not secret:
+        secret = session["totp_setup"] = totp.new_secret()
+    form = TwoStepForm()
+    status = 200
+    if form.validate_on_submit():
+        if totp.check_code(secret, form.code.data) is None:
+            form.code.errors.append(
+                "That code didn't match. Check the app shows Hearth, and type the newest code."
+            )
+        else:
+            codes = totp.turn_on(user, secret)
+            audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "on"})
+            db.session.commit()
+            session.pop("totp_setup", None)
+            return render("account/recovery_codes.html", codes=codes)
+    if form.errors:
+        status = 422
+    return render(
+        "account/two_step_setup.html",
+        form=form,
+        secret=secret,
+        uri=totp.provisioning_uri(user, secret),
+        status=status,
+    )
+
+
+@bp.post("/two-step/off")
+@login_required
+def two_step_off():
+    user = _me()
+    form = TwoStepOffForm()
+    if current_app.config["REQUIRE_TWO_STEP"] and user.is_counselor:
+        flash("Your practice asks every counselor to keep two-step sign-in on.", "error")
+        return redirect(url_for("account.two_step"))
+    if form.validate_on_submit() and _password_ok(form):
+        if totp.verify(user, form.code.data) is None:
+            form.code.errors.append("That code didn't work. Please try the newest one.")
+        else:
+            totp.turn_off(user)
+            audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "off"})
+            db.session.commit()
+            flash("Two-step sign-in is off.", "info")
+            return redirect(url_for("account.index"))
+    db.session.rollback()
+    return render(
+        "account/two_step_on.html",
+        off_form=form,
+        codes_form=CurrentPasswordForm(formdata=None, prefix="codes"),
+        left=totp.recovery_codes_left(user),
+        status=422,
+    )
+
+
+@bp.post("/two-step/codes")
+@login_required
+def new_codes():
+    """A fresh set of recovery codes; the old ones stop working."""
+    user = _me()
+    form = CurrentPasswordForm(prefix="codes")
+    if user.two_step_on and form.validate_on_submit() and _password_ok(form):
+        codes = totp.new_recovery_codes(user)
+        audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "new codes"})
+        db.session.commit()
+        return render("account/recovery_codes.html", codes=codes)
+    if not user.two_step_on:
+        return redirect(url_for("account.two_step"))
+    return render(
+        "account/two_step_on.html",
+        off_form=TwoStepOffForm(formdata=None),
+        codes_form=form,
+        left=totp.recovery_codes_left(user),
+        status=422,
+    )

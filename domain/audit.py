@@ -1,0 +1,175 @@
+"""The audit trail: who did what, to whose data, and when.
+
+``record`` adds a row to the current database session, so a change and its audit row are
+committed together or not at all. ``record_now`` commits at once: for things that write
+nothing else (a page viewed, a sign-in that failed, a request refused).
+
+Text a partner wrote (an answer before and after a change) is sealed with that partner's
+own key, kept on their account. When the account goes, the key goes, and so does every
+way to read that text; the row itself stays, saying that something changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from extensions import db
+from models import AuditEvent, User
+
+KINDS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in failed",
+    "sign_out": "Signed out",
+    "signed_out_everywhere": "Signed out everywhere",
+    "password_changed": "Password changed",
+    "email_changed": "E-mail changed",
+    "two_step": "Two-step sign-in changed",
+    "denied": "Refused",
+    "viewed": "Viewed",
+    "created": "Created",
+    "changed": "Changed",
+    "deleted": "Deleted",
+    "pdf_rendered": "PDF drawn",
+    "pdf_downloaded": "PDF downloaded",
+    "exported": "Exported",
+    "left": "Left the couple",
+}
+
+PAGE_SIZE = 50
+
+
+def _actor(actor: User | None) -> User | None:
+    if actor is not None:
+        return actor
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def _address() -> str:
+    return (request.remote_addr or "")[:64] if has_request_context() else ""
+
+
+def _key_of(user: User) -> Fernet:
+    if not user.audit_key:
+        user.audit_key = Fernet.generate_key().decode()
+    return Fernet(user.audit_key.encode())
+
+
+def record(
+    kind: str,
+    *,
+    couple_id: int | None = None,
+    subject: str = "",
+    detail: dict | None = None,
+    before: object = None,
+    after: object = None,
+    author: User | None = None,
+    actor: User | None = None,
+) -> AuditEvent:
+    """Add one audit row to the session. ``before``/``after`` are sealed for ``author``.
+
+    With no ``author`` (text the counselor wrote), ``before`` and ``after`` go into the
+    plain detail: the counselor may always read their own notes.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit kind {kind!r}")
+    who = _actor(actor)
+    info = dict(detail or {})
+    event = AuditEvent(
+        kind=kind,
+        actor_id=who.id if who is not None else None,
+        actor_role=who.role if who is not None else "",
+        actor_name=(who.display_name if who is not None else "")[:80],
+        couple_id=couple_id,
+        subject=subject[:200],
+        address=_address(),
+    )
+    if before is not None or after is not None:
+        if author is not None:
+            if author.id is None:
+                db.session.flush()
+            payload = json.dumps({"before": before, "after": after}, default=str)
+            event.sealed = _key_of(author).encrypt(payload.encode()).decode()
+            event.sealed_for = author.id
+        else:
+            info["before"], info["after"] = before, after
+    event.detail = json.dumps(info, default=str, ensure_ascii=False) if info else ""
+    db.session.add(event)
+    return event
+
+
+def record_now(kind: str, **kwargs) -> None:
+    """Record and commit straight away (nothing else in this request is being written)."""
+    record(kind, **kwargs)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit row as the counselor's page shows it."""
+
+    event: AuditEvent
+    detail: dict
+    before: object
+    after: object
+    unreadable: bool  # text that left with a partner's account
+
+    @property
+    def label(self) -> str:
+        return KINDS.get(self.event.kind, self.event.kind)
+
+
+def _open(event: AuditEvent, keys: dict[int, str | None]) -> Entry:
+    detail = json.loads(event.detail) if event.detail else {}
+    before, after = detail.pop("before", None), detail.pop("after", None)
+    unreadable = False
+    if event.sealed:
+        key = keys.get(event.sealed_for or 0)
+        try:
+            if not key:
+                raise InvalidToken
+            opened = json.loads(Fernet(key.encode()).decrypt(event.sealed.encode()))
+            before, after = opened.get("before"), opened.get("after")
+        except InvalidToken:
+            unreadable = True
+    return Entry(event, detail, before, after, unreadable)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    kind: str | None = None
+    page: int = 1
+
+
+def couple_trail(couple_id: int, filters: Filters) -> tuple[list[Entry], int]:
+    """One page of a couple's trail, newest first, and how many rows match in all."""
+    query = select(AuditEvent).where(AuditEvent.couple_id == couple_id)
+    if filters.start:
+        query = query.where(AuditEvent.at >= datetime.combine(filters.start, time(), tzinfo=UTC))
+    if filters.end:
+        end = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)
+        query = query.where(AuditEvent.at < end)
+    if filters.kind:
+        query = query.where(AuditEvent.kind == filters.kind)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+    ).all()
+    sealed_for = {row.sealed_for for row in rows if row.sealed_for}
+    keys: dict[int, str | None] = {}
+    if sealed_for:
+        found = select(User.id, User.audit_key).where(User.id.in_(sealed_for))
+        keys = dict(db.session.execute(found).tuples().all())
+    return [_open(row, keys) for row in rows], total
