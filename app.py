@@ -55,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     # A new IP address or browser for the same cookie marks the session not fresh.
     login_manager.session_protection = "basic"
 
+    # Every change to a couple's data writes its audit row (a session listener).
+    import domain.audit_changes  # noqa: F401
     from models import User
 
     @login_manager.user_loader

@@ -543,3 +543,18 @@ class LeaveCoupleForm(Form):
         validators=[DataRequired("Please enter your password."), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class AuditFilterForm(Form):
+    """The filters on a couple's audit trail (sent with GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])
+    kind = SelectField("What happened", validators=[Optional()], validate_choice=True)
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The end date is before the start date.")

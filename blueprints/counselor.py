@@ -12,7 +12,7 @@ from blueprints.rendering import keeps_input, render, wants_fragment
 from domain import audit, invitations, review
 from domain.access import counselor_required, couple_for, partner_place_for
 from extensions import db
-from forms import WEEKDAYS, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from forms import WEEKDAYS, AuditFilterForm, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from models import AssignmentStatus, Couple, CoupleStatus, HomeworkKind, Invitation, Partner
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
@@ -87,7 +87,7 @@ def _default_timezone() -> str:
 def couple(couple_id: int):
     """One couple: their partner places, invitation links and QR codes, and status."""
     couple = couple_for(current_user, couple_id)
-    return render(
+    response = render(
         "counselor/couple.html",
         "counselor/_couple.html",
         couple=couple,
@@ -97,6 +97,8 @@ def couple(couple_id: int):
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         kinds=list(HomeworkKind),
     )
+    audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
+    return response
 
 
 @bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
@@ -186,3 +188,35 @@ def sign_out_partner(couple_id: int, place: int):
     db.session.commit()
     flash(f"{partner.name} is signed out on every device.", "success")
     return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor=f"place-{place}"))
+
+
+@bp.get("/couples/<int:couple_id>/audit")
+@counselor_required
+def audit_trail(couple_id: int):
+    """Who saw and changed this couple's data, newest first, 50 to a page."""
+    couple = couple_for(current_user, couple_id)
+    form = AuditFilterForm(request.args)
+    form.kind.choices = [("", "Everything"), *audit.KINDS.items()]
+    valid = form.validate()
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    filters = audit.Filters(
+        start=form.start.data if valid else None,
+        end=form.end.data if valid else None,
+        kind=(form.kind.data or None) if valid else None,
+        page=page,
+    )
+    entries, total = audit.couple_trail(couple.id, filters)
+    pages = max(1, -(-total // audit.PAGE_SIZE))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render(
+        "counselor/audit.html",
+        couple=couple,
+        form=form,
+        entries=entries,
+        total=total,
+        page_number=page,
+        pages=pages,
+        args=args,
+        status=200 if valid else 422,
+    )

@@ -8,7 +8,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from blueprints.rendering import wants_fragment
+from domain import audit
+from domain.accounts import couple_id_of
 from extensions import db
+from models import Couple
 
 MESSAGES = {
     400: ("Something in that request didn't look right", "Please go back and try again."),
@@ -45,6 +48,23 @@ def _render(status: int, title: str, detail: str):
     return render_template(template, status=status, title=title, detail=detail), status
 
 
+def _record_refusal(status: int) -> None:
+    """A signed-in person asked for something that isn't theirs (or isn't there)."""
+    if not current_user.is_authenticated:
+        return
+    db.session.rollback()  # nothing half-done in this request is kept
+    args = request.view_args or {}
+    couple_id = args.get("couple_id")
+    if not isinstance(couple_id, int) or not db.session.get(Couple, couple_id):
+        couple_id = couple_id_of(current_user)
+    audit.record_now(
+        "denied",
+        couple_id=couple_id,
+        subject=f"{request.method} {request.url_rule.rule}"[:200],
+        detail={"status": status, "ids": {k: v for k, v in args.items() if isinstance(v, int)}},
+    )
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -72,6 +92,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code in (403, 404) and request.url_rule is not None:
+            _record_refusal(error.code)
         title, detail = MESSAGES.get(error.code, (error.name, error.description or ""))
         return _render(error.code, title, detail)
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input, render
-from domain import pdf
+from domain import audit, pdf
 from domain.access import counselor_required, couple_for, own_partner_place, partner_required
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
@@ -83,7 +83,9 @@ def index(couple_id: int):
         .where(CounselingSession.couple_id == couple.id)
         .order_by(CounselingSession.number.desc())
     ).all()
-    return render("sessions/index.html", couple=couple, sessions=sessions)
+    response = render("sessions/index.html", couple=couple, sessions=sessions)
+    audit.record_now("viewed", couple_id=couple.id, subject="Sessions")
+    return response
 
 
 @bp.route("/counselor/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
@@ -180,7 +182,7 @@ def show(couple_id: int, session_id: int):
         abort(404)
     pinned = {(p.source, p.source_id, p.field) for p in session.pins}
     summary = build(session, copy)
-    return render(
+    response = render(
         "sessions/show.html",
         couple=session.couple,
         session=session,
@@ -190,6 +192,10 @@ def show(couple_id: int, session_id: int):
         pinned=pinned,
         button=ButtonForm(),
     )
+    audit.record_now(
+        "viewed", couple_id=couple_id, subject=f"Session {session.number} summary ({copy} copy)"
+    )
+    return response
 
 
 @bp.post("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/pins")
@@ -202,9 +208,16 @@ def pins(couple_id: int, session_id: int):
     for value in request.form.getlist("pin"):
         src, _, rest = value.partition(":")
         sid, _, fld = rest.partition(":")
-        if sid.isdigit() and (src, int(sid), fld) in allowed:
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if sid.isdecimal() and (src, int(sid), fld) in allowed:
             chosen.add((src, int(sid), fld))
-    session.pins = [PinnedMoment(source=s, source_id=i, field=f) for s, i, f in sorted(chosen)]
+    # Pins chosen again stay the same rows: a new row beside the old one, before the old
+    # one is deleted, would break the unique constraint (saving twice was a server error).
+    kept = {(p.source, p.source_id, p.field): p for p in session.pins}
+    session.pins = [
+        kept.get((s, i, f)) or PinnedMoment(source=s, source_id=i, field=f)
+        for s, i, f in sorted(chosen)
+    ]
     db.session.commit()
     flash(
         f"{len(chosen)} moment{'s' if len(chosen) != 1 else ''} pinned to the summary.", "success"
@@ -281,6 +294,11 @@ def partner_download(session_id: int):
 
 def _pdf_response(summary, paper: str):
     data, _cached = pdf.summary_pdf(summary, paper)
+    audit.record_now(
+        "pdf_downloaded",
+        couple_id=summary.session.couple_id,
+        subject=f"Session {summary.session.number} summary, {summary.copy} copy",
+    )
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{summary.filename}"'

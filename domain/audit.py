@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AuditEvent, User
+from models import AuditEvent, Couple, User
 
 KINDS = {
     "sign_in": "Signed in",
@@ -57,10 +57,10 @@ def _address() -> str:
     return (request.remote_addr or "")[:64] if has_request_context() else ""
 
 
-def _key_of(user: User) -> Fernet:
-    if not user.audit_key:
-        user.audit_key = Fernet.generate_key().decode()
-    return Fernet(user.audit_key.encode())
+def _key_of(owner: User | Couple) -> Fernet:
+    if not owner.audit_key:
+        owner.audit_key = Fernet.generate_key().decode()
+    return Fernet(owner.audit_key.encode())
 
 
 def record(
@@ -93,12 +93,14 @@ def record(
         address=_address(),
     )
     if before is not None or after is not None:
+        payload = json.dumps({"before": before, "after": after}, default=str).encode()
         if author is not None:
             if author.id is None:
                 db.session.flush()
-            payload = json.dumps({"before": before, "after": after}, default=str)
-            event.sealed = _key_of(author).encrypt(payload.encode()).decode()
+            event.sealed = _key_of(author).encrypt(payload).decode()
             event.sealed_for = author.id
+        elif couple_id is not None and (couple := db.session.get(Couple, couple_id)):
+            event.sealed = _key_of(couple).encrypt(payload).decode()
         else:
             info["before"], info["after"] = before, after
     event.detail = json.dumps(info, default=str, ensure_ascii=False) if info else ""
@@ -127,12 +129,12 @@ class Entry:
         return KINDS.get(self.event.kind, self.event.kind)
 
 
-def _open(event: AuditEvent, keys: dict[int, str | None]) -> Entry:
+def _open(event: AuditEvent, keys: dict[int, str | None], couple_key: str | None) -> Entry:
     detail = json.loads(event.detail) if event.detail else {}
     before, after = detail.pop("before", None), detail.pop("after", None)
     unreadable = False
     if event.sealed:
-        key = keys.get(event.sealed_for or 0)
+        key = keys.get(event.sealed_for) if event.sealed_for else couple_key
         try:
             if not key:
                 raise InvalidToken
@@ -171,5 +173,6 @@ def couple_trail(couple_id: int, filters: Filters) -> tuple[list[Entry], int]:
     keys: dict[int, str | None] = {}
     if sealed_for:
         found = select(User.id, User.audit_key).where(User.id.in_(sealed_for))
-        keys = dict(db.session.execute(found).tuples().all())
-    return [_open(row, keys) for row in rows], total
+        keys = {user_id: key for user_id, key in db.session.execute(found).all()}
+    couple_key = db.session.scalar(select(Couple.audit_key).where(Couple.id == couple_id))
+    return [_open(row, keys, couple_key) for row in rows], total

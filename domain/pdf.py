@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from domain import audit
 from domain.summary import Summary
 from extensions import db
 from models import SummaryPdf, utcnow
@@ -87,6 +88,11 @@ def summary_pdf(summary: Summary, paper: str = "a4") -> tuple[bytes, bool]:
     cached.content_hash = digest
     cached.pdf = pdf
     cached.rendered_at = utcnow()
+    audit.record(
+        "pdf_rendered",
+        couple_id=summary.session.couple_id,
+        subject=f"Session {summary.session.number} summary, {summary.copy} copy",
+    )
     try:
         db.session.commit()
     except IntegrityError:

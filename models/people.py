@@ -96,6 +96,9 @@ class Couple(db.Model):
     week_starts_on: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default=CoupleStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The key for this couple's text kept in the audit trail (what the counselor wrote about
+    # them). It goes when the couple is deleted, and that text becomes unreadable with it.
+    audit_key: Mapped[str | None] = mapped_column(String(64))
 
     counselor: Mapped[User] = relationship(back_populates="couples")
     partners: Mapped[list[Partner]] = relationship(

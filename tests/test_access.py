@@ -118,6 +118,7 @@ TABLE = [
     ("POST", "/login/code", [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN]),
     ("POST", "/counselor/couples/{x}/partners/1/sign-out", [LOGIN, 302, 404, 403, 403]),
     ("POST", "/counselor/couples/{x}/partners/2/sign-out", [LOGIN, 404, 404, 403, 403]),
+    ("GET", "/counselor/couples/{x}/audit", [LOGIN, 200, 404, 403, 403]),
     # The couple's data: a partner's own export and leaving; the counselor's export and delete.
     ("GET", "/account/export", [LOGIN, 403, 403, 200, 200]),
     ("POST", "/account/export", [LOGIN, 403, 403, 200, 200]),
@@ -180,6 +181,7 @@ COVERED_RULES = {
     "/account/two-step/codes",
     "/login/code",
     "/counselor/couples/<int:couple_id>/partners/<int:place>/sign-out",
+    "/counselor/couples/<int:couple_id>/audit",
     "/account/export",
     "/account/leave",
     "/counselor/couples/<int:couple_id>/export",

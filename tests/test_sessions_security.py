@@ -126,7 +126,7 @@ def test_sign_ins_and_failures_are_audited(client, couple):
     partner = couple.partner_at(1).user
     _post_login(client, partner.email)
     login(client, partner.email)
-    assert _kinds(couple.id) == ["sign_in_failed", "sign_in"]
+    assert [k for k in _kinds(couple.id) if k.startswith("sign")] == ["sign_in_failed", "sign_in"]
     _post_login(client.application.test_client(), "nobody@example.com")
     unknown = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert unknown.kind == "sign_in_failed"

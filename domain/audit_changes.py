@@ -1,0 +1,223 @@
+"""Every change to a couple's data leaves an audit row, written in the same transaction.
+
+A listener on the database session looks at each flush: rows of the models below that
+were added, changed or removed become audit events, with what each changed column held
+before and after. Nobody has to remember to call anything, so a new view cannot forget.
+
+Text a partner wrote is sealed with that partner's key (see ``domain.audit``); what the
+counselor wrote (session notes, homework wording) is kept readable for the counselor.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from models import (
+    Assignment,
+    AuditEvent,
+    CheckIn,
+    CounselingSession,
+    Couple,
+    Invitation,
+    Need,
+    NeedRating,
+    NeedStep,
+    NeedWording,
+    Partner,
+    PinnedMoment,
+    RhythmItem,
+    RhythmMark,
+    RhythmReflection,
+    StepDone,
+    User,
+    utcnow,
+)
+
+# Columns that say nothing a person chose.
+IGNORED = {"id", "version", "created_at", "updated_at", "token_hash", "nonce"}
+
+
+@dataclass(frozen=True)
+class Place:
+    couple_id: int | None
+    partner_id: int | None  # whose words these are, when a partner wrote them
+
+
+def _get(session: Session, model, ident):
+    if ident is None:
+        return None
+    with session.no_autoflush:
+        return session.get(model, ident)
+
+
+def _couple_of_assignment(session, assignment_id) -> int | None:
+    assignment = _get(session, Assignment, assignment_id)
+    return assignment.couple_id if assignment else None
+
+
+def _couple_of_partner(session, partner_id) -> int | None:
+    partner = _get(session, Partner, partner_id)
+    return partner.couple_id if partner else None
+
+
+def _need_place(session, need_id) -> Place:
+    need = _get(session, Need, need_id)
+    if need is None:
+        return Place(None, None)
+    return Place(_couple_of_partner(session, need.owner_id), need.owner_id)
+
+
+def _place(session: Session, obj) -> tuple[str, Place] | None:
+    """What to call ``obj`` in the trail, its couple, and its writer when a partner."""
+    match obj:
+        case CheckIn():
+            couple = _couple_of_assignment(session, obj.assignment_id)
+            return f"Check-in, week of {obj.week_start}", Place(couple, obj.partner_id)
+        case RhythmReflection():
+            couple = _couple_of_assignment(session, obj.assignment_id)
+            return f"Rhythm reflection, week of {obj.week_start}", Place(couple, obj.partner_id)
+        case RhythmMark():
+            item = _get(session, RhythmItem, obj.item_id)
+            couple = _couple_of_assignment(session, item.assignment_id) if item else None
+            return f"Rhythm item done, week of {obj.week_start}", Place(couple, obj.partner_id)
+        case StepDone():
+            step = _get(session, NeedStep, obj.step_id)
+            place = _need_place(session, step.need_id) if step else Place(None, None)
+            return f"Step taken, week of {obj.week_start}", Place(place.couple_id, obj.partner_id)
+        case NeedRating():
+            return f"Need rated, week of {obj.week_start}", _need_place(session, obj.need_id)
+        case Need():
+            return "Need", Place(_couple_of_partner(session, obj.owner_id), obj.owner_id)
+        case NeedWording():
+            return "Need wording", _need_place(session, obj.need_id)
+        case NeedStep():
+            return "Need step", _need_place(session, obj.need_id)
+        case CounselingSession():
+            return f"Session {obj.number}", Place(obj.couple_id, None)
+        case PinnedMoment():
+            counseling = _get(session, CounselingSession, obj.session_id)
+            return "Pinned moment", Place(counseling.couple_id if counseling else None, None)
+        case Assignment():
+            return f"Homework ({obj.kind})", Place(obj.couple_id, None)
+        case RhythmItem():
+            return "Rhythm item", Place(_couple_of_assignment(session, obj.assignment_id), None)
+        case Couple():
+            return "Couple", Place(obj.id, None)
+        case Partner():
+            return f"Partner place {obj.place}", Place(obj.couple_id, None)
+        case Invitation():
+            return f"{obj.purpose.replace('_', '-')} link", Place(
+                _couple_of_partner(session, obj.partner_id), None
+            )
+    return None
+
+
+def _plain(value):
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _changes(obj, kind: str) -> dict[str, tuple]:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in IGNORED:
+            continue
+        history = state.attrs[attr.key].history
+        if kind == "created":
+            value = getattr(obj, attr.key)
+            changes[attr.key] = (None, _plain(value))
+        elif kind == "deleted":
+            value = history.unchanged[0] if history.unchanged else (history.deleted or [None])[0]
+            changes[attr.key] = (_plain(value), None)
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if _plain(before) != _plain(after):
+                changes[attr.key] = (_plain(before), _plain(after))
+    return changes
+
+
+def _author(session: Session, partner_id: int | None) -> User | None:
+    partner = _get(session, Partner, partner_id)
+    return _get(session, User, partner.user_id) if partner and partner.user_id else None
+
+
+@event.listens_for(Session, "before_flush")
+def _keys_for_writers(session: Session, _context, _instances) -> None:
+    """Make sure the keys the trail will seal with exist before the flush writes."""
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        described = _place(session, obj) if not isinstance(obj, AuditEvent) else None
+        if not described:
+            continue
+        place = described[1]
+        if place.partner_id:
+            owner = _author(session, place.partner_id)
+        elif isinstance(obj, Couple):
+            owner = obj
+        else:
+            owner = _get(session, Couple, place.couple_id)
+        if owner is not None and not owner.audit_key:
+            owner.audit_key = Fernet.generate_key().decode()
+
+
+@event.listens_for(Session, "after_flush")
+def _write_trail(session: Session, _context) -> None:
+    rows = []
+    groups = (("created", session.new), ("changed", session.dirty), ("deleted", session.deleted))
+    for kind, objects in groups:
+        for obj in objects:
+            if kind == "changed" and not session.is_modified(obj, include_collections=False):
+                continue
+            described = _place(session, obj)
+            if described is None:
+                continue
+            subject, place = described
+            changes = _changes(obj, kind)
+            if kind == "changed" and not changes:
+                continue
+            rows.append(_row(session, kind, subject, place, obj, changes))
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def _row(session, kind, subject, place: Place, obj, changes) -> dict:
+    actor = None
+    if has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    before = {k: v[0] for k, v in changes.items()}
+    after = {k: v[1] for k, v in changes.items()}
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    detail = {"fields": sorted(changes), "id": key[0] if len(key) == 1 else None}
+    # The values are sealed: with the writer's key when a partner wrote them, else with the
+    # couple's key. Deleting the account or the couple makes them unreadable for good.
+    sealed, sealed_for = "", None
+    if place.partner_id:
+        owner = _author(session, place.partner_id)
+        sealed_for = owner.id if owner is not None else None
+    else:
+        owner = obj if isinstance(obj, Couple) else _get(session, Couple, place.couple_id)
+    if owner is not None and owner.audit_key:
+        payload = json.dumps({"before": before, "after": after}, default=str)
+        sealed = Fernet(owner.audit_key.encode()).encrypt(payload.encode()).decode()
+    return {
+        "at": utcnow(),
+        "kind": kind,
+        "actor_id": actor.id if actor else None,
+        "actor_role": actor.role if actor else "",
+        "actor_name": (actor.display_name if actor else "")[:80],
+        "couple_id": place.couple_id,
+        "subject": subject[:200],
+        "detail": json.dumps(detail, default=str, ensure_ascii=False),
+        "sealed": sealed,
+        "sealed_for": sealed_for,
+        "address": (request.remote_addr or "")[:64] if has_request_context() else "",
+    }

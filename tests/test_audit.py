@@ -1,0 +1,180 @@
+"""The audit trail: what is recorded, what the counselor sees, and that rows only grow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from domain import audit
+from extensions import db
+from models import AppendOnlyError, AuditEvent, CheckIn, User, utcnow
+from tests import factories
+from tests.conftest import login, text_of
+
+
+def _events(couple_id, kind=None):
+    query = select(AuditEvent).where(AuditEvent.couple_id == couple_id).order_by(AuditEvent.id)
+    if kind:
+        query = query.where(AuditEvent.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def _check_in(client, week, went_well, version="0", visibility="counselor"):
+    return client.post(
+        f"/week/{week}/check-in",
+        data={
+            "connected": "6",
+            "heard": "7",
+            "stress": "4",
+            "scales_shared": "y",
+            "went_well": went_well,
+            "went_well_visibility": visibility,
+            "felt_off": "",
+            "felt_off_visibility": "counselor",
+            "support": "",
+            "support_visibility": "counselor",
+            "version": version,
+        },
+    )
+
+
+def test_a_changed_answer_shows_before_and_after_to_the_counselor(
+    app, counselor, couple, with_homework, signed_in
+):
+    sam = couple.partner_at(1).user
+    phone = signed_in(sam)
+    week = with_homework["week"].isoformat()
+    assert _check_in(phone, week, "We cooked together on Sunday").status_code == 302
+    assert _check_in(phone, week, "We cooked and walked on Sunday", "1").status_code == 302
+
+    changed = _events(couple.id, "changed")
+    assert [e.subject for e in changed] == [f"Check-in, week of {week}"]
+    event = changed[0]
+    assert event.actor_id == sam.id and event.actor_role == "partner"
+    # The words are sealed in the database...
+    assert "cooked" not in event.detail and "cooked" not in event.sealed
+    assert event.sealed_for == sam.id
+    # ...and readable on the counselor's page.
+    office = signed_in(counselor)
+    page = text_of(office.get(f"/counselor/couples/{couple.id}/audit?kind=changed"))
+    assert "We cooked together on Sunday" in page
+    assert "We cooked and walked on Sunday" in page
+    assert sam.display_name in page
+
+
+def test_a_partners_words_become_unreadable_when_their_account_goes(
+    app, counselor, couple, with_homework, signed_in
+):
+    sam = couple.partner_at(1).user
+    week = with_homework["week"].isoformat()
+    assert _check_in(signed_in(sam), week, "Only for Dana to read").status_code == 302
+    db.session.execute(update(User).where(User.id == sam.id).values(audit_key=None))
+    db.session.commit()
+    page = text_of(signed_in(counselor).get(f"/counselor/couples/{couple.id}/audit"))
+    assert "Only for Dana to read" not in page
+    assert "left Hearth with the account" in page
+
+
+def test_views_downloads_and_refusals_are_recorded(app, counselor, couple, signed_in):
+    released = factories.session(couple, released=True)
+    db.session.commit()
+    office = signed_in(counselor)
+    office.get(f"/counselor/couples/{couple.id}")
+    office.get(f"/counselor/couples/{couple.id}/sessions/{released.id}/summary-couple.pdf")
+    signed_in(couple.partner_at(1).user).get(f"/summaries/{released.id}.pdf")
+    stranger = factories.counselor("Lee Okafor")
+    db.session.commit()
+    assert signed_in(stranger).get(f"/counselor/couples/{couple.id}").status_code == 404
+
+    kinds = [e.kind for e in _events(couple.id) if e.kind not in ("created", "changed")]
+    assert kinds == [
+        "viewed",
+        "pdf_rendered",
+        "pdf_downloaded",
+        "sign_in",
+        "pdf_downloaded",  # the couple's copy was cached: drawn once
+        "denied",
+    ]
+    denied = _events(couple.id, "denied")[0]
+    assert denied.actor_id == stranger.id
+    assert denied.subject == "GET /counselor/couples/<int:couple_id>"
+
+
+def test_the_trail_filters_by_kind_and_dates_and_pages(app, counselor, couple, signed_in):
+    now = utcnow()
+    for n in range(120):
+        db.session.add(
+            AuditEvent(
+                kind="viewed" if n % 2 else "pdf_downloaded",
+                couple_id=couple.id,
+                subject=f"event {n}",
+                at=now - timedelta(days=n),
+            )
+        )
+    db.session.commit()
+    office = signed_in(counselor)
+    url = f"/counselor/couples/{couple.id}/audit"
+
+    first = text_of(office.get(url + "?kind=viewed"))
+    assert "60 events · page 1 of 2" in first
+    assert "event 1 " in first and "event 0 " not in first
+    second = text_of(office.get(url + "?kind=viewed&page=2"))
+    assert "page 2 of 2" in second and "event 119" in second
+
+    start, end = (now - timedelta(days=10)).date(), (now - timedelta(days=5)).date()
+    ranged = text_of(office.get(url + f"?kind=pdf_downloaded&start={start}&end={end}"))
+    assert "3 events" in ranged  # days 6, 8 and 10
+
+    wrong = office.get(url + f"?start={end}&end={start}")
+    assert wrong.status_code == 422
+    assert "The end date is before the start date." in text_of(wrong)
+    assert f'value="{end}"' in wrong.get_data(as_text=True)
+
+
+def test_only_the_couples_counselor_sees_the_trail(app, counselor, couple, signed_in):
+    url = f"/counselor/couples/{couple.id}/audit"
+    assert signed_in(counselor).get(url).status_code == 200
+    other = factories.counselor("Lee Okafor")
+    db.session.commit()
+    assert signed_in(other).get(url).status_code == 404
+    assert signed_in(couple.partner_at(1).user).get(url).status_code == 403
+
+
+def test_audit_rows_cannot_be_changed_through_the_app(app, couple):
+    audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
+    event = db.session.scalars(select(AuditEvent)).first()
+    event.subject = "something else"
+    with pytest.raises(AppendOnlyError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalars(select(AuditEvent)).first())
+    with pytest.raises(AppendOnlyError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_the_database_refuses_edits_too(app, couple):
+    audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text("UPDATE audit_events SET subject = 'x'"))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 1
+
+
+def test_a_stored_check_in_is_audited_without_plain_text(
+    app, couple, with_homework, signed_in, counselor
+):
+    week = with_homework["week"].isoformat()
+    _check_in(signed_in(couple.partner_at(1).user), week, "SECRET-WORDS-FOR-DANA")
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
+    rows = db.session.execute(text("SELECT * FROM audit_events")).all()
+    assert "SECRET-WORDS-FOR-DANA" not in repr(rows)
+
+
+def test_sign_in_is_recorded_for_the_counselor(app, counselor, client):
+    login(client, counselor.email)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "sign_in")).one()
+    assert event.actor_id == counselor.id and event.couple_id is None
