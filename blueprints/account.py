@@ -23,6 +23,8 @@ from forms import (
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
+# Both forms on the account page ask for the current password: the prefix keeps ids unique.
+EMAIL_PREFIX = "mail"
 WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
 
 
@@ -32,7 +34,7 @@ def _me():
 
 def _page(status: int = 200, **forms):
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
-    forms.setdefault("email_form", ChangeEmailForm(formdata=None))
+    forms.setdefault("email_form", ChangeEmailForm(formdata=None, prefix=EMAIL_PREFIX))
     return render("account/index.html", status=status, **forms)
 
 
@@ -81,7 +83,7 @@ def change_password():
 @login_required
 def change_email():
     """Changing the e-mail you sign in with asks for your password first."""
-    form = ChangeEmailForm()
+    form = ChangeEmailForm(prefix=EMAIL_PREFIX)
     if form.validate_on_submit() and _password_ok(form):
         user = _me()
         before = user.email
@@ -129,6 +131,7 @@ def two_step():
     if not secret:
         secret = session["totp_setup"] = totp.new_secret()
     form = TwoStepForm()
+    form.code.description = "The 6 digits the app shows for Hearth right now."
     status = 200
     if form.validate_on_submit():
         if totp.check_code(secret, form.code.data) is None:

@@ -15,10 +15,11 @@ from domain.homework import (
     assign,
     set_assignment_status,
 )
-from domain.weeks import local_today
+from domain.repeats import just_made
+from domain.weeks import local_today, week_of
 from extensions import db
 from forms import AssignmentForm, AssignmentStatusForm
-from models import AssignmentStatus, HomeworkKind
+from models import Assignment, AssignmentStatus, HomeworkKind
 
 bp = Blueprint("assignments", __name__, url_prefix="/counselor/couples/<int:couple_id>/homework")
 
@@ -53,6 +54,9 @@ def new(couple_id: int, kind: str):
         items = None
         if kind == HomeworkKind.RHYTHM:
             items = [form.item1.data, form.item2.data, form.item3.data]
+        if _just_assigned(couple, kind, form, items):  # the same form again: a double tap
+            flash(f"{KIND_NAMES[kind]} is assigned to {couple.name}.", "success")
+            return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
         try:
             assign(
                 couple,
@@ -80,6 +84,20 @@ def new(couple_id: int, kind: str):
         assignment=None,
         status=status,
     )
+
+
+def _just_assigned(couple, kind: str, form: AssignmentForm, items) -> bool:
+    """Was this very assignment made from the same form a moment ago?"""
+    made = just_made(
+        Assignment,
+        Assignment.couple_id == couple.id,
+        Assignment.kind == kind,
+        Assignment.starts_on
+        == week_of(form.starts_on.data, couple.timezone, couple.week_starts_on).start,
+        Assignment.weeks == form.weeks.data,
+        Assignment.instructions == form.instructions.data,
+    )
+    return made is not None and (items is None or [i.wording for i in made.rhythm_items] == items)
 
 
 @bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])

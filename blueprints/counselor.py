@@ -11,6 +11,7 @@ from blueprints.auth import end_everywhere
 from blueprints.rendering import keeps_input, render, wants_fragment
 from domain import audit, invitations, review
 from domain.access import counselor_required, couple_for, partner_place_for
+from domain.repeats import just_made
 from extensions import db
 from forms import WEEKDAYS, AuditFilterForm, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from models import AssignmentStatus, Couple, CoupleStatus, HomeworkKind, Invitation, Partner
@@ -57,6 +58,16 @@ def new_couple():
     if request.method == "GET":
         form.timezone.data = form.timezone.data or _default_timezone()
     if form.validate_on_submit():
+        made = just_made(
+            Couple,
+            Couple.counselor_id == current_user.id,
+            Couple.name == form.name.data,
+            Couple.timezone == form.timezone.data,
+            Couple.week_starts_on == form.week_starts_on.data,
+        )
+        if made is not None:  # the same form again: a double tap, not a second couple
+            flash(f"{made.name} was just created; here are their links.", "info")
+            return redirect(url_for("counselor.couple", couple_id=made.id))
         couple = Couple(
             counselor=current_user,
             name=form.name.data,
@@ -184,7 +195,7 @@ def sign_out_partner(couple_id: int, place: int):
     if partner.user is None:
         abort(404)
     end_everywhere(partner.user)
-    audit.record("signed_out_everywhere", couple_id=couple_id, subject=partner.name)
+    audit.record("signed_out_everywhere", couple_id=couple_id, subject=f"Partner place {place}")
     db.session.commit()
     flash(f"{partner.name} is signed out on every device.", "success")
     return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor=f"place-{place}"))

@@ -66,6 +66,10 @@ def new():
         flash(LIMIT, "error")
         return redirect(url_for("needs.index"))
     if form.validate_on_submit():
+        same = next((n for n in active if _is_the_same(n, form)), None)
+        if same is not None:  # the same form again (a double tap): not a second need
+            flash("Your need is on the list. Thank you for putting it into words.", "success")
+            return redirect(url_for("needs.index"))
         if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
             form.confirm_extra.errors = [TOO_MANY]
             status = 422
@@ -87,6 +91,14 @@ def new():
         ask_confirm=len(active) >= NEEDS_SUGGESTED,
         active_count=len(active),
     ), status
+
+
+def _is_the_same(need: Need, form: NeedForm) -> bool:
+    """Is ``need`` word for word, step for step, what the form asks to add?"""
+    return (
+        need.wording == form.wording.data
+        and [s.text for s in need.active_steps] == form.step_lines()
+    )
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])

@@ -307,6 +307,12 @@ def reflection(week_start: date, assignment_id: int):
         )
     )
     if row is not None and row.version != form.version_number():
+        if (row.helped, row.didnt_help, row.visibility) == (
+            form.helped.data or "",
+            form.didnt_help.data or "",
+            form.visibility.data,
+        ):  # the same words again: a double tap
+            return _done(me, week, HomeworkKind.RHYTHM, "Thank you. Your reflection is saved.")
         return _conflict(
             me, week, assignment, key, form, "You changed this in another tab or on another device."
         )
@@ -465,6 +471,9 @@ def check_in(week_start: date):
         status = 409
     elif form.validate_on_submit():
         if existing is not None and existing.version != form.version_number():
+            if _same_check_in(existing, form):  # the same answers again: a double tap
+                flash("Thank you for checking in. It's saved.", "success")
+                return redirect(_week_url(me, week, HomeworkKind.CHECKIN))
             conflict = existing
             form.version.data = str(existing.version)
             status = 409
@@ -509,3 +518,15 @@ def check_in(week_start: date):
         scales=SCALES,
         prompts=PROMPTS,
     ), status
+
+
+def _same_check_in(row: CheckIn, form: CheckInForm) -> bool:
+    """Does the form hold exactly the answers already saved in ``row``?"""
+    scales = ("connected", "heard", "stress", "scales_shared")
+    if any(getattr(row, name) != getattr(form, name).data for name in scales):
+        return False
+    return all(
+        getattr(row, name) == (getattr(form, name).data or "")
+        and getattr(row, f"{name}_visibility") == getattr(form, f"{name}_visibility").data
+        for name in PROMPTS
+    )

@@ -104,6 +104,17 @@ def new(couple_id: int):
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
     if form.validate_on_submit():
+        same = db.session.scalar(
+            select(CounselingSession).where(
+                CounselingSession.couple_id == couple.id,
+                CounselingSession.held_at
+                == _local_to_utc(form.held_on.data, form.held_time.data, couple.timezone),
+                CounselingSession.focus == form.focus.data,
+            )
+        )
+        if same is not None:  # the same form again (a double tap): not a second session
+            flash("This session was just saved; here it is.", "info")
+            return redirect(url_for("sessions.show", couple_id=couple.id, session_id=same.id))
         number = next_session_number(couple)
         session = CounselingSession(couple=couple, number=number)
         _fill(session, form)

@@ -57,6 +57,12 @@ def _address() -> str:
     return (request.remote_addr or "")[:64] if has_request_context() else ""
 
 
+def stored_name(actor: User | None) -> str:
+    """Counselors' names are kept on the row; a partner's name is looked up when shown,
+    so it leaves with their account (or their couple) and no audit row repeats it."""
+    return actor.display_name[:80] if actor is not None and actor.is_counselor else ""
+
+
 def _key_of(owner: User | Couple) -> Fernet:
     if not owner.audit_key:
         owner.audit_key = Fernet.generate_key().decode()
@@ -87,7 +93,7 @@ def record(
         kind=kind,
         actor_id=who.id if who is not None else None,
         actor_role=who.role if who is not None else "",
-        actor_name=(who.display_name if who is not None else "")[:80],
+        actor_name=stored_name(who),
         couple_id=couple_id,
         subject=subject[:200],
         address=_address(),
@@ -119,6 +125,7 @@ class Entry:
     """One audit row as the counselor's page shows it."""
 
     event: AuditEvent
+    who: str
     detail: dict
     before: object
     after: object
@@ -128,8 +135,22 @@ class Entry:
     def label(self) -> str:
         return KINDS.get(self.event.kind, self.event.kind)
 
+    @property
+    def rows(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for the values worth reading: no ids, nothing empty."""
+        if not isinstance(self.before, dict) and not isinstance(self.after, dict):
+            return []
+        before, after = self.before or {}, self.after or {}
+        shown = []
+        for name in self.detail.get("fields") or sorted({*before, *after}):
+            was, now = before.get(name), after.get(name)
+            if name.endswith("_id") or (was in (None, "") and now in (None, "")):
+                continue
+            shown.append((name.replace("_", " "), was, now))
+        return shown
 
-def _open(event: AuditEvent, keys: dict[int, str | None], couple_key: str | None) -> Entry:
+
+def _open(event: AuditEvent, keys: dict, couple_key: str | None, names: dict) -> Entry:
     detail = json.loads(event.detail) if event.detail else {}
     before, after = detail.pop("before", None), detail.pop("after", None)
     unreadable = False
@@ -142,7 +163,13 @@ def _open(event: AuditEvent, keys: dict[int, str | None], couple_key: str | None
             before, after = opened.get("before"), opened.get("after")
         except InvalidToken:
             unreadable = True
-    return Entry(event, detail, before, after, unreadable)
+    if event.actor_name:
+        who = event.actor_name
+    elif event.actor_id is None:
+        who = ""
+    else:
+        who = names.get(event.actor_id) or "Former partner"
+    return Entry(event, who, detail, before, after, unreadable)
 
 
 @dataclass(frozen=True)
@@ -175,4 +202,9 @@ def couple_trail(couple_id: int, filters: Filters) -> tuple[list[Entry], int]:
         found = select(User.id, User.audit_key).where(User.id.in_(sealed_for))
         keys = {user_id: key for user_id, key in db.session.execute(found).all()}
     couple_key = db.session.scalar(select(Couple.audit_key).where(Couple.id == couple_id))
-    return [_open(row, keys, couple_key) for row in rows], total
+    actors = {row.actor_id for row in rows if row.actor_id and not row.actor_name}
+    names: dict[int, str] = {}
+    if actors:
+        found = select(User.id, User.display_name).where(User.id.in_(actors))
+        names = {user_id: name for user_id, name in db.session.execute(found).all()}
+    return [_open(row, keys, couple_key, names) for row in rows], total

@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from domain import audit
 from models import (
     Assignment,
     AuditEvent,
@@ -213,7 +214,7 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
         "kind": kind,
         "actor_id": actor.id if actor else None,
         "actor_role": actor.role if actor else "",
-        "actor_name": (actor.display_name if actor else "")[:80],
+        "actor_name": audit.stored_name(actor),
         "couple_id": place.couple_id,
         "subject": subject[:200],
         "detail": json.dumps(detail, default=str, ensure_ascii=False),

@@ -75,7 +75,7 @@ def test_a_partners_words_become_unreadable_when_their_account_goes(
     db.session.commit()
     page = text_of(signed_in(counselor).get(f"/counselor/couples/{couple.id}/audit"))
     assert "Only for Dana to read" not in page
-    assert "left Hearth with the account" in page
+    assert "left Hearth with the account or couple" in page
 
 
 def test_views_downloads_and_refusals_are_recorded(app, counselor, couple, signed_in):
@@ -178,3 +178,18 @@ def test_sign_in_is_recorded_for_the_counselor(app, counselor, client):
     login(client, counselor.email)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "sign_in")).one()
     assert event.actor_id == counselor.id and event.couple_id is None
+
+
+def test_partners_names_are_looked_up_not_stored(app, counselor, couple, signed_in):
+    sam = couple.partner_at(1).user
+    name = sam.display_name
+    signed_in(sam)
+    rows = db.session.execute(text("SELECT actor_name FROM audit_events WHERE kind = 'sign_in'"))
+    assert [r[0] for r in rows] == [""]
+    office = signed_in(counselor)
+    assert name in text_of(office.get(f"/counselor/couples/{couple.id}/audit"))
+    db.session.execute(text("UPDATE partners SET user_id = NULL WHERE user_id = :u"), {"u": sam.id})
+    db.session.execute(text("DELETE FROM users WHERE id = :u"), {"u": sam.id})
+    db.session.commit()
+    page = text_of(office.get(f"/counselor/couples/{couple.id}/audit?kind=sign_in"))
+    assert "Former partner partner Signed in" in page

@@ -190,13 +190,14 @@ def test_changing_the_email_asks_for_the_password(client, couple):
     partner = couple.partner_at(1).user
     login(client, partner.email)
     response = client.post(
-        "/account/email", data={"email": "new@example.com", "current_password": "nope nope"}
+        "/account/email",
+        data={"mail-email": "new@example.com", "mail-current_password": "nope nope"},
     )
     assert response.status_code == 422
     assert 'value="new@example.com"' in response.get_data(as_text=True)
     response = client.post(
         "/account/email",
-        data={"email": "new@example.com", "current_password": factories.PASSWORD},
+        data={"mail-email": "new@example.com", "mail-current_password": factories.PASSWORD},
     )
     assert response.status_code == 302
     assert db.session.get(User, partner.id).email == "new@example.com"

@@ -25,6 +25,15 @@
     ];
   }
 
+  // A boosted link or form (a whole page) shows whatever page comes back, errors included:
+  // "too many attempts", "not found" and the like are full pages, not snippets.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.boosted && event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   function showProblem(html) {
     var area = document.getElementById("flash");
     if (!area) return;
