@@ -1,16 +1,17 @@
-"""Command-line tasks: ``flask --app app create-counselor`` and ``seed-demo``."""
+"""Command-line tasks: ``create-counselor``, ``seed-demo``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from sqlalchemy import func, select
 
-from domain import demo, invitations
+from domain import backup, demo, invitations
 from domain.accounts import create_counselor, email_taken
 from domain.passwords import hash_password, password_problem
 from extensions import db
@@ -24,6 +25,8 @@ DEMO_PARTNERS = (("Sam", f"sam@{DEMO_DOMAIN}"), ("Alex", f"alex@{DEMO_DOMAIN}"))
 def register(app: Flask) -> None:
     app.cli.add_command(create_counselor_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-counselor")
@@ -93,6 +96,48 @@ def seed_demo_command(force: bool, if_empty: bool) -> None:
     for name, email in DEMO_PARTNERS:
         click.echo(f"  partner    {email}  ({name})")
     click.echo(f"  password   {password}   (the same for all three)")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace PATH if it already exists.")
+def backup_command(path: Path, overwrite: bool) -> None:
+    """Copy the whole database to PATH (safe while Hearth is running)."""
+    try:
+        made = backup.backup(db.engine, path, overwrite=overwrite)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    size = made.path.stat().st_size
+    click.echo(f"Backed up {backup.describe_database(db.engine)} to {made.path} ({size:,} bytes).")
+    click.echo("It holds everything couples wrote: keep it somewhere private and safe.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Go ahead even though the database holds data.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in PATH."""
+    target = backup.describe_database(db.engine)
+    try:
+        found = backup.inspect_backup(db.engine, path)
+        holding = backup.row_counts(db.engine)
+        if holding and not yes:
+            raise click.ClickException(
+                f"{target} already holds data ({_rows(holding)}). Restoring replaces all of "
+                f"it with the backup in {path}, taken {found.taken_at:%Y-%m-%d %H:%M} UTC"
+                + (f" ({_rows(found.rows)})" if found.rows else "")
+                + ". Nothing was changed. Run again with --yes to replace it."
+            )
+        backup.restore(db.engine, path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {target} from {path} (taken {found.taken_at:%Y-%m-%d %H:%M} UTC).")
+    if backup.schema_revision(db.engine) != backup.newest_revision():
+        click.echo("The backup is from an older version of Hearth: run flask --app app db upgrade.")
+
+
+def _rows(counts: dict[str, int]) -> str:
+    return ", ".join(f"{table} {n:,}" for table, n in counts.items())
 
 
 def seed_demo(password: str) -> dict:

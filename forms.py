@@ -87,8 +87,12 @@ def timezone_choices() -> list[SelectChoice]:
 
 
 def _strip(value):
-    """Trim surrounding spaces so "  Sam " and "Sam" are the same name."""
-    return value.strip() if isinstance(value, str) else value
+    """Trim surrounding spaces so "  Sam " and "Sam" are the same name.
+
+    NUL characters go too: no one types them, and PostgreSQL refuses them in text (a
+    pasted one was a server error instead of a saved answer).
+    """
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class LoginForm(Form):

@@ -61,7 +61,7 @@ def test_partner_joins_on_a_small_phone_without_javascript(
     # Signing out and back in are plain forms too.
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
-    expect(page.get_by_text("You're signed out. Take care.")).to_be_visible()
+    expect(page.get_by_text("You're signed out, on this device and any other.")).to_be_visible()
     sign_in(page, Person(0, "Robin", email))
     expect(page).to_have_url(re.compile(r"/week$"))
     expect(page.get_by_role("heading", name="Hi Robin")).to_be_visible()
