@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -55,6 +56,10 @@ from models import (
 )
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _form_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Form(FlaskForm):
@@ -240,6 +245,8 @@ class CoupleForm(Form):
 
 
 class NewCoupleForm(CoupleForm):
+    # A one-time key per page: the same form sent twice makes one record.
+    once = HiddenField(default=_form_key)
     partner1_label = StringField(
         "First partner (optional)",
         filters=[_strip],
@@ -303,6 +310,8 @@ class VersionedForm(CardForm):
 
 
 class AssignmentForm(Form):
+    # A one-time key per page: the same form sent twice makes one record.
+    once = HiddenField(default=_form_key)
     starts_on = DateField(
         "First week",
         validators=[DataRequired("Please pick the date the homework starts.")],
@@ -396,6 +405,8 @@ class RatingForm(CardForm):
 
 
 class NeedForm(VersionedForm):
+    # A one-time key per page: the same form sent twice makes one record.
+    once = HiddenField(default=_form_key)
     wording = StringField(
         "What I need",
         filters=[_strip],

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.rendering import keeps_input, render
+from domain import repeats
 from domain.access import assignment_for, counselor_required, couple_for
 from domain.homework import (
     DEFAULT_INSTRUCTIONS,
@@ -54,9 +55,11 @@ def new(couple_id: int, kind: str):
         items = None
         if kind == HomeworkKind.RHYTHM:
             items = [form.item1.data, form.item2.data, form.item3.data]
-        if _just_assigned(couple, kind, form, items):  # the same form again: a double tap
+        done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
+        # The same form again (a double tap): the first one stands.
+        if repeats.seen(form.once.data) or _just_assigned(couple, kind, form, items):
             flash(f"{KIND_NAMES[kind]} is assigned to {couple.name}.", "success")
-            return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
+            return redirect(done_url)
         try:
             assign(
                 couple,
@@ -72,9 +75,10 @@ def new(couple_id: int, kind: str):
         except AssignmentProblem as problem:
             form.form_errors.append(str(problem))
         else:
-            db.session.commit()
+            repeats.remember(form.once.data, current_user.id, done_url)
+            repeats.commit_once(form.once.data)
             flash(f"{KIND_NAMES[kind]} assigned to {couple.name}.", "success")
-            return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
+            return redirect(done_url)
     status = 422 if form.errors or form.form_errors else 200
     return render(
         "assignments/form.html",

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from blueprints.auth import end_everywhere
 from blueprints.rendering import keeps_input, render, wants_fragment
-from domain import audit, invitations, review
+from domain import audit, invitations, repeats, review
 from domain.access import counselor_required, couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
@@ -68,6 +68,10 @@ def new_couple():
         if made is not None:  # the same form again: a double tap, not a second couple
             flash(f"{made.name} was just created; here are their links.", "info")
             return redirect(url_for("counselor.couple", couple_id=made.id))
+        earlier = repeats.seen(form.once.data)
+        if earlier is not None:
+            flash("This couple was just created; here are their links.", "info")
+            return redirect(earlier.made)
         couple = Couple(
             counselor=current_user,
             name=form.name.data,
@@ -79,7 +83,14 @@ def new_couple():
             db.session.add(partner)
             invitations.issue(partner, by=current_user)
         db.session.add(couple)
-        db.session.commit()
+        db.session.flush()
+        repeats.remember(
+            form.once.data, current_user.id, url_for("counselor.couple", couple_id=couple.id)
+        )
+        earlier = repeats.commit_once(form.once.data)
+        if earlier is not None:  # the same form, a moment earlier, on another worker
+            flash("This couple was just created; here are their links.", "info")
+            return redirect(earlier.made)
         flash(
             f"{couple.name} is ready. Share each partner's link, or let them scan its code.",
             "success",

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input
+from domain import repeats
 from domain.access import own_need, own_partner_place, partner_required
 from domain.homework import NEEDS_MAX, NEEDS_SUGGESTED, add_steps
 from domain.views import need_history
@@ -67,7 +68,7 @@ def new():
         return redirect(url_for("needs.index"))
     if form.validate_on_submit():
         same = next((n for n in active if _is_the_same(n, form)), None)
-        if same is not None:  # the same form again (a double tap): not a second need
+        if same is not None or repeats.seen(form.once.data):  # the same form again
             flash("Your need is on the list. Thank you for putting it into words.", "success")
             return redirect(url_for("needs.index"))
         if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
@@ -78,7 +79,8 @@ def new():
             need.wordings.append(NeedWording(wording=form.wording.data))
             add_steps(need, form.step_lines())
             db.session.add(need)
-            db.session.commit()
+            repeats.remember(form.once.data, current_user.id, url_for("needs.index"))
+            repeats.commit_once(form.once.data)
             flash("Your need is on the list. Thank you for putting it into words.", "success")
             return redirect(url_for("needs.index"))
     elif form.is_submitted():

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import utcnow
+from models import FormSubmission, utcnow
 
 # Long enough for a slow phone connection to give up and send again.
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -27,3 +28,29 @@ def just_made(model, *where):
         .order_by(model.created_at.desc(), model.id.desc())
         .limit(1)
     )
+
+
+def seen(key: str | None) -> FormSubmission | None:
+    """The earlier submission with this one-time form key, if any."""
+    if not key:
+        return None
+    return db.session.get(FormSubmission, key)
+
+
+def remember(key: str | None, user_id: int, made: str) -> None:
+    """Note this form's key with what it made, in the same transaction as the record."""
+    if key:
+        db.session.add(FormSubmission(key=key[:64], user_id=user_id, made=made[:200]))
+
+
+def commit_once(key: str | None) -> FormSubmission | None:
+    """Commit; if the same form key won a moment earlier, undo ours and return theirs."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = seen(key)
+        if earlier is None:
+            raise
+        return earlier
+    return None

@@ -3,7 +3,7 @@
 Every timestamp is stored in UTC and comes back timezone-aware, whatever the database.
 """
 
-from models.audit import AppendOnlyError, AuditEvent, RecoveryCode
+from models.audit import AppendOnlyError, AuditEvent, FormSubmission, RecoveryCode
 from models.base import (
     ANSWER_MAX,
     COUPLE_NAME_MAX,
@@ -44,6 +44,7 @@ from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMomen
 __all__ = [
     "AppendOnlyError",
     "AuditEvent",
+    "FormSubmission",
     "RecoveryCode",
     "ANSWER_MAX",
     "COUPLE_NAME_MAX",

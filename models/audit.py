@@ -84,3 +84,16 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FormSubmission(db.Model):
+    """A "create" form that was sent, by its one-time key: the same key twice (a double tap,
+    a resent page) makes one record, even when both arrive at the same moment."""
+
+    __tablename__ = "form_submissions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Where the first one led: the repeat goes there too.
+    made: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

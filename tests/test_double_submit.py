@@ -270,3 +270,56 @@ def test_every_card_form_posting_with_htmx_waits_too():
         for form in re.findall(r"<form\b[^>]*>", template.read_text()):
             if "hx-post" in form:
                 assert WAITS.search(form), f"{template.relative_to(TEMPLATES)}: {form}"
+
+
+# --- One-time form keys: the database keeps the second one out ---------------------------
+
+
+def _new_couple_form(client) -> dict:
+    page = client.get("/counselor/couples/new").get_data(as_text=True)
+    key = re.search(r'name="once" type="hidden" value="([^"]+)"', page)
+    key = key or re.search(r'type="hidden" name="once" value="([^"]+)"', page)
+    return {
+        "once": key.group(1),
+        "name": "Robin & Ash",
+        "timezone": "Europe/London",
+        "week_starts_on": "0",
+    }
+
+
+def test_a_form_key_sent_again_much_later_still_makes_one(counselor_client, monkeypatch):
+    from domain import repeats
+
+    data = _new_couple_form(counselor_client)
+    first, second = twice(counselor_client, "/counselor/couples/new", data)
+    assert calm(first) and calm(second)
+    # Past the ten-minute look-back, the key alone still knows it.
+    monkeypatch.setattr(repeats, "REPEAT_WINDOW", timedelta(0))
+    third = counselor_client.post("/counselor/couples/new", data=data)
+    assert third.status_code == 302
+    assert count(Couple, Couple.name == "Robin & Ash") == 1
+    assert third.headers["Location"] == first.headers["Location"]
+
+
+def test_two_sends_at_the_same_moment_make_one_couple(app, counselor_client, monkeypatch):
+    """The other worker committed between our look and our write: the key refuses ours."""
+    from domain import repeats
+    from models import FormSubmission
+
+    data = _new_couple_form(counselor_client)
+    first = counselor_client.post("/counselor/couples/new", data=data)
+    made = first.headers["Location"]
+    # Our look happens before theirs commits: it finds nothing, so ours goes on to write...
+    monkeypatch.setattr(repeats, "REPEAT_WINDOW", timedelta(0))
+    original_seen = repeats.seen
+    calls = {"n": 0}
+
+    def seen_after_the_race(key):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else original_seen(key)
+
+    monkeypatch.setattr(repeats, "seen", seen_after_the_race)
+    second = counselor_client.post("/counselor/couples/new", data=data)
+    assert second.status_code == 302 and second.headers["Location"] == made
+    assert count(Couple, Couple.name == "Robin & Ash") == 1
+    assert db.session.get(FormSubmission, data["once"]).made == made
