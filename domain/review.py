@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from domain.charts import Series, line_chart
@@ -28,6 +28,7 @@ from models import (
     Need,
     NeedRating,
     NeedStatus,
+    NeedStep,
     Partner,
     RhythmMark,
     RhythmReflection,
@@ -188,7 +189,7 @@ class CoupleSummary:
     done: int = 0
     total: int = 0
     last_check_in: date | None = None
-    last_activity: datetime | None = None
+    last_activity: datetime | None = None  # within the last few weeks only
     flags: list[str] = field(default_factory=list)
     has_homework: bool = False
 
@@ -214,43 +215,74 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     if not couples:
         return []
     weeks = {c.id: couple_week(c, now) for c in couples}
-    earliest = min(w.start for w in weeks.values()) - timedelta(weeks=2)
+    this_week = min(w.start for w in weeks.values())
+    earliest = this_week - timedelta(weeks=2)
     partner_ids = [p.id for c in couples for p in c.partners]
     couple_of = {p.id: c.id for c in couples for p in c.partners}
     item_couple = {i.id: c.id for c in couples for a in c.assignments for i in a.rhythm_items}
 
+    # Plain rows, not model objects: a dashboard reads hundreds of answers and only counts
+    # them (check-ins: compares their scales), so it skips the cost of building objects.
     marks = (
-        db.session.scalars(
-            select(RhythmMark).where(
-                RhythmMark.item_id.in_(item_couple), RhythmMark.week_start >= earliest
+        db.session.execute(
+            select(RhythmMark.item_id, RhythmMark.week_start).where(
+                RhythmMark.item_id.in_(item_couple), RhythmMark.week_start >= this_week
             )
         ).all()
         if item_couple
         else []
     )
-    needs = db.session.scalars(
-        select(Need).where(Need.owner_id.in_(partner_ids), Need.status == NeedStatus.ACTIVE)
+    needs = db.session.execute(
+        select(Need.id, Need.owner_id).where(
+            Need.owner_id.in_(partner_ids), Need.status == NeedStatus.ACTIVE
+        )
     ).all()
     ratings = (
-        db.session.scalars(
-            select(NeedRating).where(
-                NeedRating.need_id.in_([n.id for n in needs]), NeedRating.week_start >= earliest
+        db.session.execute(
+            select(NeedRating.need_id, NeedRating.week_start).where(
+                NeedRating.need_id.in_([n.id for n in needs]), NeedRating.week_start >= this_week
             )
         ).all()
         if needs
         else []
     )
-    check_ins = db.session.scalars(
-        select(CheckIn).where(CheckIn.partner_id.in_(partner_ids), CheckIn.week_start >= earliest)
+    check_ins = db.session.execute(
+        select(
+            CheckIn.partner_id, CheckIn.week_start, CheckIn.connected, CheckIn.heard, CheckIn.stress
+        ).where(CheckIn.partner_id.in_(partner_ids), CheckIn.week_start >= earliest)
     ).all()
-    last_check_in = dict(
-        db.session.execute(
-            select(CheckIn.partner_id, func.max(CheckIn.week_start))
-            .where(CheckIn.partner_id.in_(partner_ids))
-            .group_by(CheckIn.partner_id)
-        ).all()
-    )
-    activity = _last_activity(partner_ids)
+    # The latest check-in of a partner who checked in lately is among those just loaded;
+    # only the others need a look further back.
+    last_check_in: dict[int, date] = {}
+    for c in check_ins:
+        seen = last_check_in.get(c.partner_id)
+        last_check_in[c.partner_id] = c.week_start if seen is None else max(seen, c.week_start)
+    quiet = [p for p in partner_ids if p not in last_check_in]
+    if quiet:
+        # One index lookup per partner (partner, week), however long their history.
+        latest_week = (
+            select(func.max(CheckIn.week_start))
+            .where(CheckIn.partner_id == Partner.id)
+            .scalar_subquery()
+        )
+        for pid, week_start in db.session.execute(
+            select(Partner.id, latest_week).where(Partner.id.in_(quiet))
+        ):
+            if week_start is not None:
+                last_check_in[pid] = week_start
+    activity = _recent_activity(couples, earliest - timedelta(weeks=2))
+
+    # Each couple's answers, grouped once: a couple's summary never walks another's rows.
+    marked: dict[tuple[int, date], set[int]] = defaultdict(set)
+    for m in marks:
+        marked[(item_couple[m.item_id], m.week_start)].add(m.item_id)
+    needs_of: dict[int, list] = defaultdict(list)
+    for n in needs:
+        needs_of[couple_of[n.owner_id]].append(n)
+    rated = {(r.need_id, r.week_start) for r in ratings}
+    check_ins_of: dict[int, list] = defaultdict(list)
+    for c in check_ins:
+        check_ins_of[couple_of[c.partner_id]].append(c)
 
     summaries = []
     for couple in couples:
@@ -263,55 +295,62 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
             if not a.covers(week.start):
                 continue
             if a.kind == HomeworkKind.RHYTHM:
-                done = {m.item_id for m in marks if m.week_start == week.start}
+                done = marked[(couple.id, week.start)]
                 s.total += len(a.rhythm_items)
                 s.done += sum(1 for i in a.rhythm_items if i.id in done)
             elif a.kind == HomeworkKind.NEEDS:
-                mine = [n for n in needs if n.owner_id in ids]
-                rated = {r.need_id for r in ratings if r.week_start == week.start}
+                mine = needs_of[couple.id]
                 s.total += len(mine)
-                s.done += sum(1 for n in mine if n.id in rated)
+                s.done += sum(1 for n in mine if (n.id, week.start) in rated)
             elif a.kind == HomeworkKind.CHECKIN:
                 s.total += 2
-                s.done += sum(
-                    1 for c in check_ins if c.partner_id in ids and c.week_start == week.start
-                )
+                s.done += sum(1 for c in check_ins_of[couple.id] if c.week_start == week.start)
         dates = [last_check_in[p] for p in ids if p in last_check_in]
         s.last_check_in = max(dates) if dates else None
         times = [activity[p] for p in ids if p in activity]
         s.last_activity = max(times) if times else None
-        s.flags = _flags(
-            couple, week, s, [c for c in check_ins if couple_of[c.partner_id] == couple.id], now
-        )
+        s.flags = _flags(couple, week, s, check_ins_of[couple.id], now)
         summaries.append(s)
     return summaries
 
 
-def _last_activity(partner_ids: list[int]) -> dict[int, datetime]:
-    """The latest moment each partner did any homework (five grouped queries)."""
-    latest: dict[int, datetime] = {}
-    sources = [
-        (RhythmMark.partner_id, RhythmMark.created_at, None),
-        (RhythmReflection.partner_id, RhythmReflection.updated_at, None),
-        (StepDone.partner_id, StepDone.created_at, None),
-        (CheckIn.partner_id, CheckIn.updated_at, None),
-    ]
-    for who, when, _ in sources:
-        for pid, moment in db.session.execute(
-            select(who, func.max(when)).where(who.in_(partner_ids)).group_by(who)
-        ):
-            if moment is not None:
-                moment = _aware(moment)
-                latest[pid] = max(latest.get(pid, moment), moment)
-    for pid, moment in db.session.execute(
-        select(Need.owner_id, func.max(NeedRating.updated_at))
+def _recent_activity(couples: list[Couple], since: date) -> dict[int, datetime]:
+    """The latest moment each partner did any homework in the weeks from ``since``.
+
+    That is all the quiet flag needs: an answer can only be written while its week is open
+    (seven days, then two of grace), so whatever was done in the last two weeks belongs to
+    a week from ``since`` on. One query, through an index of each table (items,
+    assignments, needs, partners, each with the week): its cost follows this counselor's
+    couples, not the size of the practice or the length of its history.
+    """
+    partners = [p.id for c in couples for p in c.partners]
+    items = [i.id for c in couples for a in c.assignments for i in a.rhythm_items]
+    rhythms = [a.id for c in couples for a in c.assignments if a.kind == HomeworkKind.RHYTHM]
+
+    moments = union_all(
+        select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at")).where(
+            RhythmMark.item_id.in_(items), RhythmMark.week_start >= since
+        ),
+        select(RhythmReflection.partner_id, RhythmReflection.updated_at).where(
+            RhythmReflection.assignment_id.in_(rhythms), RhythmReflection.week_start >= since
+        ),
+        select(StepDone.partner_id, StepDone.created_at)
+        .join(NeedStep, NeedStep.id == StepDone.step_id)
+        .join(Need, Need.id == NeedStep.need_id)
+        .where(Need.owner_id.in_(partners), StepDone.week_start >= since),
+        select(CheckIn.partner_id, CheckIn.updated_at).where(
+            CheckIn.partner_id.in_(partners), CheckIn.week_start >= since
+        ),
+        select(Need.owner_id, NeedRating.updated_at)
         .join(NeedRating, NeedRating.need_id == Need.id)
-        .where(Need.owner_id.in_(partner_ids))
-        .group_by(Need.owner_id)
+        .where(Need.owner_id.in_(partners), NeedRating.week_start >= since),
+    ).subquery()
+    latest: dict[int, datetime] = {}
+    for pid, moment in db.session.execute(
+        select(moments.c.pid, func.max(moments.c.at)).group_by(moments.c.pid)
     ):
         if moment is not None:
-            moment = _aware(moment)
-            latest[pid] = max(latest.get(pid, moment), moment)
+            latest[pid] = _aware(moment)
     return latest
 
 
@@ -322,7 +361,9 @@ def _aware(moment) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _flags(couple, week: Week, s: CoupleSummary, check_ins: list[CheckIn], now) -> list[str]:
+def _flags(couple, week: Week, s: CoupleSummary, check_ins: list, now) -> list[str]:
+    """What is worth a look; ``check_ins`` are the couple's recent check-ins (objects or
+    rows with their partner, week and three scales)."""
     flags = []
     active = [a for a in couple.assignments if a.status == AssignmentStatus.ACTIVE]
     if active and couple.status == "active":
