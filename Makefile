@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format clean
+.PHONY: run test serve lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## make serve: production: install, migrate DATABASE_URL, then gunicorn (gunicorn.conf.py;
+## see docs/DEPLOY.md). A real deployment sets HEARTH_ENV=production and SECRET_KEY.
+serve: $(VENV)/.installed-run
+	$(BIN)/flask --app app db upgrade
+	exec $(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

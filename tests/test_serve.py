@@ -1,0 +1,337 @@
+"""Hearth under gunicorn as production runs it: several workers, one signed-in person.
+
+The app keeps nothing in a worker's memory that the next request needs: the session is a
+signed cookie, the CSRF token is checked against it, and summary PDFs are cached in the
+database. So a person signed in by one worker is signed in on every other worker, a form
+rendered by one is accepted by another, and both hand out the same PDF.
+
+The serving tests start real gunicorn (``gunicorn.conf.py``, two workers, a free port on
+127.0.0.1) with ``bench.serving``, which adds the answering worker's pid as a header; on a
+temporary SQLite file always, and on PostgreSQL too when HEARTH_TEST_DATABASE_URL points
+there. Each is bounded in time and always stops gunicorn.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from gunicorn.config import Config
+from gunicorn.http.wsgi import Response as GunicornResponse
+
+from app import create_app
+from extensions import db
+from tests import factories
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+WORKER = "X-Hearth-Worker"
+STARTUP_SECONDS = 60
+
+
+# --- the settings themselves ---------------------------------------------------------------
+
+
+def gunicorn_settings(monkeypatch, **env) -> Config:
+    for name in ("HEARTH_WORKERS", "WEB_CONCURRENCY", "HEARTH_BIND", "HEARTH_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = Config()
+    namespace: dict = {"__file__": str(ROOT / "gunicorn.conf.py")}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    for key, value in namespace.items():
+        if key in config.settings:
+            config.set(key, value)
+    return config
+
+
+def test_gunicorn_settings_fit_a_pdf_render_and_recycle_workers(monkeypatch):
+    config = gunicorn_settings(monkeypatch)
+    assert config.workers == 2 * os.cpu_count() + 1
+    assert config.bind == ["127.0.0.1:8000"]
+    assert config.max_requests >= 500 and config.max_requests_jitter > 0
+    assert config.timeout >= 30  # a long summary takes seconds to draw
+    assert config.preload_app is False  # each worker builds its app (and pool) after the fork
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    config = gunicorn_settings(monkeypatch, HEARTH_WORKERS="3", HEARTH_BIND="10.0.0.5:8000")
+    assert config.workers == 3
+    assert config.bind == ["10.0.0.5:8000"]
+
+
+def test_access_log_leaves_invitation_tokens_out(monkeypatch):
+    config = gunicorn_settings(monkeypatch)
+    logger = config.logger_class(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/join/secret-token-123?x=1",
+        "PATH_INFO": "/join/secret-token-123",
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.1",
+        "HTTP_REFERER": "https://hearth.example/join/secret-token-123",
+    }
+    response = GunicornResponse.__new__(GunicornResponse)
+    response.status, response.headers, response.sent = "200 OK", [], 10
+    atoms = logger.atoms(response, [], environ, _Elapsed())
+    line = config.access_log_format % atoms
+    assert "secret-token-123" not in line
+    assert "/join/[token]" in line
+
+
+class _Elapsed:
+    seconds, microseconds = 0, 1500
+
+
+def test_building_the_app_opens_no_database_connection(tmp_path):
+    """Gunicorn may build the app before it forks: no connection may exist to be shared."""
+    database = tmp_path / "never-opened.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "k" * 40})
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0
+    assert not database.exists()  # SQLite creates the file on the first connection
+
+
+# --- real gunicorn, two workers ------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, log_path: Path, workers: int = 2):
+    """Run ``make serve``'s gunicorn command (plus a pid header) until the block ends."""
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        HEARTH_ENV="production",
+        SECRET_KEY=TEST_SECRET,
+        HEARTH_PASSWORD_HASH_PROFILE="fast",
+        HEARTH_REQUIRE_TWO_STEP="0",
+    )
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                "bench.serving:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                assert process.poll() is None, log_path.read_text()[-3000:]
+                try:
+                    if Browser(port).get("/healthz").status == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "gunicorn did not answer in time"
+                time.sleep(0.2)
+            yield port
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def worker(self) -> str:
+        return self.headers[WORKER]
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(errors="replace")
+
+
+class Browser:
+    """Just enough of a browser: one cookie jar, one request per connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            headers = {}
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            body = None
+            if form is not None:
+                body = urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = Answer(response.status, dict(response.getheaders()), response.read())
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = cookie.partition("=")
+                value = rest.split(";", 1)[0]
+                if value:
+                    self.cookies[name] = value
+                else:
+                    self.cookies.pop(name, None)
+            return answer
+        finally:
+            connection.close()
+
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict) -> Answer:
+        return self.request("POST", path, form)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def until_both_workers(make_request, check, rounds: int = 25, at_once: int = 6) -> dict:
+    """Send requests a few at a time until two workers have answered; check every answer.
+
+    Returns the answers by worker pid. Concurrent requests keep one worker busy so the
+    other takes the next connection.
+    """
+    by_worker: dict[str, list[Answer]] = {}
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        for _ in range(rounds):
+            for answer in pool.map(lambda _: make_request(), range(at_once)):
+                check(answer)
+                by_worker.setdefault(answer.worker, []).append(answer)
+            if len(by_worker) >= 2:
+                return by_worker
+    pytest.fail(f"only worker(s) {sorted(by_worker)} answered {rounds * at_once} requests")
+
+
+def practice(app) -> dict:
+    """A counselor with a couple and a recorded session, committed for gunicorn to see."""
+    with app.test_request_context():
+        counselor = factories.counselor("Dana Rivera")
+        couple = factories.couple(counselor)
+        made = factories.homework(couple)
+        factories.history(couple, made, 3)
+        session = factories.session(couple, focus="Three weeks in")
+        db.session.commit()
+        return {"email": counselor.email, "couple": couple.id, "session": session.id}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def served(request, tmp_path):
+    """``(database_url, seeded)``: a migrated database with a practice in it."""
+    if request.param == "postgresql":
+        url = os.environ.get("HEARTH_TEST_DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            pytest.skip("set HEARTH_TEST_DATABASE_URL to a PostgreSQL database to run this")
+        app = request.getfixturevalue("app")  # migrated; emptied again after the test
+        yield url, practice(app)
+        return
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    # The schema as production builds it: ``flask db upgrade``, as ``make serve`` runs it.
+    subprocess.run(  # noqa: S603 - our own flask command
+        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET, "PASSWORD_HASH_PROFILE": "fast"}
+    )
+    with app.app_context():
+        seeded = practice(app)
+        db.session.remove()
+        db.engine.dispose()
+    yield url, seeded
+
+
+def test_two_workers_serve_one_signed_in_counselor(served, tmp_path):
+    url, seeded = served
+    with gunicorn(url, tmp_path / "gunicorn.log") as port:
+        browser = Browser(port)
+        login_page = browser.get("/login")
+        signed_in = browser.post(
+            "/login",
+            {
+                "csrf_token": csrf_token(login_page.text),
+                "email": seeded["email"],
+                "password": factories.PASSWORD,
+            },
+        )
+        assert signed_in.status == 302, signed_in.text[:500]
+
+        # Sign in on one worker; the pages of the next requests come from both, signed in.
+        def dashboard_is_signed_in(answer: Answer) -> None:
+            assert answer.status == 200, answer.status
+            assert "Sam &amp; Alex" in answer.text  # the counselor's couple, not the login page
+
+        by_worker = until_both_workers(lambda: browser.get("/counselor/"), dashboard_is_signed_in)
+        assert set(by_worker) - {signed_in.worker}, "no other worker served the signed-in person"
+
+        # A form rendered by one worker is accepted by the other: the CSRF token is checked
+        # against the session cookie, not against anything a worker remembers.
+        form_page = browser.get("/counselor/settings")
+        token = csrf_token(form_page.text)
+        rendered_by = form_page.worker
+
+        def saved(answer: Answer) -> None:
+            assert answer.status == 302, (answer.status, answer.text[:300])
+
+        by_worker = until_both_workers(
+            lambda: browser.post(
+                "/counselor/settings", {"csrf_token": token, "paper_size": "letter"}
+            ),
+            saved,
+        )
+        assert set(by_worker) - {rendered_by}
+
+        # The summary PDF is drawn once and cached in the database: every worker hands out
+        # the very same file.
+        pdf = f"/counselor/couples/{seeded['couple']}/sessions/{seeded['session']}/"
+        pdf += "summary-counselor.pdf"
+
+        def a_pdf(answer: Answer) -> None:
+            assert answer.status == 200, answer.status
+            assert answer.body.startswith(b"%PDF")
+
+        first = browser.get(pdf)
+        a_pdf(first)
+        by_worker = until_both_workers(lambda: browser.get(pdf), a_pdf, rounds=10, at_once=4)
+        bodies = {a.body for answers in by_worker.values() for a in answers}
+        assert bodies == {first.body}
