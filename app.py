@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -48,6 +48,19 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+
+    @app.after_request
+    def _read_static_files_whole(response):
+        """Hand Flask-Compress our small static files as bytes, not as an open file.
+
+        Compressing the file as a stream dropped the file's ``close``; read whole, the
+        close stays registered on the response. (Runs before the compressor: Flask calls
+        later-registered hooks first.)
+        """
+        if response.direct_passthrough and request.endpoint == "static":
+            response.direct_passthrough = False
+            response.get_data()
+        return response
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

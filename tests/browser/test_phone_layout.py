@@ -38,8 +38,10 @@ LAYOUT_PROBLEMS = """
     if (visible(el) && (r.width < tap || r.height < tap))
       problems.push(`${describe(el)} is ${r.width}×${r.height}px`);
   }
+  // A checkbox or radio is tapped through its label (.choice), which is the target.
   const controls = "main button:not(.primary), main .button:not(.primary), " +
-    "main input:not([type=hidden]), main select, .topbar a, .topbar button";
+    "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, " +
+    "main label.choice, .topbar a, .topbar button";
   for (const el of document.querySelectorAll(controls)) {
     if (visible(el) && box(el).height < tap)
       problems.push(`${describe(el)} is ${box(el).height}px tall`);
