@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
             response.direct_passthrough = False
             response.get_data()
         return response
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
