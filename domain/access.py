@@ -12,7 +12,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from models import Assignment, Couple, Need, NeedStep, Partner, RhythmItem, Role, User, Visibility
@@ -58,10 +58,12 @@ def own_partner_place(user: User) -> Partner:
     place = db.session.scalar(
         select(Partner)
         .where(Partner.user_id == user.id)
+        # One row for the place, its couple and counselor (each one of a kind), then one
+        # query for both places with their people and one for the homework.
         .options(
-            selectinload(Partner.couple).selectinload(Couple.partners).selectinload(Partner.user),
-            selectinload(Partner.couple).selectinload(Couple.counselor),
-            selectinload(Partner.couple).selectinload(Couple.assignments),
+            joinedload(Partner.couple).joinedload(Couple.counselor),
+            joinedload(Partner.couple).selectinload(Couple.partners).joinedload(Partner.user),
+            joinedload(Partner.couple).selectinload(Couple.assignments),
         )
     )
     if place is None:
