@@ -45,6 +45,18 @@ KINDS = {
 PAGE_SIZE = 50
 
 
+def _readable(value):
+    """A stored moment ("2026-11-22 05:24:39.79+00:00") as people read it; else as is."""
+    if isinstance(value, str) and len(value) >= 19 and value[10] == " ":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return f"{moment.astimezone(UTC):%-d %b %Y, %H:%M} UTC"
+    return value
+
+
 def _actor(actor: User | None) -> User | None:
     if actor is not None:
         return actor
@@ -146,7 +158,7 @@ class Entry:
             was, now = before.get(name), after.get(name)
             if name.endswith("_id") or (was in (None, "") and now in (None, "")):
                 continue
-            shown.append((name.replace("_", " "), was, now))
+            shown.append((name.replace("_", " "), _readable(was), _readable(now)))
         return shown
 
 

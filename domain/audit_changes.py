@@ -41,8 +41,18 @@ from models import (
     utcnow,
 )
 
-# Columns that say nothing a person chose.
-IGNORED = {"id", "version", "created_at", "updated_at", "token_hash", "nonce"}
+# Columns that say nothing a person chose, and secrets that must never be copied anywhere.
+IGNORED = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "token_hash",
+    "nonce",
+    "audit_key",
+    "password_hash",
+    "totp_secret",
+}
 
 
 @dataclass(frozen=True)

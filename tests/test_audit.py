@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from domain import audit
 from extensions import db
-from models import AppendOnlyError, AuditEvent, CheckIn, User, utcnow
+from models import AppendOnlyError, AuditEvent, CheckIn, Couple, User, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 
@@ -193,3 +194,18 @@ def test_partners_names_are_looked_up_not_stored(app, counselor, couple, signed_
     db.session.commit()
     page = text_of(office.get(f"/counselor/couples/{couple.id}/audit?kind=sign_in"))
     assert "Former partner partner Signed in" in page
+
+
+def test_no_key_or_secret_is_ever_copied_into_the_trail(app, counselor, signed_in):
+    office = signed_in(counselor)
+    office.post(
+        "/counselor/couples/new",
+        data={"name": "Robin & Ash", "timezone": "Europe/London", "week_starts_on": "0"},
+    )
+    couple = db.session.scalars(select(Couple).where(Couple.name == "Robin & Ash")).one()
+    page = office.get(f"/counselor/couples/{couple.id}/audit").get_data(as_text=True)
+    assert "Robin &amp; Ash" in page  # the couple's creation is there, readable
+    assert couple.audit_key not in page
+    for event in _events(couple.id):
+        entry = audit._open(event, {}, couple.audit_key, {})
+        assert "audit_key" not in json.dumps([entry.before, entry.after, entry.detail])
