@@ -138,7 +138,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # counts live in Redis when REDIS_URL is set, so every worker and host shares them.
         "RATELIMIT_ENABLED": _env_bool("HEARTH_LOGIN_THROTTLE", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "").strip() or "memory://",
-        "RATELIMIT_KEY_PREFIX": "hearth",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("HEARTH_RATELIMIT_PREFIX", "hearth"),
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("HEARTH_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("HEARTH_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
         # A phone tab left open all afternoon must still be able to post: the CSRF token

@@ -33,8 +33,10 @@ def _account_key(email: str) -> str:
 
 def _checks(email: str, address: str):
     config = current_app.config
-    yield parse(config["LOGIN_LIMIT_ACCOUNT"]), _account_key(email)
-    yield parse(config["LOGIN_LIMIT_ADDRESS"]), f"login/address/{address or 'unknown'}"
+    # One Redis may serve several Hearth installations: each keeps to its own prefix.
+    prefix = config.get("RATELIMIT_KEY_PREFIX", "hearth")
+    yield parse(config["LOGIN_LIMIT_ACCOUNT"]), f"{prefix}/{_account_key(email)}"
+    yield parse(config["LOGIN_LIMIT_ADDRESS"]), f"{prefix}/login/address/{address or 'unknown'}"
 
 
 def wait_seconds(email: str, address: str) -> int:

@@ -117,7 +117,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, workers: int = 2):
+def gunicorn(database_url: str, log_path: Path, workers: int = 2, **settings: str):
     """Run ``make serve``'s gunicorn command (plus a pid header) until the block ends."""
     port = free_port()
     env = dict(os.environ)
@@ -127,6 +127,7 @@ def gunicorn(database_url: str, log_path: Path, workers: int = 2):
         SECRET_KEY=TEST_SECRET,
         HEARTH_PASSWORD_HASH_PROFILE="fast",
         HEARTH_REQUIRE_TWO_STEP="0",
+        **settings,
     )
     with open(log_path, "w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
@@ -335,3 +336,46 @@ def test_two_workers_serve_one_signed_in_counselor(served, tmp_path):
         by_worker = until_both_workers(lambda: browser.get(pdf), a_pdf, rounds=10, at_once=4)
         bodies = {a.body for answers in by_worker.values() for a in answers}
         assert bodies == {first.body}
+
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def test_two_workers_count_failed_sign_ins_together_through_redis(served, tmp_path):
+    """With REDIS_URL set, a worker knows the failures the other one saw."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    url, seeded = served
+    prefix = f"hearth-serve-test-{os.getpid()}-{time.monotonic_ns()}"
+    limit = 12
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with gunicorn(
+        url,
+        tmp_path / "gunicorn.log",
+        REDIS_URL=REDIS_URL,
+        HEARTH_RATELIMIT_PREFIX=prefix,
+        HEARTH_LOGIN_LIMIT_ACCOUNT=f"{limit} per 15 minutes",
+    ) as port:
+        browser = Browser(port)
+        token = csrf_token(browser.get("/login").text)
+        wrong = {"csrf_token": token, "email": seeded["email"], "password": "not it at all"}
+
+        def refused(answer: Answer) -> None:
+            assert answer.status == 422, (answer.status, answer.text[:300])
+
+        # Both workers refuse some of the wrong passwords (so neither alone sees them all)...
+        by_worker = until_both_workers(
+            lambda: browser.post("/login", wrong), refused, rounds=2, at_once=limit // 2
+        )
+        sent = sum(len(answers) for answers in by_worker.values())
+        for _ in range(limit - sent):
+            refused(browser.post("/login", wrong))
+        # ...and together they reach the limit: the next try is paused, on either worker.
+        right = {**wrong, "password": factories.PASSWORD}
+        answers = [browser.post("/login", right) for _ in range(4)]
+        assert {a.status for a in answers} == {429}, [a.status for a in answers]
+        assert "try again in 15 minutes" in answers[0].text
+    redis.Redis.from_url(REDIS_URL).flushdb()
