@@ -442,3 +442,15 @@ def test_keep_me_signed_in_is_renewed_once_a_day_while_used(app, couple):
     renewed = phone.get("/week")
     cookie = [h for h in renewed.headers.getlist("Set-Cookie") if "hearth-remember=" in h]
     assert cookie and "Expires=" in cookie[0]
+
+
+def test_two_step_survives_a_new_secret_key_with_the_old_one_as_fallback(app, counselor):
+    secret = two_step.new_secret()
+    two_step.turn_on(counselor, secret)
+    db.session.commit()
+    code = pyotp.TOTP(secret).now()
+    app.config["SECRET_KEY"] = "a-brand-new-secret-key-" + "n" * 30
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert two_step.verify(counselor, code) is None  # the old key is gone: unreadable
+    app.config["SECRET_KEY_FALLBACKS"] = [TEST_SECRET]
+    assert two_step.verify(counselor, code) == "app"
