@@ -38,20 +38,30 @@ def _page(status: int = 200, **forms):
     return render("account/index.html", status=status, **forms)
 
 
-def _password_ok(form: CurrentPasswordForm) -> bool:
-    """Check the current password, counting a wrong one like a failed sign-in."""
+def password_ok(field, wrong: str = WRONG_PASSWORD) -> bool:
+    """Check the signed-in person's password typed in ``field``; a wrong one counts like a
+    failed sign-in (throttled, audited) and puts ``wrong`` next to the field."""
     user, address = _me(), request.remote_addr or ""
     if throttle.wait_seconds(user.email, address):
-        form.current_password.errors.append(
-            "Too many tries. Please wait a few minutes and try again."
-        )
+        field.errors.append("Too many tries. Please wait a few minutes and try again.")
         return False
-    if verify_password(user.password_hash, form.current_password.data or ""):
+    if verify_password(user.password_hash, field.data or ""):
         return True
     throttle.failed(user.email, address)
     audit.record_now("sign_in_failed", couple_id=couple_id_of(user), subject="Wrong password")
-    form.current_password.errors.append(WRONG_PASSWORD)
+    field.errors.append(wrong)
     return False
+
+
+def _two_step_on_page(user, off_form=None, codes_form=None, status: int = 200):
+    """Two-step sign-in is on: new recovery codes, or turn it off."""
+    return render(
+        "account/two_step_on.html",
+        off_form=off_form or TwoStepOffForm(formdata=None),
+        codes_form=codes_form or CurrentPasswordForm(formdata=None, prefix="codes"),
+        left=totp.recovery_codes_left(user),
+        status=status,
+    )
 
 
 @bp.get("/")
@@ -66,7 +76,7 @@ def index():
 def change_password():
     """A new password signs out every other device; this one stays signed in."""
     form = ChangePasswordForm()
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form.current_password):
         user = _me()
         user.password_hash = hash_password(form.password.data)
         end_everywhere(user)
@@ -84,7 +94,7 @@ def change_password():
 def change_email():
     """Changing the e-mail you sign in with asks for your password first."""
     form = ChangeEmailForm(prefix=EMAIL_PREFIX)
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form.current_password):
         user = _me()
         before = user.email
         user.email = form.email.data
@@ -121,12 +131,7 @@ def two_step():
     """Turn on two-step sign-in: scan the code, type what the app shows, save the codes."""
     user = _me()
     if user.two_step_on:
-        return render(
-            "account/two_step_on.html",
-            off_form=TwoStepOffForm(formdata=None),
-            codes_form=CurrentPasswordForm(formdata=None, prefix="codes"),
-            left=totp.recovery_codes_left(user),
-        )
+        return _two_step_on_page(user)
     secret = session.get("totp_setup")
     if not secret:
         secret = session["totp_setup"] = totp.new_secret()
@@ -163,7 +168,7 @@ def two_step_off():
     if current_app.config["REQUIRE_TWO_STEP"] and user.is_counselor:
         flash("Your practice asks every counselor to keep two-step sign-in on.", "error")
         return redirect(url_for("account.two_step"))
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form.current_password):
         if totp.verify(user, form.code.data) is None:
             form.code.errors.append("That code didn't work. Please try the newest one.")
         else:
@@ -173,13 +178,7 @@ def two_step_off():
             flash("Two-step sign-in is off.", "info")
             return redirect(url_for("account.index"))
     db.session.rollback()
-    return render(
-        "account/two_step_on.html",
-        off_form=form,
-        codes_form=CurrentPasswordForm(formdata=None, prefix="codes"),
-        left=totp.recovery_codes_left(user),
-        status=422,
-    )
+    return _two_step_on_page(user, off_form=form, status=422)
 
 
 @bp.post("/two-step/codes")
@@ -188,17 +187,11 @@ def new_codes():
     """A fresh set of recovery codes; the old ones stop working."""
     user = _me()
     form = CurrentPasswordForm(prefix="codes")
-    if user.two_step_on and form.validate_on_submit() and _password_ok(form):
+    if user.two_step_on and form.validate_on_submit() and password_ok(form.current_password):
         codes = totp.new_recovery_codes(user)
         audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "new codes"})
         db.session.commit()
         return render("account/recovery_codes.html", codes=codes)
     if not user.two_step_on:
         return redirect(url_for("account.two_step"))
-    return render(
-        "account/two_step_on.html",
-        off_form=TwoStepOffForm(formdata=None),
-        codes_form=form,
-        left=totp.recovery_codes_left(user),
-        status=422,
-    )
+    return _two_step_on_page(user, codes_form=form, status=422)

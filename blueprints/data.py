@@ -6,19 +6,19 @@ recorded in the audit trail, so no link or image elsewhere can make one on anyon
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
+from blueprints.account import password_ok
 from blueprints.rendering import render
-from domain import audit, erasure, export, throttle
+from domain import audit, erasure, export
 from domain.access import (
     counselor_required,
     couple_for,
     own_partner_place,
     partner_required,
 )
-from domain.passwords import verify_password
 from extensions import db
 from forms import ButtonForm, DeleteCoupleForm, LeaveCoupleForm
 from models import CounselingSession, Couple
@@ -27,7 +27,6 @@ bp = Blueprint("data", __name__)
 
 WRONG_NAME = "That isn't the couple's name as it is shown above, so nothing was deleted."
 WRONG_PASSWORD = "That isn't your password, so nothing has changed. Please try again."  # noqa: S105
-TOO_MANY = "Too many tries. Please wait a few minutes and try again."
 
 
 def _zip_response(name: str, data: bytes):
@@ -79,7 +78,7 @@ def leave():
     """Leave the couple: what leaves and what stays, then the password to confirm."""
     me = own_partner_place(current_user)
     form = LeaveCoupleForm()
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form.password, WRONG_PASSWORD):
         user = current_user._get_current_object()
         couple_id = me.couple_id
         counts = erasure.leave(me)
@@ -102,22 +101,6 @@ def leave():
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render("data/leave.html", me=me, other=me.other, form=form, status=status)
-
-
-def _password_ok(form: LeaveCoupleForm) -> bool:
-    """Check the partner's password; a wrong one counts like a failed sign-in."""
-    user, address = current_user, request.remote_addr or ""
-    if throttle.wait_seconds(user.email, address):
-        form.password.errors.append(TOO_MANY)
-        return False
-    if verify_password(user.password_hash, form.password.data or ""):
-        return True
-    throttle.failed(user.email, address)
-    audit.record_now(
-        "sign_in_failed", couple_id=current_user.partner_place.couple_id, subject="Wrong password"
-    )
-    form.password.errors.append(WRONG_PASSWORD)
-    return False
 
 
 # --- The counselor: a couple's whole record ---------------------------------------------
