@@ -57,16 +57,23 @@ def _readable(value):
     return value
 
 
-def _actor(actor: User | None) -> User | None:
-    if actor is not None:
-        return actor
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
+def who_and_where(actor: User | None = None) -> dict:
+    """The actor columns of an audit row: ``actor``, else whoever is signed in, and from
+    which address."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    return {
+        "actor_id": actor.id if actor is not None else None,
+        "actor_role": actor.role if actor is not None else "",
+        "actor_name": stored_name(actor),
+        "address": (request.remote_addr or "")[:64] if has_request_context() else "",
+    }
 
 
-def _address() -> str:
-    return (request.remote_addr or "")[:64] if has_request_context() else ""
+def seal(key: str, before: object, after: object) -> str:
+    """``before`` and ``after``, encrypted with an account's or a couple's audit key."""
+    payload = json.dumps({"before": before, "after": after}, default=str).encode()
+    return Fernet(key.encode()).encrypt(payload).decode()
 
 
 def stored_name(actor: User | None) -> str:
@@ -75,10 +82,10 @@ def stored_name(actor: User | None) -> str:
     return actor.display_name[:80] if actor is not None and actor.is_counselor else ""
 
 
-def _key_of(owner: User | Couple) -> Fernet:
+def _key_of(owner: User | Couple) -> str:
     if not owner.audit_key:
         owner.audit_key = Fernet.generate_key().decode()
-    return Fernet(owner.audit_key.encode())
+    return owner.audit_key
 
 
 def record(
@@ -92,33 +99,25 @@ def record(
     author: User | None = None,
     actor: User | None = None,
 ) -> AuditEvent:
-    """Add one audit row to the session. ``before``/``after`` are sealed for ``author``.
+    """Add one audit row to the session.
 
-    With no ``author`` (text the counselor wrote), ``before`` and ``after`` go into the
-    plain detail: the counselor may always read their own notes.
+    ``before``/``after`` are sealed with ``author``'s key (a partner's words), else with the
+    couple's key; only without either (a counselor's own account) are they kept plain.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
-    who = _actor(actor)
     info = dict(detail or {})
     event = AuditEvent(
-        kind=kind,
-        actor_id=who.id if who is not None else None,
-        actor_role=who.role if who is not None else "",
-        actor_name=stored_name(who),
-        couple_id=couple_id,
-        subject=subject[:200],
-        address=_address(),
+        kind=kind, couple_id=couple_id, subject=subject[:200], **who_and_where(actor)
     )
     if before is not None or after is not None:
-        payload = json.dumps({"before": before, "after": after}, default=str).encode()
         if author is not None:
             if author.id is None:
                 db.session.flush()
-            event.sealed = _key_of(author).encrypt(payload).decode()
+            event.sealed = seal(_key_of(author), before, after)
             event.sealed_for = author.id
         elif couple_id is not None and (couple := db.session.get(Couple, couple_id)):
-            event.sealed = _key_of(couple).encrypt(payload).decode()
+            event.sealed = seal(_key_of(couple), before, after)
         else:
             info["before"], info["after"] = before, after
     event.detail = json.dumps(info, default=str, ensure_ascii=False) if info else ""

@@ -14,8 +14,6 @@ import json
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
-from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
@@ -201,9 +199,6 @@ def _write_trail(session: Session, _context) -> None:
 
 
 def _row(session, kind, subject, place: Place, obj, changes) -> dict:
-    actor = None
-    if has_request_context() and current_user and current_user.is_authenticated:
-        actor = current_user._get_current_object()
     before = {k: v[0] for k, v in changes.items()}
     after = {k: v[1] for k, v in changes.items()}
     key = inspect(obj).mapper.primary_key_from_instance(obj)
@@ -217,18 +212,14 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
     else:
         owner = obj if isinstance(obj, Couple) else _get(session, Couple, place.couple_id)
     if owner is not None and owner.audit_key:
-        payload = json.dumps({"before": before, "after": after}, default=str)
-        sealed = Fernet(owner.audit_key.encode()).encrypt(payload.encode()).decode()
+        sealed = audit.seal(owner.audit_key, before, after)
     return {
         "at": utcnow(),
         "kind": kind,
-        "actor_id": actor.id if actor else None,
-        "actor_role": actor.role if actor else "",
-        "actor_name": audit.stored_name(actor),
         "couple_id": place.couple_id,
         "subject": subject[:200],
         "detail": json.dumps(detail, default=str, ensure_ascii=False),
         "sealed": sealed,
         "sealed_for": sealed_for,
-        "address": (request.remote_addr or "")[:64] if has_request_context() else "",
+        **audit.who_and_where(),
     }

@@ -16,7 +16,7 @@ import time
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from extensions import db
 from models import RecoveryCode, User, utcnow
@@ -87,17 +87,19 @@ def turn_off(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
-    for code in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(code)
+    _drop_recovery_codes(user)
 
 
 def _hash(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
+def _drop_recovery_codes(user: User) -> None:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
 def new_recovery_codes(user: User) -> list[str]:
-    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(old)
+    _drop_recovery_codes(user)
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = secrets.token_hex(6)
@@ -107,12 +109,10 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(
-        db.session.scalars(
-            select(RecoveryCode.id).where(
-                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
-            )
-        ).all()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     )
 
 
