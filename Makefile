@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test serve lint format clean
+.PHONY: run test serve lint format clean system-run system-test
+# The system check must come before the virtualenv it may make possible.
+.NOTPARALLEL:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,22 +23,30 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
+## The system libraries and programs each command needs (scripts/system_check.py): installed
+## with apt-get when run as root, otherwise one line naming them and the command to install them.
+system-run:
+	@$(PYTHON) scripts/system_check.py run
+
+system-test:
+	@$(PYTHON) scripts/system_check.py test
+
 ## make run: install, migrate, add the demo when the database is empty, serve on 127.0.0.1:5000
-run: $(VENV)/.installed-run
+run: system-run $(VENV)/.installed-run
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed-demo --if-empty
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## make test: install the dev tools, lint, and run every test (SQLite unless
 ## HEARTH_TEST_DATABASE_URL points at PostgreSQL)
-test: $(VENV)/.installed-dev
+test: system-test $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 ## make serve: production: install, migrate DATABASE_URL, then gunicorn (gunicorn.conf.py;
 ## see docs/DEPLOY.md). A real deployment sets HEARTH_ENV=production and SECRET_KEY.
-serve: $(VENV)/.installed-run
+serve: system-run $(VENV)/.installed-run
 	$(BIN)/flask --app app db upgrade
 	exec $(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
