@@ -93,15 +93,28 @@ def _ci() -> bool:
 # --------------------------------------------------------------------------- the server
 
 
+def _why_no_browser() -> str | None:
+    """The reason the journeys cannot run here, or None (on CI a missing Chromium fails)."""
+    if CHROMIUM_SETTING == "none":
+        return TOLD_NO_CHROMIUM
+    if not CHROMIUM.exists() and not _ci():
+        return NO_CHROMIUM
+    return None
+
+
+def pytest_runtest_setup(item) -> None:
+    # Skipped from this hook, every journey shares one location and one reason, so the
+    # summary says it in a single line ("SKIPPED [31] …") rather than once per test.
+    reason = _why_no_browser()
+    if reason:
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chromium_executable() -> str:
-    """Skip the browser journeys where Chromium is missing, but never silently on CI."""
-    if CHROMIUM_SETTING == "none":
-        pytest.skip(TOLD_NO_CHROMIUM)
+    """The Chromium to drive; never silently missing on CI."""
     if not CHROMIUM.exists():
-        if _ci():
-            pytest.fail(f"{NO_CHROMIUM}; CI=true, so the browser journeys must run.")
-        pytest.skip(NO_CHROMIUM)
+        pytest.fail(f"{NO_CHROMIUM}; CI=true, so the browser journeys must run.")
     return str(CHROMIUM)
 
 
