@@ -132,6 +132,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         # Counselors are signed out after this long without a request.
         "COUNSELOR_IDLE_MINUTES": int(os.environ.get("HEARTH_COUNSELOR_IDLE_MINUTES", "30")),
+        # ...and, however busy, after this long since they signed in.
+        "COUNSELOR_SESSION_HOURS": float(os.environ.get("HEARTH_COUNSELOR_SESSION_HOURS", "12")),
         # Counselors must turn on two-step sign-in before they can see anything else.
         "REQUIRE_TWO_STEP": _env_bool("HEARTH_REQUIRE_TWO_STEP", False),
         # Failed sign-ins allowed per account and per address before we ask to wait. The
@@ -139,8 +141,24 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _env_bool("HEARTH_LOGIN_THROTTLE", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "").strip() or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("HEARTH_RATELIMIT_PREFIX", "hearth"),
+        # Wrong passwords per account from one address (or one device that signed in
+        # before), per account from every address together, and per address; see
+        # domain/throttle.py for why the owner is never locked out by a stranger.
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("HEARTH_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_ACCOUNT_ALL": os.environ.get(
+            "HEARTH_LOGIN_LIMIT_ACCOUNT_ALL", "20 per 1 hour"
+        ),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("HEARTH_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
+        # Wrong second-step codes per account, cleared only by a right code.
+        "LOGIN_LIMIT_CODE": os.environ.get("HEARTH_LOGIN_LIMIT_CODE", "5 per 15 minutes"),
+        # New e-mail addresses one account may try (each answer tells something).
+        "EMAIL_CHANGE_LIMIT": os.environ.get("HEARTH_EMAIL_CHANGE_LIMIT", "3 per 1 day"),
+        # Refused requests written to the audit trail per person; later ones are counted.
+        "REFUSAL_LIMIT": os.environ.get("HEARTH_REFUSAL_LIMIT", "20 per 1 hour"),
+        # How long a browser where someone signed in is known to their account.
+        "DEVICE_COOKIE_NAME": "__Host-hearth-device" if production else "hearth-device",
+        "DEVICE_COOKIE_SECURE": production,
+        "DEVICE_DAYS": int(os.environ.get("HEARTH_DEVICE_DAYS", "90")),
         # A phone tab left open all afternoon must still be able to post: the CSRF token
         # lives as long as the session instead of an hour.
         "WTF_CSRF_TIME_LIMIT": None,

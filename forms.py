@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -56,6 +57,34 @@ from models import (
 )
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def secret_field_names() -> frozenset[str]:
+    """Names of the fields of any Hearth form whose value must never be shown back:
+    passwords and one-time codes (by the field's type, whatever it is called), and hidden
+    fields (keys and versions, nothing a person typed)."""
+    return _secret_field_names()
+
+
+@cache
+def _secret_field_names() -> frozenset[str]:
+    names: set[str] = set()
+    forms, seen = [Form], set()
+    while forms:
+        form = forms.pop()
+        if form in seen:
+            continue
+        seen.add(form)
+        forms.extend(form.__subclasses__())
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if not isinstance(field, UnboundField):
+                continue
+            kind = field.field_class
+            autocomplete = (field.kwargs.get("render_kw") or {}).get("autocomplete", "")
+            if issubclass(kind, PasswordField | HiddenField) or autocomplete == "one-time-code":
+                names.add(name)
+    return frozenset(names | {"csrf_token"})
 
 
 def _form_key() -> str:
@@ -181,10 +210,8 @@ class ChangeEmailForm(CurrentPasswordForm):
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"},
     )
-
-    def validate_email(self, field) -> None:
-        if email_taken(field.data):
-            raise ValidationError("That e-mail already belongs to a Hearth account.")
+    # Whether the address is taken is checked by the view, after the password and the
+    # throttle, and answered without saying so (blueprints/account.change_email).
 
 
 class JoinForm(NewPasswordForm):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth import end_everywhere, start_session
+from blueprints.auth import device_for, end_everywhere, start_session
 from blueprints.rendering import keeps_input, render
 from domain import audit, throttle
 from domain import two_step as totp
-from domain.accounts import couple_id_of
+from domain.accounts import couple_id_of, email_taken
 from domain.passwords import hash_password, verify_password
 from extensions import db
 from forms import (
@@ -20,12 +21,18 @@ from forms import (
     TwoStepForm,
     TwoStepOffForm,
 )
+from models import normalize_email
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 # Both forms on the account page ask for the current password: the prefix keeps ids unique.
 EMAIL_PREFIX = "mail"
 WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
+# The same words whether or not someone else signs in with that address: who has a Hearth
+# account (who is in counseling) is nobody's to learn from this form.
+EMAIL_REFUSED = (
+    "We can't use that address for your account. Please check it, or choose another one."
+)
 
 
 def _me():
@@ -42,12 +49,13 @@ def password_ok(field, wrong: str = WRONG_PASSWORD) -> bool:
     """Check the signed-in person's password typed in ``field``; a wrong one counts like a
     failed sign-in (throttled, audited) and puts ``wrong`` next to the field."""
     user, address = _me(), request.remote_addr or ""
-    if throttle.wait_seconds(user.email, address):
+    device = device_for(user.email)
+    if throttle.wait_seconds(user.email, address, device):
         field.errors.append("Too many tries. Please wait a few minutes and try again.")
         return False
     if verify_password(user.password_hash, field.data or ""):
         return True
-    throttle.failed(user.email, address)
+    throttle.failed(user.email, address, device)
     audit.record_now("sign_in_failed", couple_id=couple_id_of(user), subject="Wrong password")
     field.errors.append(wrong)
     return False
@@ -92,23 +100,52 @@ def change_password():
 @keeps_input
 @login_required
 def change_email():
-    """Changing the e-mail you sign in with asks for your password first."""
+    """Changing the e-mail you sign in with: the password first, then a few tries a day,
+    and one answer whether or not the address is someone else's."""
     form = ChangeEmailForm(prefix=EMAIL_PREFIX)
-    if form.validate_on_submit() and password_ok(form.current_password):
-        user = _me()
-        before = user.email
-        user.email = form.email.data
-        audit.record(
-            "email_changed",
-            couple_id=couple_id_of(user),
-            before=before,
-            after=user.email,
-            author=user if user.is_partner else None,
-        )
-        db.session.commit()
-        flash("Your e-mail is changed. Use the new one next time you sign in.", "info")
+    if not (form.validate_on_submit() and password_ok(form.current_password)):
+        return _page(422, email_form=form)
+    user = _me()
+    if normalize_email(form.email.data) == user.email:
+        flash("That is already the e-mail you sign in with.", "info")
         return redirect(url_for("account.index"))
-    return _page(422, email_form=form)
+    wait = throttle.email_change_wait_seconds(user.id)
+    if wait:
+        form.email.errors.append(
+            "You've tried a few new addresses already. To keep everyone's accounts safe, "
+            f"please try again in {_how_long(wait)}."
+        )
+        return _page(429, email_form=form)
+    throttle.email_change_tried(user.id)
+    # Once Hearth sends e-mail, this is where a link goes to the new address (and nothing
+    # to a taken one), with the same "we sent a link" answer either way.
+    if email_taken(form.email.data):
+        form.email.errors.append(EMAIL_REFUSED)
+        return _page(422, email_form=form)
+    before = user.email
+    user.email = form.email.data
+    audit.record(
+        "email_changed",
+        couple_id=couple_id_of(user),
+        before=before,
+        after=user.email,
+        author=user if user.is_partner else None,
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # the address was taken a moment ago, in another request
+        db.session.rollback()
+        form.email.errors.append(EMAIL_REFUSED)
+        return _page(422, email_form=form)
+    flash("Your e-mail is changed. Use the new one next time you sign in.", "info")
+    return redirect(url_for("account.index"))
+
+
+def _how_long(seconds: int) -> str:
+    minutes = throttle.minutes(seconds)
+    if minutes < 120:
+        return f"{minutes} minutes"
+    return f"{-(-minutes // 60)} hours"
 
 
 @bp.post("/sign-out-everywhere")
@@ -168,10 +205,15 @@ def two_step_off():
     if current_app.config["REQUIRE_TWO_STEP"] and user.is_counselor:
         flash("Your practice asks every counselor to keep two-step sign-in on.", "error")
         return redirect(url_for("account.two_step"))
+    address = request.remote_addr or ""
     if form.validate_on_submit() and password_ok(form.current_password):
-        if totp.verify(user, form.code.data) is None:
+        if throttle.code_wait_seconds(user.id, address):
+            form.code.errors.append("Too many tries. Please wait a few minutes and try again.")
+        elif totp.verify(user, form.code.data) is None:
+            throttle.code_failed(user.id, address)
             form.code.errors.append("That code didn't work. Please try the newest one.")
         else:
+            throttle.code_succeeded(user.id)
             totp.turn_off(user)
             audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "off"})
             db.session.commit()

@@ -57,7 +57,8 @@ def new(couple_id: int, kind: str):
             items = [form.item1.data, form.item2.data, form.item3.data]
         done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
         # The same form again (a double tap): the first one stands.
-        if repeats.seen(form.once.data) or _just_assigned(couple, kind, form, items):
+        again = repeats.seen(form.once.data, current_user.id)
+        if again or _just_assigned(couple, kind, form, items):
             flash(f"{KIND_NAMES[kind]} is assigned to {couple.name}.", "success")
             return redirect(done_url)
         try:
@@ -76,7 +77,7 @@ def new(couple_id: int, kind: str):
             form.form_errors.append(str(problem))
         else:
             repeats.remember(form.once.data, current_user.id, done_url)
-            repeats.commit_once(form.once.data)
+            repeats.commit_once(form.once.data, current_user.id)
             flash(f"{KIND_NAMES[kind]} assigned to {couple.name}.", "success")
             return redirect(done_url)
     status = 422 if form.errors or form.form_errors else 200

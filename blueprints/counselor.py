@@ -68,7 +68,7 @@ def new_couple():
         if made is not None:  # the same form again: a double tap, not a second couple
             flash(f"{made.name} was just created; here are their links.", "info")
             return redirect(url_for("counselor.couple", couple_id=made.id))
-        earlier = repeats.seen(form.once.data)
+        earlier = repeats.seen(form.once.data, current_user.id)
         if earlier is not None:
             flash("This couple was just created; here are their links.", "info")
             return redirect(earlier.made)
@@ -87,7 +87,7 @@ def new_couple():
         repeats.remember(
             form.once.data, current_user.id, url_for("counselor.couple", couple_id=couple.id)
         )
-        earlier = repeats.commit_once(form.once.data)
+        earlier = repeats.commit_once(form.once.data, current_user.id)
         if earlier is not None:  # the same form, a moment earlier, on another worker
             flash("This couple was just created; here are their links.", "info")
             return redirect(earlier.made)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template, request
+import hmac
+
+from flask import Flask, current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from blueprints.auth import csrf_fingerprint
 from blueprints.rendering import wants_fragment
-from domain import audit
+from domain import audit, throttle
+from domain.access import may_see_couple
 from domain.accounts import couple_id_of
 from extensions import db
-from models import Couple
+from forms import secret_field_names
 
 MESSAGES = {
     400: ("Something in that request didn't look right", "Please go back and try again."),
@@ -39,30 +44,61 @@ CSRF_MESSAGE = (
 )
 
 
-# Forms anyone may send, signed in or not.
-PUBLIC_FORMS = {"invitations.join", "auth.login"}
-
-
 def _render(status: int, title: str, detail: str):
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
     return render_template(template, status=status, title=title, detail=detail), status
 
 
 def _record_refusal(status: int) -> None:
-    """A signed-in person asked for something that isn't theirs (or isn't there)."""
+    """A signed-in person asked for something that isn't theirs (or isn't there).
+
+    The row goes with the person who asked: the couple in the URL only if they may see
+    it, else their own couple (a partner) or none (a counselor's own record), never the
+    trail of a couple that is not theirs. A few an hour are written; more are counted.
+    """
     if not current_user.is_authenticated:
         return
     db.session.rollback()  # nothing half-done in this request is kept
+    me = current_user._get_current_object()
+    how = throttle.refusal_to_record(me.id)
+    if how is None:
+        return
     args = request.view_args or {}
     couple_id = args.get("couple_id")
-    if not isinstance(couple_id, int) or not db.session.get(Couple, couple_id):
-        couple_id = couple_id_of(current_user)
+    if not isinstance(couple_id, int) or not may_see_couple(me, couple_id):
+        couple_id = couple_id_of(me)
+    detail = {"status": status, "ids": {k: v for k, v in args.items() if isinstance(v, int)}}
+    if how == "last":
+        detail["more"] = "later refusals for a while are counted, not written"
     audit.record_now(
         "denied",
         couple_id=couple_id,
         subject=f"{request.method} {request.url_rule.rule}"[:200],
-        detail={"status": status, "ids": {k: v for k, v in args.items() if isinstance(v, int)}},
+        detail=detail,
     )
+
+
+def _posted_by_this_browser() -> bool:
+    """Was this form posted from a page of this browser's own session, one that has
+    signed out since? Only then is what was typed shown back: never to a page another
+    site made someone's browser post."""
+    marker = session.get("drafts_of")
+    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    if not marker or not token:
+        return False
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    try:
+        raw = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token)
+    except BadData:
+        return False
+    return hmac.compare_digest(csrf_fingerprint(str(raw)), str(marker))
+
+
+def _typed(name: str) -> bool:
+    """A field a person typed into and that may be shown again (a prefixed name such as
+    ``mail-current_password`` is judged by its field)."""
+    secret = secret_field_names()
+    return name not in secret and name.rsplit("-", 1)[-1] not in secret
 
 
 def register(app: Flask) -> None:
@@ -70,19 +106,23 @@ def register(app: Flask) -> None:
     def csrf_error(_error):
         """A stale token must not cost anyone what they wrote.
 
-        Signed in, on a form page: the form again, with the text kept and a note. Signed
-        out meanwhile: what they typed, on a page they can copy it from.
+        Signed in, or on a form anyone may send (signing in, joining): the form again,
+        with the text kept and a note. Signed out meanwhile: what they typed (never a
+        password or a code), on a page they can copy it from, if this browser's own
+        session posted it.
         """
         view = current_app.view_functions.get(request.endpoint or "")
         if request.method != "POST" or not getattr(view, "keeps_input", False):
             return _render(400, *CSRF_MESSAGE)
-        if current_user.is_authenticated or request.endpoint in PUBLIC_FORMS:
+        if current_user.is_authenticated or getattr(view, "keeps_input_public", False):
             g.csrf_expired = True
             return view(**(request.view_args or {}))
+        if not _posted_by_this_browser():
+            return _render(400, *CSRF_MESSAGE)
         kept = [
             (name, value)
             for name, value in request.form.items(multi=True)
-            if name != "csrf_token" and value.strip() and "password" not in name
+            if value.strip() and _typed(name)
         ]
         if kept and not wants_fragment():
             return render_template("errors/kept.html", kept=kept), 400

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth import end_everywhere, start_session
+from blueprints.auth import ask_for_code, end_everywhere, start_session
 from blueprints.rendering import keeps_input
 from domain import audit, invitations
 from domain.passwords import hash_password
@@ -53,7 +53,7 @@ def _unusable(problem: str):
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
-@keeps_input
+@keeps_input(public=True)
 def accept(token: str):
     """Open an invitation: join the couple, or set a new password for a joined place."""
     found = invitations.look_up(token)
@@ -122,6 +122,11 @@ def _choose_password(token, invitation, partner):
             detail={"with": "sign-in link"},
         )
         db.session.commit()
+        if user.two_step_on:
+            # A link replaces the password, never the second step: as at sign-in, the
+            # code from the app (or a recovery code) opens the session.
+            flash("Your new password is saved. One more step: the code from your app.", "info")
+            return ask_for_code(user, url_for("partner.home"))
         start_session(user)
         flash("Your new password is saved. Welcome back.", "success")
         return redirect(url_for("partner.home"))

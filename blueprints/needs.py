@@ -68,7 +68,7 @@ def new():
         return redirect(url_for("needs.index"))
     if form.validate_on_submit():
         same = next((n for n in active if _is_the_same(n, form)), None)
-        if same is not None or repeats.seen(form.once.data):  # the same form again
+        if same is not None or repeats.seen(form.once.data, current_user.id):  # the same form again
             flash("Your need is on the list. Thank you for putting it into words.", "success")
             return redirect(url_for("needs.index"))
         if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
@@ -80,7 +80,7 @@ def new():
             add_steps(need, form.step_lines())
             db.session.add(need)
             repeats.remember(form.once.data, current_user.id, url_for("needs.index"))
-            repeats.commit_once(form.once.data)
+            repeats.commit_once(form.once.data, current_user.id)
             flash("Your need is on the list. Thank you for putting it into words.", "success")
             return redirect(url_for("needs.index"))
     elif form.is_submitted():

@@ -55,12 +55,20 @@ class DateConverter(BaseConverter):
         return value.isoformat()
 
 
-def keeps_input(view):
+def keeps_input(view=None, *, public: bool = False):
     """Mark a view whose form is re-shown, with what was typed, after a stale CSRF token.
 
     Put it right under ``@bp.route``. ``blueprints.errors`` then runs the view again with
     ``g.csrf_expired`` set; ``forms.Form.validate`` refuses, so nothing is saved and the
-    page comes back with the text in place and a short note.
+    page comes back with the text in place and a short note. That happens for whoever is
+    signed in, and for anyone on a ``public=True`` form (signing in, joining), whose form
+    is shown again the same way. The mark is on the view itself, so renaming an endpoint
+    cannot lose it.
     """
-    view.keeps_input = True
-    return view
+
+    def mark(view):
+        view.keeps_input = True
+        view.keeps_input_public = public
+        return view
+
+    return mark(view) if view is not None else mark

@@ -46,6 +46,19 @@ def couple_for(user: User, couple_id: int) -> Couple:
     return couple
 
 
+def may_see_couple(user: User, couple_id: int) -> bool:
+    """Whether ``couple_for(user, couple_id)`` would answer, without aborting (for records
+    about a request, such as where a refusal is written)."""
+    query = select(Couple.id).where(Couple.id == couple_id)
+    if user.role == Role.COUNSELOR:
+        query = query.where(Couple.counselor_id == user.id)
+    else:
+        query = query.join(Partner, Partner.couple_id == Couple.id).where(
+            Partner.user_id == user.id
+        )
+    return db.session.scalar(query) is not None
+
+
 def partner_place_for(user: User, couple_id: int, place: int) -> Partner:
     """One of the couple's two places, for the couple's counselor only."""
     if user.role != Role.COUNSELOR or place not in (1, 2):

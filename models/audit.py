@@ -88,12 +88,15 @@ class RecoveryCode(db.Model):
 
 class FormSubmission(db.Model):
     """A "create" form that was sent, by its one-time key: the same key twice (a double tap,
-    a resent page) makes one record, even when both arrive at the same moment."""
+    a resent page) makes one record, even when both arrive at the same moment. A key is
+    one person's: the same key from someone else is a different form."""
 
     __tablename__ = "form_submissions"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     # Where the first one led: the repeat goes there too.
     made: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

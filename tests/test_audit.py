@@ -97,11 +97,53 @@ def test_views_downloads_and_refusals_are_recorded(app, counselor, couple, signe
         "pdf_downloaded",
         "sign_in",
         "pdf_downloaded",  # the couple's copy was cached: drawn once
-        "denied",
     ]
-    denied = _events(couple.id, "denied")[0]
-    assert denied.actor_id == stranger.id
+    # The stranger's refusal is theirs: kept with them, not in this couple's trail.
+    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "denied")).one()
+    assert denied.actor_id == stranger.id and denied.couple_id is None
     assert denied.subject == "GET /counselor/couples/<int:couple_id>"
+
+
+def test_a_refusal_is_recorded_against_the_person_who_made_it(app, counselor, couple, signed_in):
+    bo = factories.counselor("Bo Other counselor")
+    theirs = factories.couple(bo, name="Eve & Finn", names=("Eve partner", "Finn"))
+    db.session.commit()
+    eve = theirs.partner_at(1).user
+    released = factories.session(couple, released=True)
+    db.session.commit()
+    assert signed_in(bo).get(f"/counselor/couples/{couple.id}").status_code == 404
+    eve_phone = signed_in(eve)
+    assert eve_phone.get(f"/summaries/{released.id}.pdf").status_code == 404
+    assert eve_phone.get(f"/counselor/couples/{couple.id}/audit").status_code in (403, 404)
+
+    # Nothing of theirs lands in Sam and Alex's trail...
+    assert _events(couple.id, "denied") == []
+    trail = text_of(signed_in(counselor).get(f"/counselor/couples/{couple.id}/audit"))
+    assert "Eve partner" not in trail and "Bo Other counselor" not in trail
+    # ...each refusal stays with whoever asked: Eve's in her own couple's trail, which
+    # her counselor reads, Bo's on his own account.
+    mine = _events(theirs.id, "denied")
+    assert [e.actor_id for e in mine] == [eve.id, eve.id]
+    bos = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == bo.id)).all()
+    assert [e.couple_id for e in bos if e.kind == "denied"] == [None]
+    assert "Eve partner" in text_of(signed_in(bo).get(f"/counselor/couples/{theirs.id}/audit"))
+
+
+def test_refusals_are_written_a_few_at_a_time(app, counselor, couple, signed_in):
+    stranger = factories.counselor("Lee Okafor")
+    db.session.commit()
+    office = signed_in(stranger)
+    for n in range(60):
+        assert office.get(f"/counselor/couples/{couple.id + n}").status_code == 404
+    denied = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == "denied").order_by(AuditEvent.id)
+    ).all()
+    assert len(denied) == 20  # REFUSAL_LIMIT: "20 per 1 hour"
+    assert "counted, not written" in denied[-1].detail
+    assert "counted, not written" not in denied[-2].detail
+    # Someone else's refusals have their own count.
+    assert signed_in(couple.partner_at(1).user).get("/summaries/999999.pdf").status_code == 404
+    assert len(_events(couple.id, "denied")) == 1
 
 
 def test_the_trail_filters_by_kind_and_dates_and_pages(app, counselor, couple, signed_in):

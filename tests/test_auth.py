@@ -127,3 +127,91 @@ def test_production_hash_cost_is_rfc_9106(app):
 def test_signed_in_visitors_skip_the_sign_in_page(client, counselor):
     login(client, counselor.email)
     assert client.get("/login").headers["Location"] == "/"
+
+
+# --- A stale token: what comes back, and to whom ----------------------------------------
+
+SECRET_WORDS = "my secret sentence for a password"
+
+
+def _stale_post(client, path, data, token):
+    return client.post(path, data={**data, "csrf_token": token}, csrf=False)
+
+
+def _secret_forms(couple, counselor):
+    from domain import invitations
+
+    link = invitations.issue(couple.partner_at(1), by=counselor)
+    joining = factories.couple(counselor, names=("Robin", "Casey"), joined=(False, False))
+    db.session.commit()
+    join = invitations.token_of(invitations.current_for(joining.partner_at(1)))
+    new_password = {"password": SECRET_WORDS, "confirm": SECRET_WORDS}
+    return [
+        ("/account/password", {"current_password": SECRET_WORDS, **new_password}),
+        (
+            "/account/email",
+            {"mail-email": "new@example.com", "mail-current_password": SECRET_WORDS},
+        ),
+        (f"/join/{invitations.token_of(link)}", new_password),
+        (f"/join/{join}", {"display_name": "Robin", "email": "r@example.com", **new_password}),
+    ]
+
+
+def test_a_stale_token_never_shows_a_password_back(app, couple, counselor):
+    """The second password field is called ``confirm``: it is hidden by its type."""
+    for path, data in _secret_forms(couple, counselor):
+        client = app.test_client()
+        login(client, couple.partner_at(2).user.email)
+        tab = client.csrf_token()
+        client.post("/logout")
+        response = _stale_post(client, path, data, tab)
+        assert response.status_code in (400, 422), path
+        assert SECRET_WORDS not in response.get_data(as_text=True), path
+    # What is not secret still comes back.
+    client = app.test_client()
+    login(client, couple.partner_at(2).user.email)
+    tab = client.csrf_token()
+    client.post("/logout")
+    page = text_of(_stale_post(client, *_secret_forms(couple, counselor)[1], tab))
+    assert "new@example.com" in page
+
+
+def test_a_partner_joining_with_a_stale_token_gets_the_join_form_again(app, counselor):
+    from domain import invitations
+
+    joining = factories.couple(counselor, names=("Robin", "Casey"), joined=(False, False))
+    db.session.commit()
+    token = invitations.token_of(invitations.current_for(joining.partner_at(1)))
+    client = app.test_client()
+    client.get(f"/join/{token}")
+    data = {"display_name": "Robin", "email": "robin@example.com", "password": SECRET_WORDS}
+    response = _stale_post(client, f"/join/{token}", {**data, "confirm": SECRET_WORDS}, "old")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="robin@example.com"' in page and 'value="Robin"' in page
+    assert "we haven't saved it yet" in page.replace("&#39;", "'")
+    assert SECRET_WORDS not in page
+    # Sent again with the fresh token of that page, it works.
+    response = client.post(f"/join/{token}", data={**data, "confirm": SECRET_WORDS})
+    assert response.headers["Location"] == "/week"
+
+
+def test_kept_text_is_shown_only_to_the_session_that_typed_it(app, couple, with_homework):
+    week = with_homework["week"].isoformat()
+    path = f"/week/{week}/check-in"
+    bait = {"checkin-went_well": "Your account is locked: call 555-0100 now"}
+    # Another site makes a browser post to Hearth: no kept text, whatever the token.
+    stranger, elsewhere = app.test_client(), app.test_client()
+    for token in ("forged", elsewhere.csrf_token()):
+        response = _stale_post(stranger, path, bait, token)
+        assert response.status_code == 400
+        assert "555-0100" not in text_of(response)
+    # A browser that signed out shows its own text only for a token of its own session.
+    sam = app.test_client()
+    login(sam, couple.partner_at(1).user.email)
+    tab = sam.csrf_token()
+    sam.post("/logout")
+    someone_elses = app.test_client()
+    login(someone_elses, couple.partner_at(2).user.email)
+    assert "555-0100" not in text_of(_stale_post(sam, path, bait, someone_elses.csrf_token()))
+    assert "555-0100" in text_of(_stale_post(sam, path, bait, tab))

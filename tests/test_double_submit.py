@@ -301,7 +301,9 @@ def test_a_form_key_sent_again_much_later_still_makes_one(counselor_client, monk
     assert third.headers["Location"] == first.headers["Location"]
 
 
-def test_two_sends_at_the_same_moment_make_one_couple(app, counselor_client, monkeypatch):
+def test_two_sends_at_the_same_moment_make_one_couple(
+    app, counselor, counselor_client, monkeypatch
+):
     """The other worker committed between our look and our write: the key refuses ours."""
     from domain import repeats
     from models import FormSubmission
@@ -314,12 +316,53 @@ def test_two_sends_at_the_same_moment_make_one_couple(app, counselor_client, mon
     original_seen = repeats.seen
     calls = {"n": 0}
 
-    def seen_after_the_race(key):
+    def seen_after_the_race(key, user_id):
         calls["n"] += 1
-        return None if calls["n"] == 1 else original_seen(key)
+        return None if calls["n"] == 1 else original_seen(key, user_id)
 
     monkeypatch.setattr(repeats, "seen", seen_after_the_race)
     second = counselor_client.post("/counselor/couples/new", data=data)
     assert second.status_code == 302 and second.headers["Location"] == made
     assert count(Couple, Couple.name == "Robin & Ash") == 1
-    assert db.session.get(FormSubmission, data["once"]).made == made
+    assert db.session.get(FormSubmission, (data["once"], counselor.id)).made == made
+
+
+@pytest.fixture
+def two_counselors(app, counselor):
+    """Two counselors of one practice, each signed in on their own laptop."""
+    other = factories.counselor("Lee Okafor")
+    db.session.commit()
+    clients = []
+    for person in (counselor, other):
+        c = app.test_client()
+        login(c, person.email)
+        clients.append(c)
+    return clients
+
+
+def test_the_same_form_key_from_two_people_makes_two_records(two_counselors):
+    dana, lee = two_counselors
+    data = _new_couple_form(dana)
+    first = dana.post("/counselor/couples/new", data=data)
+    # The same one-time key, sent by someone else (copied, or guessed): their own couple.
+    second = lee.post("/counselor/couples/new", data={**data, "name": "Noor & Sami"})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] != first.headers["Location"]
+    assert lee.get(second.headers["Location"]).status_code == 200
+    assert count(Couple, Couple.name == "Noor & Sami") == 1
+
+
+def test_the_same_words_from_two_people_make_two_records(two_counselors, app, couple):
+    dana, lee = two_counselors
+    form = {"name": "Robin & Kai", "timezone": "UTC", "week_starts_on": "0"}
+    assert dana.post("/counselor/couples/new", data=form).status_code == 302
+    assert lee.post("/counselor/couples/new", data=form).status_code == 302
+    assert count(Couple, Couple.name == "Robin & Kai") == 2
+    # Two partners naming the same need with the same key, each keeps their own.
+    key = {"once": "the-same-key-on-two-phones"}
+    need = {"wording": "A calmer evening", "steps": "Ask about my day", **key}
+    for place in (1, 2):
+        phone = app.test_client()
+        login(phone, couple.partner_at(place).user.email)
+        assert phone.post("/needs/new", data=need).status_code == 302
+    assert count(Need, Need.wording == "A calmer evening") == 2

@@ -197,3 +197,35 @@ def test_a_forgotten_password_is_replaced_through_a_sign_in_link(client, couple,
     assert login(client, sam.email, factories.PASSWORD).status_code == 422
     assert login(client, sam.email, NEW_PASSWORD).request.path == "/week"
     assert client.get(f"/join/{token}").status_code == 410
+
+
+def test_a_sign_in_link_still_asks_for_the_two_step_code(client, couple, counselor):
+    import pyotp
+
+    from domain import two_step
+
+    sam = couple.partner_at(1).user
+    secret = two_step.new_secret()
+    recovery = two_step.turn_on(sam, secret)
+    db.session.commit()
+    token = invitations.token_of(invitations.issue(couple.partner_at(1), by=counselor))
+    db.session.commit()
+
+    response = client.post(
+        f"/join/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    # The new password is saved, but the link alone opens nothing.
+    assert response.headers["Location"] == "/login/code"
+    assert client.get("/week").status_code == 302
+    assert client.post("/login/code", data={"code": "000000"}).status_code == 422
+    assert client.get("/week").status_code == 302
+    done = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert done.headers["Location"] == "/week"
+    assert client.get("/week").status_code == 200
+    client.post("/logout")
+
+    # A recovery code works there too, after the next link.
+    token = invitations.token_of(invitations.issue(couple.partner_at(1), by=counselor))
+    db.session.commit()
+    client.post(f"/join/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert client.post("/login/code", data={"code": recovery[0]}).headers["Location"] == "/week"

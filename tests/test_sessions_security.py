@@ -454,3 +454,203 @@ def test_two_step_survives_a_new_secret_key_with_the_old_one_as_fallback(app, co
     assert two_step.verify(counselor, code) is None  # the old key is gone: unreadable
     app.config["SECRET_KEY_FALLBACKS"] = [TEST_SECRET]
     assert two_step.verify(counselor, code) == "app"
+
+
+def test_a_right_password_does_not_reset_the_count_of_wrong_codes(app, counselor):
+    """Cycles of (right password, four wrong codes) once checked 16 codes in a minute."""
+    office = app.test_client()
+    login(office, counselor.email)
+    secret, _codes = _turn_on(office, counselor)
+    office.post("/logout")
+    statuses = []
+    for _ in range(4):
+        assert login(office, counselor.email).request.path == "/login/code"
+        statuses += [
+            office.post("/login/code", data={"code": "123456"}).status_code for _ in "1234"
+        ]
+    assert statuses[:5] == [422] * 5
+    assert set(statuses[5:]) == {429}
+    # Even the right code waits now; nothing is signed in.
+    login(office, counselor.email)
+    assert office.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 429
+    assert office.get("/counselor/").status_code == 302
+
+
+def test_a_right_code_clears_the_count_of_wrong_codes(app, counselor):
+    office = app.test_client()
+    login(office, counselor.email)
+    secret, _codes = _turn_on(office, counselor)
+    office.post("/logout")
+    login(office, counselor.email)
+    for _ in range(4):
+        assert office.post("/login/code", data={"code": "123456"}).status_code == 422
+    assert office.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    office.post("/logout")
+    login(office, counselor.email)
+    for _ in range(4):
+        assert office.post("/login/code", data={"code": "123456"}).status_code == 422
+
+
+# --- Changing the e-mail never says who has an account ----------------------------------
+
+
+def _change_email(client, email, password=factories.PASSWORD):
+    return client.post(
+        "/account/email", data={"mail-email": email, "mail-current_password": password}
+    )
+
+
+def test_changing_the_email_never_says_whether_an_address_has_an_account(
+    app, counselor, couple, signed_in
+):
+    sam, alex = couple.partner_at(1).user, couple.partner_at(2).user
+    phone = signed_in(sam)
+    free = "nobody-here@example.com"
+    # A wrong password: the same answer for an address in use and a free one.
+    taken_page = _change_email(phone, alex.email, "not my password")
+    free_page = _change_email(phone, free, "not my password")
+    assert taken_page.status_code == free_page.status_code == 422
+    assert text_of(taken_page).replace(alex.email, "ADDRESS") == text_of(free_page).replace(
+        free, "ADDRESS"
+    )
+    assert "isn't your current password" in text_of(taken_page)
+    # The right password: a kind refusal that does not say the address is someone's.
+    for someone in (alex.email, counselor.email):
+        refused = _change_email(phone, someone)
+        assert refused.status_code == 422
+        page = text_of(refused)
+        assert "We can't use that address" in page
+        assert "already belongs" not in page and "already has" not in page
+    assert db.session.get(User, sam.id).email == sam.email
+
+
+def test_changing_the_email_is_throttled(app, couple, signed_in):
+    sam, alex = couple.partner_at(1).user, couple.partner_at(2).user
+    phone = signed_in(sam)
+    # Forty wrong passwords in a row: only the first few are even checked.
+    pages = [text_of(_change_email(phone, alex.email, "not my password")) for _ in range(40)]
+    assert sum("isn't your current password" in p for p in pages) == 5
+    assert all("Too many tries" in p for p in pages[5:])
+
+
+def test_only_a_few_new_addresses_a_day_can_be_tried(app, couple, signed_in):
+    sam, alex = couple.partner_at(1).user, couple.partner_at(2).user
+    phone = signed_in(sam)
+    for n in range(3):
+        assert _change_email(
+            phone, alex.email if n % 2 else f"typo{n}@example.com"
+        ).status_code in (
+            302,
+            422,
+        )
+    paused = _change_email(phone, "finally-right@example.com")
+    assert paused.status_code == 429
+    assert "please try again in" in text_of(paused)
+    assert db.session.get(User, sam.id).email != "finally-right@example.com"
+
+
+# --- A counselor's day has an end ---------------------------------------------------------
+
+
+def _started(client, seconds_ago):
+    with client.session_transaction() as session:
+        session["started"] = int(time.time()) - seconds_ago
+        session["seen"] = int(time.time())
+
+
+def test_a_busy_counselor_is_signed_out_after_twelve_hours(app, counselor, couple):
+    office = app.test_client()
+    login(office, counselor.email)
+    _started(office, 11 * 60 * 60 + 59 * 60)
+    assert office.get("/counselor/").status_code == 200
+    _started(office, 12 * 60 * 60 + 60)
+    response = office.get("/counselor/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/counselor/")
+    assert "signed in for a long stretch" in text_of(office.get("/login"))
+    assert office.get("/counselor/").status_code == 302
+    # An HTMX request is sent to sign in too.
+    login(office, counselor.email)
+    _started(office, 13 * 60 * 60)
+    fragment = office.get(f"/counselor/couples/{couple.id}", headers={"HX-Request": "true"})
+    assert fragment.headers["HX-Redirect"].startswith("/login")
+
+
+def test_the_counselor_session_lifetime_is_a_setting(app, counselor, couple):
+    app.config["COUNSELOR_SESSION_HOURS"] = 1
+    office = app.test_client()
+    login(office, counselor.email)
+    _started(office, 61 * 60)
+    assert office.get("/counselor/").status_code == 302
+    # Partners are not affected.
+    phone = app.test_client()
+    login(phone, couple.partner_at(1).user.email)
+    _started(phone, 48 * 60 * 60)
+    assert phone.get("/week").status_code == 200
+
+
+# --- Guessing stays slow, and the owner still gets in ------------------------------------
+
+
+def _from(address):
+    return {"REMOTE_ADDR": address}
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(app, counselor):
+    guesser = app.test_client()
+    for _ in range(5):
+        response = guesser.post(
+            "/login",
+            data={"email": counselor.email, "password": "a guess"},
+            environ_base=_from("203.0.113.9"),
+        )
+        assert response.status_code == 422
+    paused = guesser.post(
+        "/login",
+        data={"email": counselor.email, "password": factories.PASSWORD},
+        environ_base=_from("203.0.113.9"),
+    )
+    assert paused.status_code == 429
+    # The owner, on another connection, signs in as usual.
+    office = app.test_client()
+    assert login(office, counselor.email).request.path == "/counselor/"
+
+
+def test_guesses_from_many_addresses_are_capped_but_the_owners_browser_gets_in(app, counselor):
+    app.config["LOGIN_LIMIT_ACCOUNT_ALL"] = "10 per 1 hour"
+    office = app.test_client()
+    login(office, counselor.email)  # this browser is now one of the counselor's devices
+    office.post("/logout")
+    for n in range(10):
+        guess = app.test_client().post(
+            "/login",
+            data={"email": counselor.email, "password": f"guess {n}"},
+            environ_base=_from(f"198.51.100.{n}"),
+        )
+        assert guess.status_code == 422
+    # Between them, many addresses get no more guesses: a new browser anywhere waits...
+    stranger = app.test_client().post(
+        "/login",
+        data={"email": counselor.email, "password": factories.PASSWORD},
+        environ_base=_from("192.0.2.77"),
+    )
+    assert stranger.status_code == 429
+    # ...while the counselor's own browser signs in as usual.
+    assert login(office, counselor.email).request.path == "/counselor/"
+
+
+def test_the_device_cookie_is_private_and_names_one_account(app, counselor, couple):
+    office = app.test_client()
+    response = office.post(
+        "/login", data={"email": counselor.email, "password": factories.PASSWORD}
+    )
+    cookie = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("hearth-device=")]
+    assert cookie and "HttpOnly" in cookie[0] and "SameSite=Lax" in cookie[0]
+    assert counselor.email not in cookie[0]
+    office.post("/logout")  # the device cookie stays: the browser is still theirs
+    # It does not help with another account: for Sam this is any browser.
+    app.config["LOGIN_LIMIT_ACCOUNT_ALL"] = "3 per 1 hour"
+    sam = couple.partner_at(1).user
+    for _ in range(3):
+        _post_login(office, sam.email)
+    assert _post_login(office, sam.email, factories.PASSWORD).status_code == 429
