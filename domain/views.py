@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.homework import CoupleHomework
-from domain.visibility import Viewer, may_see, strictest, visible
+from domain.visibility import Viewer, check_in_revealed, may_see, strictest, visible
 from domain.weeks import Week
 from models import (
     Assignment,
@@ -276,7 +276,7 @@ def check_in_card(
     other = me.other
     mine = hw.check_ins.get((me.id, week.start))
     theirs_row = hw.check_ins.get((other.id, week.start))
-    revealed = not assignment.reveal_after_both or (mine is not None and theirs_row is not None)
+    revealed = check_in_revealed(assignment, week.start, hw)
     theirs = (
         their_check_in(theirs_row, other, viewer, hw.couple.id, revealed) if theirs_row else None
     )
