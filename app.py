@@ -115,8 +115,10 @@ def register_blueprints(app: Flask) -> None:
         partner,
         sessions,
     )
-    from blueprints.rendering import DateConverter
+    from blueprints.rendering import DateConverter, IdConverter
 
+    # Before any route is added: every <int:…> and <date:…> in a path goes through these.
+    app.url_map.converters["int"] = IdConverter
     app.url_map.converters["date"] = DateConverter
 
     app.register_blueprint(main.bp)

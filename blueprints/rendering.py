@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import make_response, render_template
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from extensions import htmx
 
@@ -38,6 +38,41 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+# The largest ID a row can have: our primary keys are ``Integer`` columns, 32 bits on
+# PostgreSQL (SQLite's 64 bits hold more). A larger number in a URL names nothing.
+ID_MAX = 2**31 - 1
+
+
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers from 0 to ``limit``, in ASCII digits."""
+    digits = str(limit)
+    options = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - i - 1
+            options.append(f"{digits[:i]}[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" * bool(rest)))
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:couple_id>`` in every route: a whole number the database can hold, or 404.
+
+    Registered in place of Werkzeug's own ``int``, so every route with a number in its
+    path, today's and tomorrow's, refuses one beyond the integer columns' range before a
+    query could fail on it (SQLite cannot even bind a number over 64 bits). The refusal
+    is in the pattern itself, not only in the conversion: a path that matches no pattern
+    is a 404, where one refused after matching a route that takes another method would
+    have been a 405.
+    """
+
+    regex = digits_up_to(ID_MAX)
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class DateConverter(BaseConverter):
