@@ -9,6 +9,7 @@ from flask import make_response, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
+from domain.weeks import day_in_range
 from extensions import htmx
 
 
@@ -76,15 +77,22 @@ class IdConverter(IntegerConverter):
 
 
 class DateConverter(BaseConverter):
-    """``<date:week_start>``: an ISO date such as 2026-11-16 in a URL."""
+    """``<date:week_start>``: an ISO date such as 2026-11-16 in a URL.
 
-    regex = r"\d{4}-\d{2}-\d{2}"
+    Not a date, or a date outside ``domain.weeks``' range (``/week/0001-01-01``): no
+    route matches, a 404.
+    """
+
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
     def to_python(self, value: str) -> date:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValidationError() from None
+        if not day_in_range(day):
+            raise ValidationError()
+        return day
 
     def to_url(self, value: date) -> str:
         return value.isoformat()
