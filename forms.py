@@ -35,6 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from domain.accounts import email_taken
+from domain.names import ROLE_NAME_MESSAGE, claims_a_role
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
 from domain.views import PROMPTS, SCALES
@@ -112,6 +113,12 @@ def _date(label: str, *validators, **kwargs) -> DateField:
     render_kw = {"min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
     render_kw.update(kwargs.pop("render_kw", {}))
     return DateField(label, validators=[*validators, _day_in_range], render_kw=render_kw, **kwargs)
+
+
+def _not_a_role(_form, field) -> None:
+    """A person's own name, not one that claims a role ("Your counselor", "Support")."""
+    if field.data and claims_a_role(field.data):
+        raise ValidationError(ROLE_NAME_MESSAGE)
 
 
 class LoginForm(Form):
@@ -208,6 +215,7 @@ class JoinForm(NewPasswordForm):
         validators=[
             DataRequired("Please tell us what to call you."),
             Length(max=NAME_MAX, message=f"Please keep it to {NAME_MAX} characters."),
+            _not_a_role,
         ],
         description="The name your partner and counselor will see.",
         render_kw={"autocomplete": "given-name"},

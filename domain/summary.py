@@ -166,11 +166,11 @@ def build(session: CounselingSession, copy: str) -> Summary:
     weeks = period(couple, session, previous)
     hw = load(couple, weeks[0].start, weeks[-1].start)
     reader = Reader(couple, copy)
-    names = {p.id: p.name for p in couple.partners}
+    names = {p.id: p.name_with_role for p in couple.partners}
     attended = {
         "both": "Both partners",
-        "partner1": f"{couple.partner_at(1).name} only",
-        "partner2": f"{couple.partner_at(2).name} only",
+        "partner1": f"{couple.partner_at(1).name_with_role} only",
+        "partner2": f"{couple.partner_at(2).name_with_role} only",
     }[session.attended]
     summary = Summary(
         session=session,
@@ -270,7 +270,7 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
                         answers[key] = text
             for key in SCALES:
                 series[key][p.id].append(scales[key] if scales else None)
-            rows.append((p.name, c, scales, answers))
+            rows.append((p.name_with_role, c, scales, answers))
         if assignment is not None:
             summary.check_ins.append(CheckInWeek(week, rows))
     labels = [f"{w.start.day} {w.start:%b}" for w in summary.weeks]
@@ -281,7 +281,7 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
                 line_chart(
                     title,
                     labels,
-                    [Series(p.name, series[key][p.id]) for p in partners],
+                    [Series(p.name_with_role, series[key][p.id]) for p in partners],
                     chart_id=f"pdf-{key}",
                 ),
             )
@@ -300,7 +300,7 @@ def pin_candidates(
         weeks = period(couple, session, previous_session(session))
         hw = load(couple, weeks[0].start, weeks[-1].start)
     reader = Reader(couple, COUPLE_COPY)  # only what both partners may read
-    names = {p.id: p.name for p in couple.partners}
+    names = {p.id: p.name_with_role for p in couple.partners}
     found = []
     for mark in hw.marks.values():
         if reader.text(mark.partner_id, mark.note, mark.note_visibility):
