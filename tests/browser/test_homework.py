@@ -295,11 +295,11 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # Robin sees Casey's shared answer and step, but neither Casey's numbers nor private words.
     p1.goto("/week")
     theirs = p1.locator("#card-checkin .their-words")
-    expect(theirs).to_contain_text("Casey's check-in:")
+    expect(theirs).to_contain_text("Casey (partner)'s check-in:")
     expect(theirs).to_contain_text(P2_SHARED_ANSWER)
     expect(theirs).not_to_contain_text("Connected 3")
     expect(p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)).to_contain_text(
-        "✓ Casey did this"
+        "✓ Casey (partner) did this"
     )
     assert "PRIVATE-P2" not in p1.content()
 
