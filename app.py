@@ -91,10 +91,16 @@ def register_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: write-ahead log so readers do not block the writer, and wait on locks."""
+    """SQLite: write-ahead log so readers do not block the writer, and wait on locks.
+
+    ``secure_delete`` overwrites what a DELETE or UPDATE removes with zeros, so erased
+    words do not linger in free space of the file (see ``domain.erasure.forget_on_disk``
+    for the write-ahead log).
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -115,8 +121,10 @@ def register_blueprints(app: Flask) -> None:
         partner,
         sessions,
     )
-    from blueprints.rendering import DateConverter
+    from blueprints.rendering import DateConverter, IdConverter
 
+    # Before any route is added: every <int:…> and <date:…> in a path goes through these.
+    app.url_map.converters["int"] = IdConverter
     app.url_map.converters["date"] = DateConverter
 
     app.register_blueprint(main.bp)

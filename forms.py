@@ -36,9 +36,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from domain.accounts import email_taken
+from domain.names import ROLE_NAME_MESSAGE, claims_a_role
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
 from domain.views import PROMPTS, SCALES
+from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY, day_in_range
 from models import (
     ANSWER_MAX,
     COUPLE_NAME_MAX,
@@ -127,6 +129,25 @@ def _strip(value):
     pasted one was a server error instead of a saved answer).
     """
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+def _day_in_range(_form, field) -> None:
+    """Every date field: a day in the range Hearth works with (``domain.weeks``)."""
+    if field.data is not None and not day_in_range(field.data):
+        raise ValidationError(DAY_RANGE_MESSAGE)
+
+
+def _date(label: str, *validators, **kwargs) -> DateField:
+    """A date field with the one shared bound (and the browser's picker told of it)."""
+    render_kw = {"min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
+    render_kw.update(kwargs.pop("render_kw", {}))
+    return DateField(label, validators=[*validators, _day_in_range], render_kw=render_kw, **kwargs)
+
+
+def _not_a_role(_form, field) -> None:
+    """A person's own name, not one that claims a role ("Your counselor", "Support")."""
+    if field.data and claims_a_role(field.data):
+        raise ValidationError(ROLE_NAME_MESSAGE)
 
 
 class LoginForm(Form):
@@ -221,6 +242,7 @@ class JoinForm(NewPasswordForm):
         validators=[
             DataRequired("Please tell us what to call you."),
             Length(max=NAME_MAX, message=f"Please keep it to {NAME_MAX} characters."),
+            _not_a_role,
         ],
         description="The name your partner and counselor will see.",
         render_kw={"autocomplete": "given-name"},
@@ -339,9 +361,9 @@ class VersionedForm(CardForm):
 class AssignmentForm(Form):
     # A one-time key per page: the same form sent twice makes one record.
     once = HiddenField(default=_form_key)
-    starts_on = DateField(
+    starts_on = _date(
         "First week",
-        validators=[DataRequired("Please pick the date the homework starts.")],
+        DataRequired("Please pick the date the homework starts."),
         description="The homework starts with the couple's week that contains this day.",
     )
     weeks = IntegerField(
@@ -494,7 +516,7 @@ ATTENDED_CHOICES = ["both", "partner1", "partner2"]
 
 
 class SessionForm(VersionedForm):
-    held_on = DateField("Date", validators=[DataRequired("Please give the date of the session.")])
+    held_on = _date("Date", DataRequired("Please give the date of the session."))
     held_time = TimeField(
         "Time", validators=[DataRequired("Please give the time, e.g. 17:30.")], default=None
     )
@@ -527,7 +549,7 @@ class SessionForm(VersionedForm):
     homework_notes = _text(
         "Anything else agreed", NOTES_MAX, description="E.g. “Try the ten-minute pause once.”"
     )
-    next_on = DateField("Next session (date)", validators=[Optional()])
+    next_on = _date("Next session (date)", Optional())
     next_time = TimeField("Next session (time)", validators=[Optional()])
 
     def __init__(self, *args, couple=None, **kwargs):
@@ -593,8 +615,8 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    start = _date("From", Optional())
+    end = _date("To", Optional())
     kind = SelectField("What happened", validators=[Optional()], validate_choice=True)
 
     def validate_end(self, field) -> None:

@@ -91,6 +91,7 @@ def leave():
             actor=user,
         )
         db.session.commit()
+        erasure.forget_on_disk()
         logout_user()
         session.clear()
         flash(
@@ -138,6 +139,7 @@ def delete_couple(couple_id: int):
             counts = erasure.delete_couple(couple)
             audit.record("deleted", couple_id=couple_id, subject="Couple deleted", detail=counts)
             db.session.commit()
+            erasure.forget_on_disk()
             flash(f"{name} and everything of theirs is deleted.", "success")
             return redirect(url_for("counselor.dashboard"))
         form.confirm_name.errors.append(WRONG_NAME)

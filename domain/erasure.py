@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import delete, func, select, update
+from flask import current_app
+from sqlalchemy import delete, func, select, text, update
 
 from extensions import db
 from models import (
@@ -172,6 +173,30 @@ def leave(place: Partner) -> dict[str, int]:
     # What the session had loaded before the statements above is stale now.
     db.session.expire_all()
     return counts
+
+
+# --- After the commit: the words off the disk -------------------------------------------
+
+
+def forget_on_disk() -> bool:
+    """After an erasure is committed, make sure its words are not left in the files.
+
+    SQLite (with ``secure_delete``, set on every connection) has zeroed what was deleted
+    in the database file's pages, but the write-ahead log (``-wal``) still holds the pages
+    as they were until a checkpoint. A TRUNCATE checkpoint copies the log into the
+    database and empties it. It waits (the busy timeout) for readers still on old pages;
+    if one outlasts that, the log is emptied at a later checkpoint and this says False.
+
+    PostgreSQL keeps deleted rows on disk until VACUUM reuses the space, and in its own
+    write-ahead log and backups for longer: that is the operator's part (SECURITY.md).
+    """
+    if db.engine.dialect.name != "sqlite":
+        return True
+    with db.engine.connect() as connection:
+        busy, _log, _moved = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+    if busy:
+        current_app.logger.warning("erasure: the SQLite log could not be emptied yet")
+    return not busy
 
 
 def _run(statement) -> int:

@@ -27,7 +27,7 @@ from domain import pdf
 from domain.homework import KIND_NAMES, CoupleHomework, load
 from domain.summary import COUNSELOR_COPY, COUPLE_COPY, RATING_WORDS, build
 from domain.views import PROMPTS, SCALES, their_check_in
-from domain.visibility import Viewer, may_see, strictest, visible
+from domain.visibility import Viewer, check_in_revealed, may_see, strictest, visible
 from extensions import db
 from forms import WEEKDAYS
 from models import (
@@ -264,7 +264,7 @@ def _needs(hw: CoupleHomework, lens: _Lens) -> list[dict]:
 
 
 def _check_ins(hw: CoupleHomework, lens: _Lens) -> list[dict]:
-    reveal_after_both = {a.id: a.reveal_after_both for a in hw.assignments}
+    assignments = {a.id: a for a in hw.assignments}
     partners = {p.id: p for p in lens.couple.partners}
     rows = []
     for (pid, week), c in sorted(hw.check_ins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -273,8 +273,7 @@ def _check_ins(hw: CoupleHomework, lens: _Lens) -> list[dict]:
             rows.append({**head, **_whole_check_in(c)})
             continue
         # The other partner's check-in, exactly as their week's card shows it.
-        mine = lens.me is not None and (lens.me.id, week) in hw.check_ins
-        revealed = not reveal_after_both.get(c.assignment_id, False) or mine
+        revealed = check_in_revealed(assignments.get(c.assignment_id), week, hw)
         theirs = their_check_in(c, partners[pid], lens.viewer, lens.couple.id, revealed)
         if theirs is None:
             continue

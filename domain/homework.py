@@ -178,6 +178,27 @@ class CoupleHomework:
         """The assignment of ``kind`` that covers ``week`` (or is open now), if any."""
         return covering(self.assignments, kind, week)
 
+    def checked_in(self, assignment_id: int, week: date) -> set[int]:
+        """The partner places that checked in for ``assignment_id`` in ``week``.
+
+        From what was loaded when ``week`` is in range; otherwise asked of the database
+        (a moment pinned from a week the summary no longer covers).
+        """
+        if self.first <= week <= self.last:
+            return {
+                p.id
+                for p in self.couple.partners
+                if (c := self.check_ins.get((p.id, week))) is not None
+                and c.assignment_id == assignment_id
+            }
+        return set(
+            db.session.scalars(
+                select(CheckIn.partner_id).where(
+                    CheckIn.assignment_id == assignment_id, CheckIn.week_start == week
+                )
+            )
+        )
+
     def needs_of(self, partner_id: int, week: date | None = None) -> list[Need]:
         """A partner's needs that were active during ``week`` (or are active now)."""
         result = []

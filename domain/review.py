@@ -104,7 +104,7 @@ def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
     for key, title in SCALES.items():
         series = [
             Series(
-                p.name,
+                p.name_with_role,
                 [
                     getattr(hw.check_ins[(p.id, w.start)], key)
                     if (p.id, w.start) in hw.check_ins

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from domain.charts import Series, line_chart
 from domain.homework import KIND_NAMES, CoupleHomework, load, need_alive_in
 from domain.views import PROMPTS, SCALES
-from domain.visibility import Viewer, may_see, strictest
+from domain.visibility import Viewer, check_in_revealed, may_see, strictest
 from domain.weeks import Week, week_of, weeks_from
 from extensions import db
 from models import (
@@ -166,11 +166,11 @@ def build(session: CounselingSession, copy: str) -> Summary:
     weeks = period(couple, session, previous)
     hw = load(couple, weeks[0].start, weeks[-1].start)
     reader = Reader(couple, copy)
-    names = {p.id: p.name for p in couple.partners}
+    names = {p.id: p.name_with_role for p in couple.partners}
     attended = {
         "both": "Both partners",
-        "partner1": f"{couple.partner_at(1).name} only",
-        "partner2": f"{couple.partner_at(2).name} only",
+        "partner1": f"{couple.partner_at(1).name_with_role} only",
+        "partner2": f"{couple.partner_at(2).name_with_role} only",
     }[session.attended]
     summary = Summary(
         session=session,
@@ -186,7 +186,7 @@ def build(session: CounselingSession, copy: str) -> Summary:
     _rhythm(summary, hw, reader, names)
     _needs(summary, hw, reader, names)
     _check_ins(summary, hw, reader, names)
-    summary.pins = _pins(session, reader, names)
+    summary.pins = _pins(session, reader, names, hw)
     summary.agreed = [(KIND_NAMES[HomeworkKind(a.kind)], a.instructions) for a in session.agreed]
     return summary
 
@@ -251,15 +251,15 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
         return
     partners: list[Partner] = list(summary.couple.partners)
     series: dict[str, dict[int, list]] = {k: {p.id: [] for p in partners} for k in SCALES}
+    assignments = {a.id: a for a in hw.assignments}
     for week in summary.weeks:
         assignment = hw.assignment(HomeworkKind.CHECKIN, week.start)
         rows = []
-        both = all((p.id, week.start) in hw.check_ins for p in partners)
         for p in partners:
             c = hw.check_ins.get((p.id, week.start))
             scales, answers = None, {}
-            revealed = both or not (assignment and assignment.reveal_after_both)
             if c is not None:
+                revealed = check_in_revealed(assignments.get(c.assignment_id), week.start, hw)
                 if reader.may(p.id, c.scales_visibility, revealed):
                     scales = {k: getattr(c, k) for k in SCALES}
                 for key in PROMPTS:
@@ -270,7 +270,7 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
                         answers[key] = text
             for key in SCALES:
                 series[key][p.id].append(scales[key] if scales else None)
-            rows.append((p.name, c, scales, answers))
+            rows.append((p.name_with_role, c, scales, answers))
         if assignment is not None:
             summary.check_ins.append(CheckInWeek(week, rows))
     labels = [f"{w.start.day} {w.start:%b}" for w in summary.weeks]
@@ -281,7 +281,7 @@ def _check_ins(summary: Summary, hw: CoupleHomework, reader: Reader, names) -> N
                 line_chart(
                     title,
                     labels,
-                    [Series(p.name, series[key][p.id]) for p in partners],
+                    [Series(p.name_with_role, series[key][p.id]) for p in partners],
                     chart_id=f"pdf-{key}",
                 ),
             )
@@ -300,7 +300,7 @@ def pin_candidates(
         weeks = period(couple, session, previous_session(session))
         hw = load(couple, weeks[0].start, weeks[-1].start)
     reader = Reader(couple, COUPLE_COPY)  # only what both partners may read
-    names = {p.id: p.name for p in couple.partners}
+    names = {p.id: p.name_with_role for p in couple.partners}
     found = []
     for mark in hw.marks.values():
         if reader.text(mark.partner_id, mark.note, mark.note_visibility):
@@ -319,9 +319,15 @@ def pin_candidates(
                         Quote(names[r.partner_id], text, f"{label}, {_wk(r)}"),
                     )
                 )
+    assignments = {a.id: a for a in hw.assignments}
     for c in hw.check_ins.values():
+        # Words still waiting for the other partner's check-in are not the partners' to
+        # share yet: the counselor may quote them once the week is revealed.
+        revealed = check_in_revealed(assignments.get(c.assignment_id), c.week_start, hw)
         for key, label in PROMPTS.items():
-            text = reader.text(c.partner_id, getattr(c, key), getattr(c, f"{key}_visibility"))
+            text = reader.text(
+                c.partner_id, getattr(c, key), getattr(c, f"{key}_visibility"), revealed
+            )
             if text:
                 found.append(
                     ("check_in", c.id, key, Quote(names[c.partner_id], text, f"{label}, {_wk(c)}"))
@@ -333,8 +339,9 @@ def _wk(row) -> str:
     return f"week of {row.week_start.day} {row.week_start:%b}"
 
 
-def _pins(session: CounselingSession, reader: Reader, names) -> list[Quote]:
+def _pins(session: CounselingSession, reader: Reader, names, hw: CoupleHomework) -> list[Quote]:
     quotes = []
+    assignments = {a.id: a for a in hw.assignments}
     models = {"rhythm_mark": RhythmMark, "reflection": RhythmReflection, "check_in": CheckIn}
     # One query per kind of answer, however many moments are pinned.
     rows = {}
@@ -347,6 +354,7 @@ def _pins(session: CounselingSession, reader: Reader, names) -> list[Quote]:
         row = rows.get((pin.source, pin.source_id))
         if row is None or row.partner_id not in names:
             continue
+        revealed = True
         if pin.source == "rhythm_mark":
             text, visibility, where = row.note, row.note_visibility, _wk(row)
         elif pin.source == "reflection":
@@ -356,7 +364,9 @@ def _pins(session: CounselingSession, reader: Reader, names) -> list[Quote]:
             text = getattr(row, pin.field, "")
             visibility = getattr(row, f"{pin.field}_visibility", Visibility.COUNSELOR)
             where = f"{PROMPTS.get(pin.field, '')}, {_wk(row)}"
-        # The rule is asked again now: words made private since pinning leave the copy.
-        if reader.text(row.partner_id, text, visibility):
+            revealed = check_in_revealed(assignments.get(row.assignment_id), row.week_start, hw)
+        # The rule is asked again now: words made private since pinning, or still waiting
+        # for the other partner's check-in, leave the couple's copy.
+        if reader.text(row.partner_id, text, visibility, revealed):
             quotes.append(Quote(names[row.partner_id], text, where))
     return quotes

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.homework import CoupleHomework
-from domain.visibility import Viewer, may_see, strictest, visible
+from domain.visibility import Viewer, check_in_revealed, may_see, strictest, visible
 from domain.weeks import Week
 from models import (
     Assignment,
@@ -177,7 +177,7 @@ def rhythm_card(
         if mark is not None:
             writer = me if mark.partner_id == me.id else other
             view = MarkView(
-                by_name=writer.name,
+                by_name=writer.name_with_role,
                 by_me=mark.partner_id == me.id,
                 at=mark.created_at,
                 note=_shown(viewer, couple.id, writer, mark.note, mark.note_visibility),
@@ -190,7 +190,7 @@ def rhythm_card(
         helped = _shown(viewer, couple.id, other, theirs_row.helped, theirs_row.visibility)
         didnt = _shown(viewer, couple.id, other, theirs_row.didnt_help, theirs_row.visibility)
         if helped or didnt:
-            theirs = ReflectionView(other.name, helped, didnt)
+            theirs = ReflectionView(other.name_with_role, helped, didnt)
     return RhythmCard(
         assignment=assignment,
         week=week,
@@ -235,7 +235,7 @@ def needs_card(
         week=week,
         mine=mine,
         asked_of_me=asked,
-        partner_name=other.name,
+        partner_name=other.name_with_role,
         open=week.is_open(now) and assignment.status == AssignmentStatus.ACTIVE,
     )
 
@@ -267,7 +267,7 @@ def their_check_in(
             answers[key] = text
     if scales is None and not answers:
         return None
-    return TheirCheckIn(writer.name, scales, answers)
+    return TheirCheckIn(writer.name_with_role, scales, answers)
 
 
 def check_in_card(
@@ -276,7 +276,7 @@ def check_in_card(
     other = me.other
     mine = hw.check_ins.get((me.id, week.start))
     theirs_row = hw.check_ins.get((other.id, week.start))
-    revealed = not assignment.reveal_after_both or (mine is not None and theirs_row is not None)
+    revealed = check_in_revealed(assignment, week.start, hw)
     theirs = (
         their_check_in(theirs_row, other, viewer, hw.couple.id, revealed) if theirs_row else None
     )
@@ -285,7 +285,7 @@ def check_in_card(
         assignment=assignment,
         week=week,
         mine=mine,
-        partner_name=other.name,
+        partner_name=other.name_with_role,
         partner_checked_in=theirs_row is not None,
         theirs=theirs,
         waiting_for_me=waiting,
@@ -392,5 +392,5 @@ def need_history(me: Partner, weeks: int = 12, now: datetime | None = None) -> N
         mine=[history(n) for n in mine if n.status == "active"],
         retired=[history(n) for n in mine if n.status != "active"],
         theirs=[history(n) for n in theirs],
-        partner_name=other.name,
+        partner_name=other.name_with_role,
     )

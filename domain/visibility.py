@@ -4,13 +4,22 @@ Every page, fragment, chart, PDF and export asks ``may_see`` (or ``visible``) be
 a partner's answer. The writer and the couple's counselor always see it; the other partner
 sees it only when the writer shared it, and, where the counselor asked for it, only once
 both partners have answered that week. Nobody else sees anything.
+
+That second condition, "revealed", is decided here too (``check_in_revealed``), once,
+for the week page, the counselor's pin picker, the couple's copy of a summary and the
+exports alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
-from models import Couple, Partner, Role, Visibility
+from models import Assignment, Couple, Partner, Role, Visibility
+
+if TYPE_CHECKING:
+    from domain.homework import CoupleHomework
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,20 @@ def may_see(
     if viewer.partner_id == writer_id:
         return True
     return visibility == Visibility.SHARED and revealed
+
+
+def check_in_revealed(assignment: Assignment | None, week_start: date, hw: CoupleHomework) -> bool:
+    """Are the check-ins of ``assignment``'s week ``week_start`` open to the other partner?
+
+    Always, unless the counselor asked to show answers only once both have checked in:
+    then only when both partners' check-ins for that assignment and that week exist. The
+    answer is the same whoever asks, so the couple's copy of a summary (and what the
+    counselor may quote in it) waits exactly as the waiting partner's week page does.
+    """
+    if assignment is None or not assignment.reveal_after_both:
+        return True
+    done = hw.checked_in(assignment.id, week_start)
+    return all(p.id in done for p in hw.couple.partners)
 
 
 def visible(

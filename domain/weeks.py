@@ -13,8 +13,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEK = timedelta(days=7)
+# Every date a person can type (sessions, homework, audit filters) or name in a URL (a
+# week) lies in this range. Far-off dates such as 0001-01-01 or 9999-12-31 only broke
+# the week arithmetic and the summaries; nobody's counseling happens there.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+DAY_RANGE_MESSAGE = "Please choose a date between 1 January 2000 and 31 December 2099."
 # A week can still be filled in for this long after it ends (a late Sunday, a busy Monday).
 GRACE = timedelta(days=2)
+
+
+def day_in_range(day: date) -> bool:
+    """Is ``day`` one a person may enter or open (``EARLIEST_DAY`` to ``LATEST_DAY``)?"""
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def week_start_for(day: date, week_starts_on: int) -> date:

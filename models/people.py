@@ -161,6 +161,15 @@ class Partner(db.Model):
         return self.label or f"Partner {self.place}"
 
     @property
+    def name_with_role(self) -> str:
+        """The name with the role beside it, "Sam (partner)", wherever one person's name is
+        shown to another: a partner calling themselves "Your counselor" is still seen as a
+        partner. A place someone left is already called "Former partner"."""
+        if self.left:
+            return self.name
+        return f"{self.name} (partner)"
+
+    @property
     def other(self) -> Partner:
         return self.couple.partner_at(3 - self.place)
 

@@ -94,7 +94,7 @@ def test_urls_hold_only_ids_dates_and_fixed_words(app):
     for rule in app.url_map.iter_rules():
         for name, converter in rule._converters.items():
             kind = type(converter).__name__
-            assert kind in {"IntegerConverter", "DateConverter"} or name in allowed_strings, (
+            assert kind in {"IdConverter", "DateConverter"} or name in allowed_strings, (
                 rule.rule,
                 name,
             )

@@ -122,12 +122,13 @@ def forms_on(html: str) -> list[Form]:
 
 # --- Hostile text -------------------------------------------------------------------------
 
+# The markers name no role ("hearth", "admin"…): a name claiming one is refused at join.
 MARKUP = [
-    '<b data-hearth-xss="1">bold</b>',
-    "<script>hearthXss(1)</script>",
-    '"><img src=x data-hearth-xss onerror="hearthXss(2)">',
-    "</textarea><i data-hearth-xss>x</i>",
-    "'><svg data-hearth-xss onload=hearthXss(3)>",
+    '<b data-probe-xss="1">bold</b>',
+    "<script>probeXss(1)</script>",
+    '"><img src=x data-probe-xss onerror="probeXss(2)">',
+    "</textarea><i data-probe-xss>x</i>",
+    "'><svg data-probe-xss onload=probeXss(3)>",
 ]
 HOSTILE = [
     "",
@@ -657,7 +658,7 @@ class _MarkupFinder(HTMLParser):
         self._script = False
 
     def handle_starttag(self, tag, attrs):
-        if any("hearth-xss" in (name or "") for name, _ in attrs):
+        if any("probe-xss" in (name or "") for name, _ in attrs):
             self.raw.append(self.get_starttag_text() or tag)
         self._script = tag == "script"
 
@@ -665,7 +666,7 @@ class _MarkupFinder(HTMLParser):
         self._script = False
 
     def handle_data(self, data):
-        if self._script and "hearthXss" in data:
+        if self._script and "probeXss" in data:
             self.raw.append(data)
         elif not self._script:
             self.text.append(data)

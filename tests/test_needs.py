@@ -35,7 +35,7 @@ def test_a_partner_names_a_need_with_steps(sam, alex, couple):
         "Put the phone away at dinner",
     ]
     page = text_of(alex.get("/week"))
-    assert "Sam needs: More regular check-ins during the week" in page
+    assert "Sam (partner) needs: More regular check-ins during the week" in page
     assert "Put the phone away at dinner I did this" in page
 
 
@@ -149,7 +149,7 @@ def test_the_other_partner_marks_i_did_this_once(sam, alex, with_homework):
     assert alex.post(url).status_code == 302
     assert alex.post(url).status_code == 302  # a double tap
     assert db.session.scalar(select(func.count(StepDone.id))) == 1
-    assert "Alex did this" in text_of(sam.get("/week"))
+    assert "Alex (partner) did this" in text_of(sam.get("/week"))
     alex.post(f"/week/{with_homework['week']}/steps/{step.id}/undo")
     assert db.session.scalar(select(func.count(StepDone.id))) == 0
 
@@ -180,4 +180,4 @@ def test_history_shows_need_by_need_the_weekly_ratings(sam, alex, with_homework)
     page = text_of(sam.get("/needs/"))
     assert "A need of partner 1" in page and "Partly A good start" in page
     their_view = text_of(alex.get("/needs/"))
-    assert "Sam's needs" in their_view and "Partly A good start" in their_view
+    assert "Sam (partner)'s needs" in their_view and "Partly A good start" in their_view

@@ -12,7 +12,7 @@ def test_home_greets_them_and_names_partner_and_counselor(client, couple):
     login(client, couple.partner_at(2).user.email)
     page = text_of(client.get("/week"))
     assert "Hi Alex" in page
-    assert "You and Sam are working with Dana Rivera" in page
+    assert "You and Sam (partner) are working with Dana Rivera" in page
     assert "This week" in page
     assert "hasn't given you two any homework yet" in page
 

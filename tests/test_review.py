@@ -63,8 +63,8 @@ def test_the_couple_page_draws_the_trend_chart(app, counselor, couple, two_weeks
     html = client.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
     last, this = two_weeks["last"], two_weeks["week"]
-    assert f"Sam: {last.day} {last:%b}: 4, {this.day} {this:%b}: 8" in html
-    assert "Alex: no check-ins" in html
+    assert f"Sam (partner): {last.day} {last:%b}: 4, {this.day} {this:%b}: 8" in html
+    assert "Alex (partner): no check-ins" in html
     assert "<polyline" in html  # a line joins the two weeks
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from domain.pdf import StaticOnlyFetcher, render_pdf
 from extensions import db
-from models import CheckIn, CounselingSession, SummaryPdf
+from models import CheckIn, CounselingSession, PinnedMoment, SummaryPdf
 from tests import factories
 from tests.conftest import login, text_of
 
@@ -326,3 +326,79 @@ def test_page_one_is_not_blank(dana, couple, history, tmp_path, copy):
         ],
         check=True,
     )
+
+
+WAITING_WORDS = "SAMSWORDSWAITINGFORALEX"
+
+
+def test_pinned_moments_wait_until_both_have_checked_in(dana, couple, signed_in):
+    """Review point 1: "show answers only once both have checked in" holds for pins too.
+
+    Sam checks in with a shared answer, Alex has not: the counselor is not offered it to
+    quote, and a pin made earlier stays out of the couple's copy (preview, Alex's PDF and
+    Alex's export) until Alex checks in; then it is there, as on Alex's week page.
+    """
+    from tests.test_data import pdf_text as squeezed_pdf_text
+    from tests.test_data import unzip
+
+    hw = factories.homework(couple)
+    hw["checkin"].reveal_after_both = True
+    sam, alex_place = couple.partner_at(1), couple.partner_at(2)
+    sam_check_in = CheckIn(
+        assignment_id=hw["checkin"].id,
+        partner_id=sam.id,
+        week_start=hw["week"],
+        connected=6,
+        heard=6,
+        stress=3,
+        went_well=WAITING_WORDS,
+        went_well_visibility="shared",
+    )
+    db.session.add(sam_check_in)
+    db.session.commit()
+    session = record(dana, couple, hw)
+    url = f"/counselor/couples/{couple.id}/sessions/{session.id}"
+    assert WAITING_WORDS not in dana.get(url).get_data(as_text=True)
+    # Not on offer, so choosing it anyway pins nothing.
+    dana.post(url + "/pins", data={"pin": f"check_in:{sam_check_in.id}:went_well"})
+    db.session.refresh(session)
+    assert session.pins == []
+
+    # A pin made while the words could be quoted (say, before the option was turned on).
+    db.session.add(
+        PinnedMoment(
+            session_id=session.id, source="check_in", source_id=sam_check_in.id, field="went_well"
+        )
+    )
+    db.session.commit()
+    dana.post(url + "/release")
+    alex = signed_in(alex_place.user)
+
+    def alex_reads() -> list[str]:
+        _record, _files, exported = unzip(alex.post("/account/export"))
+        return [
+            text_of(alex.get("/week")),
+            squeezed_pdf_text(alex.get(f"/summaries/{session.id}.pdf").data),
+            exported,
+            text_of(dana.get(url)),  # the counselor's preview of the couple's copy
+        ]
+
+    assert not [text for text in alex_reads() if WAITING_WORDS in text]
+    # The counselor's own copy has everything, as always.
+    assert WAITING_WORDS in text_of(dana.get(url + "?copy=counselor"))
+
+    db.session.add(
+        CheckIn(
+            assignment_id=hw["checkin"].id,
+            partner_id=alex_place.id,
+            week_start=hw["week"],
+            connected=5,
+            heard=5,
+            stress=4,
+        )
+    )
+    db.session.commit()
+    assert all(WAITING_WORDS in text for text in alex_reads())
+    preview = dana.get(url).get_data(as_text=True)
+    assert "<h2>Moments worth keeping</h2>" in preview
+    assert f'value="check_in:{sam_check_in.id}:went_well"' in preview

@@ -231,12 +231,12 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(affection.get_by_role("button", name="Undo my mark")).to_have_count(0)
 
     needs = p2.locator("#card-needs")
-    expect(needs.get_by_role("heading", name="What Robin asked of you")).to_be_visible()
+    expect(needs.get_by_role("heading", name="What Robin (partner) asked of you")).to_be_visible()
     asked = needs.locator(".need.asked")
     expect(asked).to_have_count(1)
-    expect(asked.locator(".need-text")).to_have_text(f"Robin needs: {SHARED_NEED}")
+    expect(asked.locator(".need-text")).to_have_text(f"Robin (partner) needs: {SHARED_NEED}")
     expect(asked.locator("li.step")).to_have_count(2)
-    expect(asked).to_contain_text("Robin's word this week: Partly")
+    expect(asked).to_contain_text("Robin (partner)'s word this week: Partly")
     step = asked.locator("li.step").filter(has_text=SHARED_STEPS[0])
     p2.evaluate("window.__hearthNoReload = 'still here'")
     with p2.expect_response(lambda r: r.request.method == "POST") as answer:
@@ -255,7 +255,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     assert p2.evaluate("window.__hearthNoReload") == "still here"
 
     checkin = p2.locator("#card-checkin")
-    expect(checkin).to_contain_text("Robin's check-in:")
+    expect(checkin).to_contain_text("Robin (partner)'s check-in:")
     expect(checkin).to_contain_text("Connected 8, heard 5, outside stress 3.")
     expect(checkin).to_contain_text(f"What went well: {SHARED_ANSWER}")
 
@@ -280,7 +280,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(p2.locator("#card-checkin")).to_contain_text("Last week's shared words")
     reached[p2.url] = p2.content()
     p2.get_by_role("link", name="Needs & history").click()
-    expect(p2.get_by_role("heading", name="Robin's needs")).to_be_visible()
+    expect(p2.get_by_role("heading", name="Robin (partner)'s needs")).to_be_visible()
     expect(p2.locator(".need-card")).to_have_count(1)
     reached[p2.url] = p2.content()
     for week in (this_week, last_week):
@@ -295,11 +295,11 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # Robin sees Casey's shared answer and step, but neither Casey's numbers nor private words.
     p1.goto("/week")
     theirs = p1.locator("#card-checkin .their-words")
-    expect(theirs).to_contain_text("Casey's check-in:")
+    expect(theirs).to_contain_text("Casey (partner)'s check-in:")
     expect(theirs).to_contain_text(P2_SHARED_ANSWER)
     expect(theirs).not_to_contain_text("Connected 3")
     expect(p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)).to_contain_text(
-        "✓ Casey did this"
+        "✓ Casey (partner) did this"
     )
     assert "PRIVATE-P2" not in p1.content()
 
@@ -328,8 +328,8 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(caseys).to_contain_text("numbers kept from their partner")
     expect(caseys).to_contain_text(P2_PRIVATE)
     needs_rows = grid(page, "table.needs-grid")
-    assert row_starting(needs_rows, f"Robin: {SHARED_NEED}")[-1] == "Partly"
-    assert row_starting(needs_rows, f"Robin: {P1_PRIVATE['need']}")[-1] == ""
+    assert row_starting(needs_rows, f"Robin (partner): {SHARED_NEED}")[-1] == "Partly"
+    assert row_starting(needs_rows, f"Robin (partner): {P1_PRIVATE['need']}")[-1] == ""
     expect(page.locator("table.needs-grid td[title]")).to_have_attribute(
         "title", P1_PRIVATE["rating comment"]
     )

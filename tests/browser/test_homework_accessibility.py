@@ -45,7 +45,7 @@ def test_partner_homework_screens_have_no_serious_accessibility_problems(
     results += [axe_problems(page, "homework-check-in-errors", screenshots)]
 
     page.goto("/needs/")
-    expect(page.get_by_role("heading", name="Casey's needs")).to_be_visible()
+    expect(page.get_by_role("heading", name="Casey (partner)'s needs")).to_be_visible()
     results += [axe_problems(page, "homework-needs", screenshots)]
 
     page.goto("/needs/new")

@@ -74,12 +74,16 @@ def test_counselor_invites_a_couple_and_both_partners_join(
     join(p2, links[2], "Casey")
     expect(p2.get_by_role("heading", name="Hi Casey")).to_be_visible()
     expect(p2.get_by_role("heading", name="This week")).to_be_visible()
-    expect(p2.locator(".greeting")).to_contain_text("You and Robin are working with Dana Rivera")
+    expect(p2.locator(".greeting")).to_contain_text(
+        "You and Robin (partner) are working with Dana Rivera"
+    )
     screenshots.take(p2, "partner-home", docs="partner-home.png")
 
     # Partner 1 now sees partner 2 too.
     p1.reload()
-    expect(p1.locator(".greeting")).to_contain_text("You and Casey are working with Dana Rivera")
+    expect(p1.locator(".greeting")).to_contain_text(
+        "You and Casey (partner) are working with Dana Rivera"
+    )
 
     # The counselor's dashboard shows both as joined.
     page.get_by_role("link", name="Couples", exact=True).click()

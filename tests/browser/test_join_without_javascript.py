@@ -55,7 +55,9 @@ def test_partner_joins_on_a_small_phone_without_javascript(
     assert navigation.value.status == 200
     expect(page.get_by_role("heading", name="Hi Robin")).to_be_visible()
     expect(page.get_by_role("heading", name="This week")).to_be_visible()
-    expect(page.locator(".greeting")).to_contain_text("You and Casey are working with Dana Rivera")
+    expect(page.locator(".greeting")).to_contain_text(
+        "You and Casey (partner) are working with Dana Rivera"
+    )
     screenshots.take(page, "partner-home-no-js-360")
 
     # Signing out and back in are plain forms too.
