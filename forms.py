@@ -35,6 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from domain.accounts import email_taken
+from domain.appointments import LENGTHS
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
 from domain.views import PROMPTS, SCALES
@@ -54,6 +55,7 @@ from models import (
     Rating,
     Visibility,
 )
+from models.calendar import DEFAULT_MINUTES
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -526,6 +528,27 @@ def _assignment_label(assignment) -> str:
     from domain.homework import KIND_NAMES
 
     return f"{KIND_NAMES[assignment.kind]} ({assignment.status})"
+
+
+class AppointmentForm(Form):
+    """The couple's next session: a day and a time on their clock, and how long it lasts."""
+
+    day = DateField(
+        "Date",
+        validators=[InputRequired("Please pick the date of the next session.")],
+        invalid_value_message="Please pick a real date, e.g. 2026-12-08.",
+    )
+    time = TimeField(
+        "Time",
+        validators=[InputRequired("Please give the time, e.g. 18:00.")],
+        invalid_value_message="Please give the time as hours and minutes, e.g. 18:00.",
+    )
+    minutes = SelectField(
+        "Length",
+        coerce=int,
+        choices=[SelectChoice(m, f"{m} minutes") for m in LENGTHS],
+        default=DEFAULT_MINUTES,
+    )
 
 
 class PaperForm(Form):
