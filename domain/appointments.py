@@ -220,7 +220,7 @@ def follow_session(
 
 
 def _on_local_days(
-    offsets: tuple[int, ...], now: datetime | None, counselor_id: int | None
+    offsets: tuple[int, ...], now: datetime | None, counselor_id: int | None, people: bool = True
 ) -> list[tuple[int, Appointment]]:
     now = now or utcnow()
     # Wide enough in UTC for every zone's "today" and "tomorrow"; each is then checked in
@@ -236,12 +236,13 @@ def _on_local_days(
             Appointment.starts_at < end,
             Couple.status != CoupleStatus.ARCHIVED,
         )
-        .options(
-            joinedload(Appointment.couple).joinedload(Couple.counselor),
-            joinedload(Appointment.couple).selectinload(Couple.partners).joinedload(Partner.user),
-        )
+        .options(joinedload(Appointment.couple).joinedload(Couple.counselor))
         .order_by(Appointment.starts_at, Appointment.id)
     )
+    if people:
+        query = query.options(
+            joinedload(Appointment.couple).selectinload(Couple.partners).joinedload(Partner.user)
+        )
     if counselor_id is not None:
         query = query.where(Couple.counselor_id == counselor_id)
     found = []
@@ -287,7 +288,7 @@ class AgendaDay:
 
 def agenda(counselor_id: int, now: datetime | None = None) -> list[AgendaDay]:
     """The counselor's sessions today and tomorrow, in one query."""
-    found = _on_local_days((0, 1), now, counselor_id)
+    found = _on_local_days((0, 1), now, counselor_id, people=False)
     return [
         AgendaDay(label, [a for offset, a in found if offset == n])
         for n, label in ((0, "Today"), (1, "Tomorrow"))
