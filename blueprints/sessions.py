@@ -61,7 +61,8 @@ def _next_session_problem(form: SessionForm, couple, stored: datetime | None) ->
     if not form.next_on.data:
         return False
     wanted = _local_to_utc(form.next_on.data, form.next_time.data, couple.timezone)
-    if stored is not None and wanted == stored:
+    # The form shows minutes; a record made elsewhere may carry seconds.
+    if stored is not None and wanted == stored.replace(second=0, microsecond=0):
         return False
     try:
         appointments.local_start(form.next_on.data, form.next_time.data, couple.timezone)
