@@ -17,7 +17,8 @@ from tests.conftest import text_of, week_page
 
 
 def long_day(day: date, at: str) -> str:
-    return f"{day:%A} {day.day} {day:%B}{'' if day.year == date.today().year else f' {day.year}'}, {at}"
+    year = "" if day.year == date.today().year else f" {day.year}"
+    return f"{day:%A} {day.day} {day:%B}{year}, {at}"
 
 
 def booked(couple) -> list[Appointment]:
