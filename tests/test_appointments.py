@@ -342,3 +342,20 @@ def test_the_dashboard_shows_todays_and_tomorrows_sessions(office, counselor, co
     text = text_of(office.get("/counselor/"))
     assert "Today No sessions. Tomorrow 23:30 Sam & Alex · 50 min · Europe/London" in text
     assert text.count("Robin & Ash") == 1  # in the list of couples, not in the agenda
+
+
+def test_booking_moving_and_cancelling_leave_a_trail(office, couple):
+    from models import AuditEvent
+
+    book(office, couple, date.today() + timedelta(days=5))
+    book(office, couple, date.today() + timedelta(days=6))
+    office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.couple_id == couple.id, AuditEvent.subject == "Next session")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [r.kind for r in rows] == ["created", "changed", "changed"]
+    assert {r.actor_id for r in rows} == {couple.counselor_id}
+    trail = text_of(office.get(f"/counselor/couples/{couple.id}/audit"))
+    assert "Next session" in trail and "cancelled" in trail

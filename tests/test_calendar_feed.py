@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain import appointments, calendar_feed
 from domain.homework import couple_week
 from extensions import db
-from models import AuditEvent, HomeworkKind, utcnow
+from models import Appointment, AuditEvent, HomeworkKind, utcnow
 from tests import factories
 from tests.conftest import text_of
 
@@ -380,3 +380,26 @@ def test_no_feed_holds_anyones_words_or_the_other_partners_name(app, counselor, 
             for e in events(parse(response)):
                 value = str(e.get(prop, ""))
                 assert "zq" not in value.casefold() or (who == "counselor" and prop == "SUMMARY")
+
+
+def test_leaving_or_deleting_the_couple_ends_the_feeds(app, counselor, couple, signed_in):
+    appointments.schedule(couple, utcnow() + timedelta(days=4))
+    db.session.commit()
+    sam_feed = feed_address(signed_in(couple.partner_at(1).user))
+    alex_phone = signed_in(couple.partner_at(2).user)
+    alex_feed = feed_address(alex_phone)
+    left = alex_phone.post("/account/leave", data={"password": factories.PASSWORD})
+    assert left.status_code == 302
+    assert fetch(app, alex_feed).status_code == 404
+    assert sessions_in(parse(fetch(app, sam_feed)))  # Sam's goes on
+    office = signed_in(counselor)
+    couple_id = couple.id
+    gone = office.post(
+        f"/counselor/couples/{couple_id}/delete", data={"confirm_name": "Sam & Alex"}
+    )
+    assert gone.status_code == 302
+    assert fetch(app, sam_feed).status_code == 404
+    assert (
+        db.session.scalars(select(Appointment).where(Appointment.couple_id == couple_id)).all()
+        == []
+    )
