@@ -295,6 +295,17 @@ def agenda(counselor_id: int, now: datetime | None = None) -> list[AgendaDay]:
     ]
 
 
+def of_couple(couple_id: int) -> list[Appointment]:
+    """Every appointment the couple ever had, earliest first."""
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(Appointment.couple_id == couple_id)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
 def window(couple_ids: list[int], start: datetime, end: datetime) -> list[Appointment]:
     """Every appointment of these couples starting in [start, end), cancelled ones too."""
     if not couple_ids:

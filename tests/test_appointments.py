@@ -359,3 +359,25 @@ def test_booking_moving_and_cancelling_leave_a_trail(office, couple):
     assert {r.actor_id for r in rows} == {couple.counselor_id}
     trail = text_of(office.get(f"/counselor/couples/{couple.id}/audit"))
     assert "Next session" in trail and "cancelled" in trail
+
+
+def test_both_exports_list_the_booked_sessions(office, couple, signed_in):
+    import io
+    import json
+    import zipfile
+
+    book(office, couple, date.today() + timedelta(days=5), "18:00")
+    office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+    book(office, couple, date.today() + timedelta(days=7), "18:30")
+    for client, url in (
+        (signed_in(couple.partner_at(1).user), "/account/export"),
+        (office, f"/counselor/couples/{couple.id}/export"),
+    ):
+        response = client.post(url)
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        name = next(n for n in archive.namelist() if n.endswith(".json"))
+        record = json.loads(archive.read(name))
+        assert [(a["status"], a["minutes"]) for a in record["appointments"]] == [
+            ("cancelled", 50),
+            ("scheduled", 50),
+        ], url
