@@ -65,13 +65,20 @@ def new_summaries() -> list:
     """The signed-in partner's released summaries not opened yet (once per request)."""
     from flask import g
     from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
 
     from domain import whats_new
+    from extensions import db
 
     if not (current_user.is_authenticated and current_user.is_partner):
         return []
     if "new_summaries" not in g:
-        g.new_summaries = whats_new.unopened_summaries(current_user)
+        try:
+            g.new_summaries = whats_new.unopened_summaries(current_user)
+        except SQLAlchemyError:
+            # The error page of a failed request still renders: without the dot.
+            db.session.rollback()
+            g.new_summaries = []
     return g.new_summaries
 
 
