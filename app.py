@@ -110,8 +110,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from blueprints import (
         account,
+        appointments,
         assignments,
         auth,
+        calendar,
         counselor,
         data,
         health,
@@ -137,6 +139,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(needs.bp)
     app.register_blueprint(sessions.bp)
     app.register_blueprint(data.bp)
+    app.register_blueprint(appointments.bp)
+    app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
 
 

@@ -36,6 +36,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from domain.accounts import email_taken
+from domain.appointments import LENGTHS
 from domain.names import ROLE_NAME_MESSAGE, claims_a_role
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
@@ -57,6 +58,7 @@ from models import (
     Rating,
     Visibility,
 )
+from models.calendar import DEFAULT_MINUTES
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -575,6 +577,27 @@ def _assignment_label(assignment) -> str:
     from domain.homework import KIND_NAMES
 
     return f"{KIND_NAMES[assignment.kind]} ({assignment.status})"
+
+
+class AppointmentForm(Form):
+    """The couple's next session: a day and a time on their clock, and how long it lasts."""
+
+    day = _date(
+        "Date",
+        InputRequired("Please pick the date of the next session."),
+        invalid_value_message="Please pick a real date, e.g. 2026-12-08.",
+    )
+    time = TimeField(
+        "Time",
+        validators=[InputRequired("Please give the time, e.g. 18:00.")],
+        invalid_value_message="Please give the time as hours and minutes, e.g. 18:00.",
+    )
+    minutes = SelectField(
+        "Length",
+        coerce=int,
+        choices=[SelectChoice(m, f"{m} minutes") for m in LENGTHS],
+        default=DEFAULT_MINUTES,
+    )
 
 
 class PaperForm(Form):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from blueprints.auth import end_everywhere
 from blueprints.rendering import keeps_input, render, wants_fragment
-from domain import audit, invitations, repeats, review
+from domain import appointments, audit, invitations, repeats, review, whats_new
 from domain.access import counselor_required, couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
@@ -44,9 +44,15 @@ def place_view(partner: Partner) -> PlaceView:
 @bp.get("/")
 @counselor_required
 def dashboard():
-    """All of this counselor's couples, with who has joined and who is still invited."""
+    """All of this counselor's couples, with who has joined and who is still invited, and
+    the sessions of today and tomorrow."""
     summaries = review.dashboard(current_user.id)
-    return render("counselor/dashboard.html", "counselor/_couples.html", summaries=summaries)
+    return render(
+        "counselor/dashboard.html",
+        "counselor/_couples.html",
+        summaries=summaries,
+        agenda=appointments.agenda(current_user.id),
+    )
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])
@@ -119,6 +125,7 @@ def couple(couple_id: int):
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         kinds=list(HomeworkKind),
     )
+    whats_new.record_visit(current_user, couple.id)  # committed with the audit row
     audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
     return response
 

@@ -39,6 +39,47 @@ def register(app: Flask) -> None:
     app.add_template_global(KIND_NAMES, "KIND_NAMES")
     app.add_template_global(PROMPTS, "PROMPTS")
     app.add_template_global(invitations.current_for, "current_invitation")
+    register_between_sessions(app)
+
+
+def register_between_sessions(app: Flask) -> None:
+    """What the pages show between sessions: the next session, what is new, the feed."""
+    from blueprints.appointments import form_for
+    from blueprints.calendar import feed_links
+    from domain import appointments
+
+    app.add_template_filter(appointments.long_day_time, "long_day_time")
+    app.add_template_filter(clock, "clock")
+    app.add_template_global(appointments.upcoming, "next_session_of")
+    app.add_template_global(new_summaries, "new_summaries")
+    app.add_template_global(feed_links, "calendar_feed_links")
+    app.add_template_global(form_for, "appointment_form")
+
+
+def clock(value: datetime, tz: str) -> str:
+    """ "18:00" on the given zone's clock."""
+    return f"{value.astimezone(ZoneInfo(tz)):%H:%M}"
+
+
+def new_summaries() -> list:
+    """The signed-in partner's released summaries not opened yet (once per request)."""
+    from flask import g
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from domain import whats_new
+    from extensions import db
+
+    if not (current_user.is_authenticated and current_user.is_partner):
+        return []
+    if "new_summaries" not in g:
+        try:
+            g.new_summaries = whats_new.unopened_summaries(current_user)
+        except SQLAlchemyError:
+            # The error page of a failed request still renders: without the dot.
+            db.session.rollback()
+            g.new_summaries = []
+    return g.new_summaries
 
 
 def day_time(value: datetime | None, tz: str | None = None) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input, render
-from domain import audit, pdf
+from domain import appointments, audit, pdf, whats_new
 from domain.access import counselor_required, couple_for, own_partner_place, partner_required
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
@@ -53,6 +53,24 @@ def _released_session_for_partner(session_id: int) -> CounselingSession:
 
 def _local_to_utc(day, at: time | None, tz: str) -> datetime:
     return datetime.combine(day, at or time(0), tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+
+
+def _next_session_problem(form: SessionForm, couple, stored: datetime | None) -> bool:
+    """A new or changed "next session" must be a moment ahead that can be booked; the
+    reason goes beside the field. (An old record keeps the date it always had.)"""
+    if not form.next_on.data:
+        return False
+    wanted = _local_to_utc(form.next_on.data, form.next_time.data, couple.timezone)
+    # The form shows minutes; a record made elsewhere may carry seconds.
+    if stored is not None and wanted == stored.replace(second=0, microsecond=0):
+        return False
+    try:
+        appointments.local_start(form.next_on.data, form.next_time.data, couple.timezone)
+    except appointments.AppointmentProblem as problem:
+        field = form.next_time if problem.field == "time" else form.next_on
+        field.errors.append(str(problem))
+        return True
+    return False
 
 
 def _fill(session: CounselingSession, form: SessionForm) -> None:
@@ -103,7 +121,7 @@ def new(couple_id: int):
         )
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _next_session_problem(form, couple, None):
         same = db.session.scalar(
             select(CounselingSession).where(
                 CounselingSession.couple_id == couple.id,
@@ -120,6 +138,8 @@ def new(couple_id: int):
         _fill(session, form)
         db.session.add(session)
         try:
+            db.session.flush()
+            appointments.follow_session(session, None)
             db.session.commit()
         except IntegrityError:
             # Two saves at once (a double tap): the first one stands.
@@ -155,13 +175,18 @@ def edit(couple_id: int, session_id: int):
             getattr(form, name).data = getattr(session, name)
         form.agreed.data = [a.id for a in session.agreed]
         form.version.data = str(session.version)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not _next_session_problem(
+        form, couple, session.next_session_at
+    ):
         if form.version_number() != session.version:
             conflict, status = session, 409
             form.version.data = str(session.version)
         else:
+            before = session.next_session_at
             _fill(session, form)
             try:
+                db.session.flush()
+                appointments.follow_session(session, before)
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()
@@ -300,7 +325,11 @@ def partner_index():
 def partner_download(session_id: int):
     """The couple's copy of a released summary."""
     session = _released_session_for_partner(session_id)
-    return _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
+    response = _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
+    me = next(p for p in session.couple.partners if p.user_id == current_user.id)
+    whats_new.mark_opened(me, session)
+    db.session.commit()
+    return response
 
 
 def _pdf_response(summary, paper: str):

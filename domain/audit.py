@@ -40,6 +40,7 @@ KINDS = {
     "pdf_downloaded": "PDF downloaded",
     "exported": "Exported",
     "left": "Left the couple",
+    "calendar_link": "Calendar link changed",
 }
 
 PAGE_SIZE = 50

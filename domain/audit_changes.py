@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domain import audit
 from models import (
+    Appointment,
     Assignment,
     AuditEvent,
     CheckIn,
@@ -110,6 +111,8 @@ def _place(session: Session, obj) -> tuple[str, Place] | None:
             return "Need step", _need_place(session, obj.need_id)
         case CounselingSession():
             return f"Session {obj.number}", Place(obj.couple_id, None)
+        case Appointment():
+            return "Next session", Place(obj.couple_id, None)
         case PinnedMoment():
             counseling = _get(session, CounselingSession, obj.session_id)
             return "Pinned moment", Place(counseling.couple_id if counseling else None, None)

@@ -260,3 +260,7 @@ def add_sessions(couple: Couple, now: datetime | None = None) -> None:
     two.agreed = [rhythm, needs_assignment, checkin]
     db.session.add_all([one, two])
     db.session.flush()
+    # The next session agreed in session two is booked, so it shows on phones and calendars.
+    from domain import appointments
+
+    appointments.follow_session(two, None, now)

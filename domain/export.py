@@ -375,7 +375,18 @@ def _record(couple: Couple, lens: _Lens, sessions: list[CounselingSession], now)
         "needs": _needs(hw, lens),
         "check_ins": _check_ins(hw, lens),
         "sessions": _sessions(couple, sessions, lens),
+        "appointments": _appointments(couple),
     }
+
+
+def _appointments(couple: Couple) -> list[dict]:
+    """Every session booked with the couple, cancelled ones too: both partners saw them."""
+    from domain.appointments import of_couple
+
+    return [
+        {"starts_at": _when(a.starts_at), "minutes": a.minutes, "status": a.status}
+        for a in of_couple(couple.id)
+    ]
 
 
 def partner_record(me: Partner, now: datetime | None = None) -> dict:

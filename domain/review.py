@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import selectinload
 
+from domain import whats_new
 from domain.charts import Series, line_chart
 from domain.homework import CoupleHomework, couple_week, load
 from domain.views import SCALES
@@ -192,6 +193,8 @@ class CoupleSummary:
     last_activity: datetime | None = None  # within the last few weeks only
     flags: list[str] = field(default_factory=list)
     has_homework: bool = False
+    # Homework activity since the counselor last opened the couple's page.
+    new_activity: bool = False
 
 
 def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
@@ -271,6 +274,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
             if week_start is not None:
                 last_check_in[pid] = week_start
     activity = _recent_activity(couples, earliest - timedelta(weeks=2))
+    visits = whats_new.last_visits(counselor_id)
 
     # Each couple's answers, grouped once: a couple's summary never walks another's rows.
     marked: dict[tuple[int, date], set[int]] = defaultdict(set)
@@ -309,6 +313,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
         s.last_check_in = max(dates) if dates else None
         times = [activity[p] for p in ids if p in activity]
         s.last_activity = max(times) if times else None
+        s.new_activity = whats_new.is_new(s.last_activity, visits.get(couple.id))
         s.flags = _flags(couple, week, s, check_ins_of[couple.id], now)
         summaries.append(s)
     return summaries

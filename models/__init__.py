@@ -26,6 +26,13 @@ from models.base import (
     normalize_email,
     utcnow,
 )
+from models.calendar import (
+    Appointment,
+    AppointmentStatus,
+    CalendarFeed,
+    CoupleVisit,
+    SummaryOpened,
+)
 from models.homework import (
     Assignment,
     CheckIn,
@@ -57,12 +64,16 @@ __all__ = [
     "NEED_MAX",
     "NOTE_MAX",
     "STEP_MAX",
+    "Appointment",
+    "AppointmentStatus",
     "Assignment",
     "AssignmentStatus",
+    "CalendarFeed",
     "CheckIn",
     "CounselingSession",
     "Couple",
     "CoupleStatus",
+    "CoupleVisit",
     "HomeworkKind",
     "Invitation",
     "InvitationPurpose",
@@ -73,6 +84,7 @@ __all__ = [
     "NeedWording",
     "Partner",
     "PinnedMoment",
+    "SummaryOpened",
     "SummaryPdf",
     "Rating",
     "RhythmItem",

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from domain import invitations
+from domain import calendar_feed, invitations
 from domain.homework import add_steps
 from extensions import db
 from models import Couple, Need, NeedWording, RhythmMark, Visibility
@@ -187,6 +187,17 @@ TABLE = [
     row("POST", X_SESSION + "/release", *counselor_only(302, 404)),
     row("POST", "/counselor/couples/{y}/sessions/{y_session}/release", *counselor_only(404, 302)),
     row("POST", "/counselor/couples/{x}/sessions/{y_session}/release", *counselor_only(404, 404)),
+    # --- The next session, booked from the couple page ---------------------------------
+    row("GET", "/counselor/couples/{x}/next-session", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{y}/next-session", *counselor_only(404, 200)),
+    row("POST", "/counselor/couples/{x}/next-session", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/next-session", *counselor_only(404, 422)),
+    row("POST", "/counselor/couples/{missing}/next-session", *counselor_only(404, 404)),
+    row("POST", "/counselor/couples/{x}/next-session/cancel", *counselor_only(302, 404)),
+    row("POST", "/counselor/couples/{y}/next-session/cancel", *counselor_only(404, 302)),
+    # --- Calendar feeds: no sign-in, the secret address is the key ----------------------
+    row("GET", "/calendar/{feed_token}.ics", *everyone(200)),
+    row("GET", "/calendar/not-a-real-token.ics", *everyone(404)),
     row("GET", "/counselor/settings", *counselor_only(200, 200)),
     row("POST", "/counselor/settings", *counselor_only(422, 422)),
     # --- The partner's week -----------------------------------------------------------
@@ -250,6 +261,7 @@ TABLE = [
     row("POST", "/account/password", *anyone_signed_in(422)),
     row("POST", "/account/email", *anyone_signed_in(422)),
     row("POST", "/account/sign-out-everywhere", *anyone_signed_in(302)),
+    row("POST", "/account/calendar", *anyone_signed_in(302)),
     row("GET", "/account/two-step", *anyone_signed_in(200)),
     row("POST", "/account/two-step", *anyone_signed_in(422)),
     row("POST", "/account/two-step/off", *anyone_signed_in(422)),
@@ -305,6 +317,7 @@ def world(app):
     draft = factories.session(couple_x)
     y_session = factories.session(couple_y, released=True)
     signin_link = invitations.issue(sam, by=counselor_a)
+    feed = calendar_feed.issue(sam.user)
     db.session.commit()
     return {
         "users": {
@@ -321,6 +334,7 @@ def world(app):
             "missing": couple_x.id + couple_y.id + couple_z.id + 100_000,
             "token": invitations.token_of(invitations.current_for(couple_z.partner_at(2))),
             "signin_token": invitations.token_of(signin_link),
+            "feed_token": calendar_feed.token_of(feed),
             "week": week.isoformat(),
             "not_a_week_start": (week + timedelta(days=1)).isoformat(),
             "future_week": (week + timedelta(weeks=1)).isoformat(),

@@ -106,8 +106,12 @@ def test_an_audit_filter_out_of_range_is_refused_and_kept(dana, couple, field, d
 
 
 def test_the_edges_of_the_range_work_everywhere(dana, couple, with_homework, signed_in):
-    """A session on the last day there is: its summary, PDFs and both exports all work."""
-    for held, nxt in ((LATEST_DAY, LATEST_DAY), (EARLIEST_DAY, None)):
+    """A session on the last day there is: its summary, PDFs and both exports all work.
+
+    (A next session is booked as an appointment, at most two years ahead and never in the
+    past: ``tests/test_appointments.py`` covers its edges.)"""
+    soon = date.today() + timedelta(days=30)
+    for held, nxt in ((LATEST_DAY, soon), (EARLIEST_DAY, None)):
         data = _session_data(with_homework, held_on=held.isoformat(), focus=f"On {held}")
         if nxt:
             data.update(next_on=nxt.isoformat(), next_time="23:59")

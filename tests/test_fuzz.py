@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -20,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from domain import invitations, two_step
+from domain import appointments, invitations, two_step
 from extensions import db
-from models import InvitationPurpose
+from models import InvitationPurpose, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 
@@ -426,6 +427,26 @@ TARGETS = [
     ),
     Target("settings", "sessions.settings", "counselor", lambda w: "/counselor/settings"),
     Target(
+        "next-session",
+        "appointments.edit",
+        "counselor",
+        lambda w: f"/counselor/couples/{w.couple.id}/next-session",
+    ),
+    Target(
+        "next-session-cancel",
+        "appointments.cancel",
+        "counselor",
+        couple_page,
+        lambda w: f"/counselor/couples/{w.couple.id}/next-session/cancel",
+    ),
+    Target(
+        "calendar-link",
+        "calendar.new_link",
+        "partner",
+        lambda w: "/account/",
+        lambda w: "/account/calendar",
+    ),
+    Target(
         "couple-export",
         "data.couple_export",
         "counselor",
@@ -554,6 +575,8 @@ def world(app):
     bare = factories.couple(counselor, name="Jordan & Riley")
     made = factories.homework(couple)
     session = factories.session(couple)
+    # A next session booked, so the couple page offers to cancel it.
+    appointments.schedule(couple, utcnow() + timedelta(days=7))
     db.session.commit()
     # Something to undo: one rhythm item marked, one step done, by the partner who signs in.
     from models import RhythmMark, StepDone

@@ -33,7 +33,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from domain import invitations
+from domain import calendar_feed, invitations
 from domain.homework import add_steps
 from extensions import db
 from models import (
@@ -366,7 +366,10 @@ def _candidates(world) -> dict[str, list]:
     """Every value each URL argument can take in this world: own IDs and others'."""
     x, y, hw, hw_y = world["x"], world["y"], world["hw"], world["hw_y"]
     sign_in_link = invitations.issue(world["sam"], by=world["counselor_a"])
+    # Both partners' calendar feeds: each is read with its secret address, like an app.
+    feeds = [calendar_feed.issue(p.user) for p in (world["sam"], world["alex"])]
     db.session.commit()
+    world["feed_tokens"] = [calendar_feed.token_of(f) for f in feeds]
     assignments = [hw[k] for k in ("rhythm", "needs", "checkin")] + [hw_y["rhythm"]]
     needs = [
         hw["need_1"],
@@ -386,7 +389,7 @@ def _candidates(world) -> dict[str, list]:
         "kind": ["rhythm", "needs", "checkin"],
         "copy": ["couple", "counselor"],
         "place": [1, 2],
-        "token": [invitations.token_of(sign_in_link)],
+        "token": [invitations.token_of(sign_in_link), *world["feed_tokens"]],
         "filename": ["css/app.css", "js/app.js"],
     }
 
@@ -443,6 +446,7 @@ def _assert_clean(walk: Walk, world, forbidden: set[str], wanted: set[str], who:
     must_open = ["GET /week", "GET /needs/", "GET /summaries", "POST /account/export"]
     must_open += [f"GET /week/{w}" for w in world["weeks"]]
     must_open += [f"GET /summaries/{s.id}.pdf" for s in world["sessions"][:2]]
+    must_open += [f"GET /calendar/{token}.ics" for token in world["feed_tokens"]]
     closed = [label for label in must_open if walk.statuses.get(label) != 200]
     assert not closed, f"the walk did not reach: {closed}"
     leaks = [h for h in walk.hits if h[0] in forbidden]
