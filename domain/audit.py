@@ -40,6 +40,8 @@ KINDS = {
     "pdf_downloaded": "PDF downloaded",
     "exported": "Exported",
     "left": "Left the couple",
+    "message_sent": "E-mail sent",
+    "message_saved": "E-mail saved, not sent",
 }
 
 PAGE_SIZE = 50

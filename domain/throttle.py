@@ -66,3 +66,19 @@ def succeeded(email: str) -> None:
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def spend(action: str, account_limit: str, address_limit: str, email: str, address: str) -> bool:
+    """Count one ``action`` (e.g. "reset") for the e-mail typed and for the network
+    address; False once either is over its limit. Unlike sign-ins, every try counts."""
+    if not _enabled():
+        return True
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "hearth")
+    account = _account_key(email).replace("login/", f"{action}/", 1)
+    allowed = True
+    for limit, key in (
+        (parse(account_limit), f"{prefix}/{account}"),
+        (parse(address_limit), f"{prefix}/{action}/address/{address or 'unknown'}"),
+    ):
+        allowed = limiter.limiter.hit(limit, key) and allowed
+    return allowed

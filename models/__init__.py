@@ -38,6 +38,7 @@ from models.homework import (
     RhythmReflection,
     StepDone,
 )
+from models.mail import MailChoice, MailSettings, MailSuppression, Message, PasswordReset
 from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
 
@@ -65,6 +66,11 @@ __all__ = [
     "CoupleStatus",
     "HomeworkKind",
     "Invitation",
+    "MailChoice",
+    "MailSettings",
+    "MailSuppression",
+    "Message",
+    "PasswordReset",
     "InvitationPurpose",
     "Need",
     "NeedRating",
