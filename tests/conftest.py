@@ -191,3 +191,17 @@ def signed_in(app):
         return c
 
     return make
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 that the app sends to; yields its ``Inbox``."""
+    from tests import smtp_server
+
+    controller, inbox, port = smtp_server.start()
+    app.config["MAIL_SMTP_URL"] = f"smtp://127.0.0.1:{port}?starttls=off"
+    inbox.url = app.config["MAIL_SMTP_URL"]
+    try:
+        yield inbox
+    finally:
+        controller.stop()

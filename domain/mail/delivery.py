@@ -237,7 +237,7 @@ def send_one(message_id: int, now: datetime | None = None) -> str:
     except Exception:
         # A fault of ours (a template, the database): let the claim go, try again later.
         db.session.rollback()
-        _release(message_id, token, "error while drawing the message (see the log)")
+        _release(message_id, token, "error while drawing the message (see the log)", now)
         db.session.commit()
         raise
 
@@ -292,7 +292,7 @@ def _deliver(message: Message, kind: Kind | None, token: str, now: datetime) -> 
             return _end(
                 message, token, "failed", f"gave up after {message.attempts} tries: {error}"
             )
-        _release(message.id, token, str(error), retry_delay(message.attempts))
+        _release(message.id, token, str(error), now, retry_delay(message.attempts))
         db.session.commit()
         return "will try again"
     if _finish(message.id, token, status=status, finished_at=utcnow(), note=""):
@@ -302,13 +302,17 @@ def _deliver(message: Message, kind: Kind | None, token: str, now: datetime) -> 
     return status
 
 
-def _release(message_id: int, token: str, note: str, wait: timedelta | None = None) -> None:
+def _release(
+    message_id: int, token: str, note: str, now: datetime, wait: timedelta | None = None
+) -> None:
+    """Give the claim back; the message is due again after ``wait`` (from the pass's
+    moment ``now``, which ``mail send-due --at`` may set)."""
     _finish(
         message_id,
         token,
         status="queued",
         claim="",
-        due_at=utcnow() + (wait or FIRST_RETRY),
+        due_at=now + (wait or FIRST_RETRY),
         note=note[:500],
     )
 
