@@ -56,7 +56,7 @@ def _consumer(task_file: Path, database_url: str, smtp_url: str, log) -> subproc
         "HEARTH_TASKS_IMMEDIATE": "off",
     }
     env.pop("REDIS_URL", None)
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 (our own consumer, fixed arguments)
         [
             str(CONSUMER),
             "tasks.huey",
@@ -126,7 +126,8 @@ def test_two_consumers_at_once_send_each_message_exactly_once(
     statuses = db.session.scalars(select(Message.status).where(Message.id.in_(ids))).all()
     assert statuses == ["sent"] * len(ids), output
     week_mails = [m for m in smtp.messages if "a new week" in m["Subject"]]
-    received = sorted(rcpt for (rcpt,), m in zip(smtp.recipients, smtp.messages) if m in week_mails)
+    pairs = zip(smtp.recipients, smtp.messages, strict=True)
+    received = sorted(rcpt for (rcpt,), m in pairs if m in week_mails)
     assert received == sorted(recipients)  # each partner once, nobody twice
     assert len({m["Message-ID"] for m in week_mails}) == len(ids)
     sent_rows = db.session.scalar(select(func.count()).where(AuditEvent.kind == "message_sent"))
