@@ -44,8 +44,16 @@ def _flask_app() -> Flask:
     if _app is None:
         from app import create_app
 
-        if not logging.getLogger().handlers:
-            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        # The consumer logs its own lines; ours (where a message went) join them.
+        ours = logging.getLogger("hearth")
+        if not ours.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(
+                logging.Formatter("[%(asctime)s] %(levelname)s:%(name)s:%(message)s")
+            )
+            ours.addHandler(handler)
+            ours.setLevel(logging.INFO)
+            ours.propagate = False
         _app = create_app()
     return _app
 
