@@ -276,3 +276,28 @@ def test_no_digest_on_a_day_with_nothing_to_look_at(app, counselor, smtp):
     mail.send_due(at("2026-11-16 09:00"))
     assert smtp.to(counselor.email) == []
     assert db.session.scalar(select(User).where(User.id == counselor.id)) is not None
+
+
+def test_deleting_a_couple_or_leaving_takes_their_messages_and_choices(app, counselor, smtp):
+    from domain import erasure
+    from domain.mail import prefs
+    from models import MailChoice, Message
+
+    couple, _ = couple_with_homework(counselor)
+    other, _ = couple_with_homework(counselor, name="Pat & Chris", names=("Pat", "Chris"))
+    for c in (couple, other):
+        for partner in c.partners:
+            prefs.choose(partner.user, "partner_done", True)
+            prefs.editable_settings(partner.user)
+    db.session.commit()
+    mail.send_due(at("2026-11-16 09:00"))
+    assert db.session.scalar(select(db.func.count(Message.id))) == 4
+
+    erasure.leave(other.partner_at(1))
+    db.session.commit()
+    erasure.delete_couple(couple)
+    db.session.commit()
+    left = db.session.scalars(select(Message.user_id)).all()
+    assert left == [other.partner_at(2).user_id]
+    owners = set(db.session.scalars(select(MailChoice.user_id)))
+    assert owners == {other.partner_at(2).user_id, counselor.id}
