@@ -228,3 +228,33 @@ def test_the_outbox_is_private_to_hearth(app, tmp_path):
     email.set_content("y")
     path = Path(save_to_outbox(str(tmp_path / "box"), "one", email))
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_message_that_cannot_be_drawn_is_retried_then_recorded_as_failed(
+    app, counselor, smtp, monkeypatch
+):
+    import pytest
+
+    from domain.mail import kinds
+
+    couple, _ = couple_with_homework(counselor)
+    sam = couple.partner_at(1).user
+    message_id = mail.queue(
+        "week_started", user=sam, couple_id=couple.id, period="2026-11-16", due_at=at(MONDAY_9)
+    )
+    db.session.commit()
+
+    def broken(*_args):
+        raise RuntimeError("a template went wrong")
+
+    monkeypatch.setattr(kinds.WeekStartedKind, "gather", broken)
+    moment = at(MONDAY_9)
+    for _ in range(delivery.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            mail.send_one(message_id, moment)
+        db.session.execute(update(Message).values(due_at=at(MONDAY_9)))
+        db.session.commit()
+    row = db.session.get(Message, message_id)
+    db.session.refresh(row)
+    assert row.status == "failed" and "RuntimeError" in row.note
+    assert smtp.messages == []

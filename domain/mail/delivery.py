@@ -234,11 +234,16 @@ def send_one(message_id: int, now: datetime | None = None) -> str:
     kind = kind_named(message.kind)
     try:
         return _deliver(message, kind, token, now)
-    except Exception:
-        # A fault of ours (a template, the database): let the claim go, try again later.
+    except Exception as error:
+        # A fault of ours (a template, the database): let the claim go, try again later,
+        # and give up (recorded, shown by `mail status`) after as many tries as for SMTP.
         db.session.rollback()
-        _release(message_id, token, "error while drawing the message (see the log)", now)
-        db.session.commit()
+        note = f"error while drawing the message: {type(error).__name__} (see the log)"
+        if message.attempts >= MAX_ATTEMPTS:
+            _end(message, token, "failed", f"gave up after {message.attempts} tries: {note}")
+        else:
+            _release(message_id, token, note, now, retry_delay(message.attempts))
+            db.session.commit()
         raise
 
 
