@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
@@ -14,7 +15,7 @@ from domain.mail import invites, prefs, tokens
 from domain.mail.kinds import kind_named, kinds_for
 from extensions import csrf, db
 from forms import Form, _strip, timezone_choices
-from models import EMAIL_MAX, CoupleStatus, MailSuppression, User
+from models import EMAIL_MAX, CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
 
 bp = Blueprint("mail", __name__)
@@ -80,12 +81,20 @@ def kind_fields(form: PreferencesForm) -> list:
     return [field for field in form if field.name.startswith(f"{PREFIX}-kind_")]
 
 
-def received_by(user: User | None) -> list[str]:
-    """The kinds of message ``user`` gets, in words (for their counselor to see)."""
-    if user is None:
+def received_by(partner) -> list[str]:
+    """The kinds of message a partner gets, in words (for their counselor to see)."""
+    if partner.user is None:
         return []
-    choices = prefs.choices_of(user)
-    return [k.label for k in kinds_for(user) if choices.get(k.name, k.default_on)]
+    # One query for the whole couple page: both partners' choices at once.
+    cache = g.setdefault("mail_choices", {})
+    if partner.user_id not in cache:
+        ids = [p.user_id for p in partner.couple.partners if p.user_id]
+        for user_id in ids:
+            cache[user_id] = {}
+        for row in db.session.scalars(select(MailChoice).where(MailChoice.user_id.in_(ids))):
+            cache[row.user_id][row.kind] = row.wanted
+    choices = cache[partner.user_id]
+    return [k.label for k in kinds_for(partner.user) if choices.get(k.name, k.default_on)]
 
 
 @bp.post("/account/messages")

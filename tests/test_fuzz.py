@@ -592,7 +592,6 @@ TARGETS = [
         "password_reset.choose",
         "anonymous",
         _reset_page,
-        valid=no_fixed_values,
         fresh=True,
     ),
     Target(
