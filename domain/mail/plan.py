@@ -77,7 +77,7 @@ def _candidates(now: datetime) -> list[dict]:
     settings = _settings([c.id for c in counselors])
     for counselor in counselors:
         chosen = settings.get(counselor.id)
-        tz = (chosen.timezone if chosen else None) or prefs.timezone_of(counselor)
+        tz = prefs.timezone_of(counselor, chosen or prefs.defaults(counselor.id))
         today = now.astimezone(ZoneInfo(tz)).date()
         if today.weekday() in WORKING_DAYS:
             found.append(
@@ -125,7 +125,7 @@ def plan(now: datetime) -> int:
         user, kind = c["user"], BY_NAME[c["kind"]]
         if not choices.get((user.id, kind.name), kind.default_on):
             continue
-        chosen = settings.get(user.id) or prefs.settings_for(user)
+        chosen = settings.get(user.id) or prefs.defaults(user.id)
         moment = prefs.local_moment(c["day"], chosen.send_at, c["tz"])
         if moment > now:
             continue  # later today

@@ -25,10 +25,13 @@ DEFAULT_PRACTICE = "Hearth"
 def settings_for(user: User) -> MailSettings:
     """The person's settings row, or an unsaved one holding the defaults."""
     found = db.session.get(MailSettings, user.id) if user.id else None
-    if found is not None:
-        return found
+    return found if found is not None else defaults(user.id)
+
+
+def defaults(user_id: int | None) -> MailSettings:
+    """Settings nobody chose yet: 09:00, quiet from 21:00 to 08:00 (not in the session)."""
     return MailSettings(
-        user_id=user.id,
+        user_id=user_id,
         send_at=DEFAULT_SEND_AT,
         quiet_from=DEFAULT_QUIET_FROM,
         quiet_until=DEFAULT_QUIET_UNTIL,
