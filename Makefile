@@ -31,11 +31,12 @@ system-run:
 system-test:
 	@$(PYTHON) scripts/system_check.py test
 
-## make run: install, migrate, add the demo when the database is empty, serve on 127.0.0.1:5000
+## make run: install, migrate, add the demo when the database is empty, then serve on
+## 127.0.0.1:5000 and run the task consumer that sends messages (Procfile, via honcho)
 run: system-run $(VENV)/.installed-run
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed-demo --if-empty
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile --port $(PORT)
 
 ## make test: install the dev tools, lint, and run every test (SQLite unless
 ## HEARTH_TEST_DATABASE_URL points at PostgreSQL)

@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     register_commands(app)
+    register_tasks(app)
     return app
 
 
@@ -71,6 +72,9 @@ def register_extensions(app: Flask) -> None:
 
     # Every change to a couple's data writes its audit row (a session listener).
     import domain.audit_changes  # noqa: F401
+
+    # Summaries released and check-ins done queue their messages (a session listener).
+    import domain.mail.triggers  # noqa: F401
     from models import User
 
     @login_manager.user_loader
@@ -118,9 +122,11 @@ def register_blueprints(app: Flask) -> None:
         data,
         health,
         invitations,
+        mail,
         main,
         needs,
         partner,
+        password_reset,
         sessions,
     )
     from blueprints.rendering import DateConverter, IdConverter
@@ -142,6 +148,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(mail.bp)
+    mail.register_globals(app)
+    app.register_blueprint(password_reset.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -166,3 +175,9 @@ def register_commands(app: Flask) -> None:
     import commands
 
     commands.register(app)
+
+
+def register_tasks(app: Flask) -> None:
+    import tasks
+
+    tasks.register(app)

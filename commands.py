@@ -1,4 +1,4 @@
-"""Command-line tasks: ``create-counselor``, ``seed-demo``, ``backup`` and ``restore``."""
+"""Command-line tasks: ``create-counselor``, ``seed-demo``, ``backup``, ``restore`` and ``mail``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(mail_group)
 
 
 @click.command("create-counselor")
@@ -168,3 +169,87 @@ def seed_demo(password: str) -> dict:
     demo.add_history(joined)
     demo.add_sessions(joined)
     return {"counselor": counselor, "joined": joined, "invited": invited}
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """E-mail: send what is due now, or see what was sent and what failed."""
+
+
+@mail_group.command("send-due")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="Act as if it were this moment (ISO 8601, e.g. 2026-11-16T09:00+00:00).",
+)
+def mail_send_due_command(at: str | None) -> None:
+    """Run one pass of the periodic work here: queue what is due, send it. Idempotent."""
+    from datetime import UTC, datetime
+
+    from domain.mail import delivery
+
+    moment = None
+    if at:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise click.UsageError(f"--at {at!r} is not an ISO date and time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    result = delivery.send_due(moment)
+    outcomes = ", ".join(f"{what}: {n}" for what, n in sorted(result["outcomes"].items()))
+    click.echo(
+        f"Planned {result['planned']} new message(s); {result['due']} due"
+        + (f" ({outcomes})" if outcomes else "")
+        + "."
+    )
+
+
+@mail_group.command("status")
+@click.option("--limit", default=20, show_default=True, help="How many failed ones to list.")
+def mail_status_command(limit: int) -> None:
+    """Where messages go, how many are in each state, and the ones that failed."""
+    from flask import current_app
+
+    from domain.mail import transport
+    from models import Message
+
+    url = current_app.config["MAIL_SMTP_URL"]
+    if url:
+        try:
+            click.echo(f"Sending through {transport.parse_smtp_url(url).describe()}")
+        except ValueError as error:
+            click.echo(f"HEARTH_SMTP_URL is not usable: {error}")
+    else:
+        click.echo(
+            f"No HEARTH_SMTP_URL: messages are saved to {current_app.config['MAIL_OUTBOX']}, "
+            "not sent."
+        )
+    counts = dict(
+        db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all()
+    )
+    click.echo(", ".join(f"{s}: {counts.get(s, 0)}" for s in MESSAGE_ORDER))
+    failed = db.session.scalars(
+        select(Message)
+        .where(Message.status == "failed")
+        .order_by(Message.finished_at.desc(), Message.id.desc())
+        .limit(limit)
+    ).all()
+    for message in failed:
+        when = f"{message.finished_at:%Y-%m-%d %H:%M} UTC" if message.finished_at else ""
+        click.echo(
+            f"  failed #{message.id} {message.kind} {when} "
+            f"(tries: {message.attempts}): {message.note}"
+        )
+    retrying = db.session.scalars(
+        select(Message).where(Message.status == "queued", Message.note != "").limit(limit)
+    ).all()
+    for message in retrying:
+        click.echo(
+            f"  retrying #{message.id} {message.kind} at {message.due_at:%Y-%m-%d %H:%M} UTC "
+            f"(tries: {message.attempts}): {message.note}"
+        )
+
+
+MESSAGE_ORDER = ("queued", "sending", "sent", "saved", "skipped", "failed")

@@ -105,6 +105,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         secret_key = _laptop_secret_key(instance_path)
 
     database_url = _database_url(instance_path)
+    smtp_url = os.environ.get("HEARTH_SMTP_URL", "").strip()
+    base_url = os.environ.get("HEARTH_BASE_URL", "").strip().rstrip("/")
+    if production and smtp_url and not base_url:
+        raise ConfigError(
+            "HEARTH_SMTP_URL is set, so messages will link back to Hearth: set HEARTH_BASE_URL "
+            "to the address people open it at, e.g. https://hearth.example.org"
+        )
     return {
         "HEARTH_ENV": env,
         "SECRET_KEY": secret_key,
@@ -176,4 +183,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # are streamed, and gzip-only browsers should get them compressed too.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        # E-mail (domain/mail): an SMTP server, or without one .eml files in the outbox.
+        "MAIL_SMTP_URL": smtp_url,
+        "MAIL_FROM": os.environ.get("HEARTH_MAIL_FROM", "").strip() or "hearth@localhost",
+        "MAIL_OUTBOX": os.environ.get("HEARTH_MAIL_OUTBOX", "").strip()
+        or str(Path(instance_path) / "outbox"),
+        # Where links in messages point (messages are drawn outside any request).
+        "BASE_URL": base_url or "http://127.0.0.1:5000",
+        # Run queued tasks at once, in this process (tests), instead of on the consumer.
+        "TASKS_IMMEDIATE": _env_bool("HEARTH_TASKS_IMMEDIATE", False),
+        # "Forgot your password?": requests per account and per network address.
+        "RESET_LIMIT_ACCOUNT": os.environ.get("HEARTH_RESET_LIMIT_ACCOUNT", "3 per hour"),
+        "RESET_LIMIT_ADDRESS": os.environ.get("HEARTH_RESET_LIMIT_ADDRESS", "20 per hour"),
+        # Every answer to that form takes at least this long, known address or not.
+        "RESET_ANSWER_SECONDS": float(os.environ.get("HEARTH_RESET_ANSWER_SECONDS", "0.4")),
     }

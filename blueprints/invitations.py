@@ -75,6 +75,13 @@ def accept(token: str):
 
 def _join(token, invitation, partner):
     form = JoinForm()
+    if not form.is_submitted():
+        # What the counselor typed: the name they call them, and where the link went.
+        from domain.mail import invites
+
+        form.display_name.data = form.display_name.data or partner.label
+        sent = invites.last_sent(partner)
+        form.email.data = form.email.data or (sent.to_address if sent else None)
     if form.validate_on_submit():
         if not invitations.claim(invitation):
             db.session.rollback()

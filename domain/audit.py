@@ -41,6 +41,8 @@ KINDS = {
     "exported": "Exported",
     "left": "Left the couple",
     "calendar_link": "Calendar link changed",
+    "message_sent": "E-mail sent",
+    "message_saved": "E-mail saved, not sent",
 }
 
 PAGE_SIZE = 50

@@ -33,9 +33,16 @@ def _hash(token: str) -> str:
 
 
 def issue(
-    partner: Partner, by: User | None, purpose: InvitationPurpose | None = None
+    partner: Partner,
+    by: User | None,
+    purpose: InvitationPurpose | None = None,
+    *,
+    resend: bool = True,
 ) -> Invitation:
-    """A new link for this partner place; any earlier unused link for it stops working."""
+    """A new link for this partner place; any earlier unused link for it stops working.
+
+    If the place's earlier link went by e-mail, the new one goes to that address too
+    (``resend=False`` when the caller sends it somewhere itself)."""
     now = utcnow()
     if purpose is None:
         purpose = InvitationPurpose.SIGN_IN if partner.joined else InvitationPurpose.JOIN
@@ -53,6 +60,10 @@ def issue(
         expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
     db.session.add(invitation)
+    if resend and partner.id is not None and purpose == InvitationPurpose.JOIN:
+        from domain.mail import invites  # sent by e-mail before: the new link goes too
+
+        invites.resend_if_sent_before(invitation)
     return invitation
 
 

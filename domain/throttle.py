@@ -157,3 +157,22 @@ def refusal_to_record(user_id: int) -> str | None:
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def spend(action: str, account_limit: str, address_limit: str, email: str, address: str) -> bool:
+    """Count one ``action`` (e.g. "reset") for the e-mail typed and for the network
+    address; False once either is over its limit. Unlike sign-ins, every try counts.
+    The e-mail is named by a keyed hash, never the address itself."""
+    if not _enabled():
+        return True
+    config = current_app.config
+    prefix = config.get("RATELIMIT_KEY_PREFIX", "hearth")
+    secret = config["SECRET_KEY"].encode()
+    account = hmac.new(secret, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+    allowed = True
+    for limit, key in (
+        (parse(account_limit), f"{prefix}/{action}/account/{account[:32]}"),
+        (parse(address_limit), f"{prefix}/{action}/address/{address or 'unknown'}"),
+    ):
+        allowed = limiter.limiter.hit(limit, key) and allowed
+    return allowed

@@ -45,6 +45,7 @@ from models.homework import (
     RhythmReflection,
     StepDone,
 )
+from models.mail import MailChoice, MailSettings, MailSuppression, Message, PasswordReset
 from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
 
@@ -76,6 +77,11 @@ __all__ = [
     "CoupleVisit",
     "HomeworkKind",
     "Invitation",
+    "MailChoice",
+    "MailSettings",
+    "MailSuppression",
+    "Message",
+    "PasswordReset",
     "InvitationPurpose",
     "Need",
     "NeedRating",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from html import unescape
 
 import pytest
@@ -29,6 +30,10 @@ def _test_config(database_url: str, instance_path: str | None = None) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_PROFILE": "fast",
+        # Messages are sent in the test's own process, at once, into a private outbox
+        # (tests/test_mail*.py give them a real SMTP server, or a real consumer).
+        "TASKS_IMMEDIATE": True,
+        "MAIL_OUTBOX": os.path.join(tempfile.gettempdir(), f"hearth-test-outbox-{os.getpid()}"),
     }
 
 
@@ -186,3 +191,17 @@ def signed_in(app):
         return c
 
     return make
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 that the app sends to; yields its ``Inbox``."""
+    from tests import smtp_server
+
+    controller, inbox, port = smtp_server.start()
+    app.config["MAIL_SMTP_URL"] = f"smtp://127.0.0.1:{port}?starttls=off"
+    inbox.url = app.config["MAIL_SMTP_URL"]
+    try:
+        yield inbox
+    finally:
+        controller.stop()

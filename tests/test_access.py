@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from domain import calendar_feed, invitations
+from domain import calendar_feed, invitations, password_reset
 from domain.homework import add_steps
+from domain.mail import tokens
 from extensions import db
 from models import Couple, Need, NeedWording, RhythmMark, Visibility
 from tests import factories
@@ -266,6 +267,22 @@ TABLE = [
     row("POST", "/account/two-step", *anyone_signed_in(422)),
     row("POST", "/account/two-step/off", *anyone_signed_in(422)),
     row("POST", "/account/two-step/codes", *anyone_signed_in(302)),
+    row("POST", "/account/messages", *anyone_signed_in(422)),
+    # --- E-mail: unsubscribe (no sign-in, a signed token), forgotten passwords, sending
+    # an invitation link from the couple's page.
+    row("GET", "/mail/unsubscribe/{unsubscribe}", *everyone(200)),
+    row("POST", "/mail/unsubscribe/{unsubscribe}", *everyone(200)),
+    row("GET", "/mail/unsubscribe/not-a-real-token", *everyone(404)),
+    row("POST", "/mail/unsubscribe/not-a-real-token", *everyone(404)),
+    row("GET", "/forgot-password", 200, 302, 302, 302, 302, 302),
+    row("POST", "/forgot-password", 422, 302, 302, 302, 302, 302),
+    row("GET", "/reset/{reset_token}", *everyone(200)),
+    row("POST", "/reset/{reset_token}", *everyone(422)),
+    row("GET", "/reset/not-a-real-token", *everyone(410)),
+    row("POST", "/reset/not-a-real-token", *everyone(410)),
+    row("POST", "/counselor/couples/{z}/partners/2/send-link", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/partners/2/send-link", *counselor_only(404, 302)),
+    row("POST", "/counselor/couples/{x}/partners/3/send-link", *counselor_only(404, 404)),
     # --- The couple's data --------------------------------------------------------------
     row("GET", "/account/export", *partner_only(200, 200, 200)),
     row("POST", "/account/export", *partner_only(200, 200, 200)),
@@ -318,6 +335,7 @@ def world(app):
     y_session = factories.session(couple_y, released=True)
     signin_link = invitations.issue(sam, by=counselor_a)
     feed = calendar_feed.issue(sam.user)
+    reset = password_reset.request_link(sam.user.email)
     db.session.commit()
     return {
         "users": {
@@ -335,6 +353,8 @@ def world(app):
             "token": invitations.token_of(invitations.current_for(couple_z.partner_at(2))),
             "signin_token": invitations.token_of(signin_link),
             "feed_token": calendar_feed.token_of(feed),
+            "reset_token": password_reset.token_of(reset),
+            "unsubscribe": tokens.unsubscribe_token("week_started", user_id=sam.user.id),
             "week": week.isoformat(),
             "not_a_week_start": (week + timedelta(days=1)).isoformat(),
             "future_week": (week + timedelta(weeks=1)).isoformat(),

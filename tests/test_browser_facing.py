@@ -74,8 +74,18 @@ def test_production_adds_hsts(tmp_path, monkeypatch):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-# templates/pdf/ is drawn by WeasyPrint into a PDF, never sent to a browser.
-TEMPLATES = sorted(p for p in (ROOT / "templates").rglob("*.html") if p.parent.name != "pdf")
+def _sent_elsewhere(path) -> bool:
+    """templates/pdf/ is drawn by WeasyPrint into a PDF; an e-mail's HTML part
+    (templates/mail/ beside its .txt, and their layout) is read by mail clients, which
+    drop <style>. Neither is sent to a browser."""
+    if path.parent.name == "pdf":
+        return True
+    return path.parent.name == "mail" and (
+        path.with_suffix(".txt").exists() or path.name == "_layout.html"
+    )
+
+
+TEMPLATES = sorted(p for p in (ROOT / "templates").rglob("*.html") if not _sent_elsewhere(p))
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -314,6 +314,42 @@ def no_fixed_values(_w: World) -> dict:
     return {}
 
 
+def _reset_page(_w: World) -> str:
+    """A fresh "choose a new password" link, for an account of its own."""
+    from domain import password_reset
+
+    user = factories.partner_user("Robin")
+    db.session.commit()
+    reset = password_reset.request_link(user.email)
+    db.session.commit()
+    return f"/reset/{password_reset.token_of(reset)}"
+
+
+_INVITED: dict[int, int] = {}
+
+
+def _invited_couple_page(w: World) -> str:
+    """A couple whose partners are still invited (their links can go by e-mail)."""
+    if id(w) not in _INVITED:
+        couple = factories.couple(w.counselor, name="Invited", joined=(False, False))
+        db.session.commit()
+        _INVITED[id(w)] = couple.id
+    return f"/counselor/couples/{_INVITED[id(w)]}"
+
+
+def _unsubscribe_page(w: World) -> str:
+    from domain.mail import tokens
+
+    return f"/mail/unsubscribe/{tokens.unsubscribe_token('week_started', user_id=w.sam.user.id)}"
+
+
+MAIL_TIMES = {
+    "messages-send_at": "09:00",
+    "messages-quiet_from": "21:00",
+    "messages-quiet_until": "08:00",
+    "messages-timezone": "Europe/London",
+}
+
 JOIN_PASSWORD = "a long enough password to join with"
 CHECK_IN_VALID = {"connected": "5", "heard": "6", "stress": "4"}
 SESSION_VALID = {"held_on": "2026-01-15", "held_time": "17:30", "attended": "both"}
@@ -557,6 +593,30 @@ TARGETS = [
         valid=no_fixed_values,
     ),
     Target(
+        "mail-preferences",
+        "mail.preferences",
+        "counselor",
+        lambda w: "/account/",
+        lambda w: "/account/messages",
+        valid=lambda w: MAIL_TIMES,
+    ),
+    Target("unsubscribe", "mail.unsubscribe", "anonymous", _unsubscribe_page),
+    Target(
+        "send-invitation",
+        "mail.send_invitation",
+        "counselor",
+        _invited_couple_page,
+        lambda w: f"{_invited_couple_page(w)}/partners/1/send-link",
+    ),
+    Target("forgot-password", "password_reset.forgot", "anonymous", lambda w: "/forgot-password"),
+    Target(
+        "reset-password",
+        "password_reset.choose",
+        "anonymous",
+        _reset_page,
+        fresh=True,
+    ),
+    Target(
         "need-retire",
         "needs.retire",
         "partner",
@@ -570,6 +630,7 @@ TARGETS = [
 def world(app):
     # Hostile sign-ins would otherwise lock the test address out of every later test.
     app.config["RATELIMIT_ENABLED"] = False
+    app.config["RESET_ANSWER_SECONDS"] = 0  # "forgot your password" waits on purpose
     counselor = factories.counselor()
     couple = factories.couple(counselor)
     bare = factories.couple(counselor, name="Jordan & Riley")

@@ -36,6 +36,11 @@ TABLES = {
     "session_assignments",
     "pinned_moments",
     "summary_pdfs",
+    "messages",
+    "mail_settings",
+    "mail_choices",
+    "mail_suppressions",
+    "password_resets",
 }
 
 

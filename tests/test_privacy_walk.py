@@ -510,3 +510,89 @@ def test_the_counselor_export_holds_every_planted_word(app, world):
         assert not missing, f"not planted (or not in the counselor's export): {missing}"
         foreign = sorted({h[0] for h in walk.hits} - words)
         assert not foreign, f"another couple's words in this export: {foreign}"
+
+
+# --- Every message, every header ---------------------------------------------------------
+
+
+def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
+    """Every kind of message to everyone in the world, through the real SMTP server:
+    no subject, header or part holds a word anyone wrote (shared or not), the counselor's
+    notes, or a name or word of another couple."""
+    from email import policy
+
+    from domain import mail, password_reset
+    from domain.homework import couple_week
+    from domain.mail import invites, prefs
+    from tests.mail_helpers import couple_with_homework, no_quiet_hours
+
+    x, y = world["x"], world["y"]
+    invited = factories.couple(
+        world["counselor_a"], "Robin & Ash", ("Robin", "Ash"), (False, False)
+    )
+    # A couple with nothing done for weeks: worth a look in counselor A's digest.
+    couple_with_homework(
+        world["counselor_a"], digest=True, name="Pat & Chris", names=("Pat", "Chris")
+    )
+    db.session.commit()
+    people = [p.user for c in (x, y) for p in c.partners]
+    for user in [*people, world["counselor_a"], world["counselor_b"]]:
+        no_quiet_hours(user)
+        prefs.choose(user, "partner_done", True)
+    db.session.commit()
+    for couple in (x, y):
+        week = couple_week(couple).start.isoformat()
+        for partner in couple.partners:
+            for kind in ("week_started", "checkin_reminder", "partner_done"):
+                mail.queue(kind, user=partner.user, couple_id=couple.id, period=week)
+            password_reset.request_link(partner.user.email)
+    for counselor in (world["counselor_a"], world["counselor_b"]):
+        mail.queue("digest", user=counselor, period="today")
+        password_reset.request_link(counselor.email)
+    for partner in invited.partners:
+        invites.send(invitations.current_for(partner), f"{partner.label.lower()}@example.org")
+    db.session.commit()
+    mail.send_due()  # also sends the summaries released when the world was made
+
+    messages = smtp.wait_for(20)
+    kinds = {m["Subject"].split(": ", 1)[1].split(" ")[0] for m in messages}
+    assert len(messages) >= 20, kinds
+    written = {
+        *SAM_PRIVATE.values(),
+        *SAM_SHARED.values(),
+        *ALEX_PRIVATE.values(),
+        *ALEX_SHARED.values(),
+        *NOBODYS.values(),
+        *OTHER_COUPLE.values(),
+        SESSION_SHARED,
+        "Repair after arguments",
+        "Taking turns",
+        "A need of partner",
+        "A step for partner",
+    }
+    others = {"Robin", "Ash", "Pat", "Chris"}
+    names = {x.id: {"Kim", "Jo", *others}, y.id: {"Sam", "Alex", *others}}
+    subjects = set()
+    for message in messages:
+        raw = message.as_string(policy=policy.default)
+        parts = [part.get_content() for part in message.walk() if not part.is_multipart()]
+        whole = _normalize(raw + "\n".join(parts))
+        subjects.add(message["Subject"])
+        found = [w for w in written if re.sub(r"\s+", "", w).lower() in whole]
+        assert not found, f"{message['Subject']} to {message['To']} carries {found}"
+        to = str(message["To"])
+        couple_id = next((c.id for c in (x, y) for p in c.partners if p.user.email in to), None)
+        for name in names.get(couple_id, set()):
+            plain = raw + "\n".join(parts)
+            assert not re.search(rf"\b{name}\b", plain), f"{name} in {message['Subject']}"
+    expected = {
+        "Hearth: a new week for you two",
+        "Hearth: your check-in is still open",
+        "Hearth: Alex has checked in this week",
+        "Hearth: Sam has checked in this week",
+        "Hearth: your session summary is ready",
+        "Hearth: choose a new password",
+        "Hearth: Dana Rivera invited you to Hearth",
+        "Hearth: 1 couple worth a look today",
+    }
+    assert expected <= subjects, expected - subjects

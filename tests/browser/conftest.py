@@ -156,13 +156,18 @@ def browser_database_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_app(browser_database_url) -> Iterator[Flask]:
+def live_app(browser_database_url, tmp_path_factory) -> Iterator[Flask]:
     """The app as production builds it: migrations from empty, no TESTING shortcuts."""
+    browser_outbox = tmp_path_factory.mktemp("outbox")
     app = create_app(
         {
             "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": browser_database_url,
             "PASSWORD_HASH_PROFILE": "fast",
+            # Messages are sent in this process (there is no task consumer here), into a
+            # private outbox unless a test gives the app an SMTP server.
+            "TASKS_IMMEDIATE": True,
+            "MAIL_OUTBOX": str(browser_outbox),
         }
     )
     with app.app_context():

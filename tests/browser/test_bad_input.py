@@ -18,6 +18,9 @@ def test_join_form_shows_each_problem_beside_its_field_and_keeps_the_email(
     page = partner1_page
     page.goto(couple.links[1])
 
+    # The name the counselor typed is filled in; this partner clears it by mistake.
+    expect(page.get_by_label("Your name")).to_have_value("Robin")
+    page.get_by_label("Your name").fill("")
     page.get_by_label("E-mail").fill("robin@example.com")
     page.get_by_label("Choose a password").fill("short")
     page.get_by_label("Type it once more").fill("short")

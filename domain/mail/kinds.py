@@ -1,0 +1,261 @@
+"""The kinds of message Hearth sends: one small class each, in one list.
+
+A kind knows who it is for, whether it is on by default, its subject, and how to gather
+what its templates (``templates/mail/<name>.txt`` and ``.html``) need when it is sent.
+``gather`` returns None when there is nothing to say any more (the week was checked in,
+the link was replaced): the message is then skipped, not sent.
+
+What a kind may put in a message: that something is waiting, a link to it, names people
+chose to be called, dates, counts. Never anything a person wrote, a score, a need, a note,
+or the other partner's activity unless the recipient asked for it (``partner_done``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from domain.homework import covering
+from domain.mail import links
+from domain.weeks import Week, current_week
+from extensions import db
+from models import (
+    CheckIn,
+    CounselingSession,
+    CoupleStatus,
+    HomeworkKind,
+    Invitation,
+    Message,
+    PasswordReset,
+    User,
+)
+
+PARTNER, COUNSELOR, ANYONE, INVITEE = "partner", "counselor", "anyone", "invitee"
+
+
+def first_name(name: str) -> str:
+    return (name or "").strip().split(" ")[0] or "there"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of message. Subclasses set the fields and ``gather``."""
+
+    name: str = ""
+    label: str = ""  # on the preferences page and the unsubscribe page
+    hint: str = ""
+    audience: str = PARTNER
+    default_on: bool = True
+    # False only for what the recipient asked for this minute (a password link).
+    quiet_hours: bool = True
+    subject: str = ""  # formatted with the gathered values
+
+    def gather(self, message: Message, user: User | None, now: datetime) -> dict | None:
+        raise NotImplementedError
+
+    def for_user(self, user: User) -> bool:
+        if self.audience == ANYONE:
+            return True
+        if self.audience == PARTNER:
+            return user.is_partner
+        if self.audience == COUNSELOR:
+            return user.is_counselor
+        return False
+
+
+def _active_week(user: User, now: datetime) -> tuple | None:
+    """The partner's place, couple and current week, if their couple is active."""
+    place = user.partner_place if user is not None else None
+    if place is None or place.couple.status != CoupleStatus.ACTIVE:
+        return None
+    couple = place.couple
+    return place, couple, current_week(couple.timezone, couple.week_starts_on, now)
+
+
+def _week_of_period(message: Message, couple) -> Week | None:
+    try:
+        return Week(date.fromisoformat(message.period), couple.timezone)
+    except ValueError:
+        return None
+
+
+class InvitationKind(Kind):
+    def gather(self, message, user, now):
+        invitation = db.session.get(Invitation, message.ref_id) if message.ref_id else None
+        if invitation is None or not invitation.is_usable(now) or invitation.partner.joined:
+            return None  # used, replaced or expired: the newer link has its own message
+        from domain import invitations
+
+        token = invitations.token_of(invitation)
+        if token is None:
+            return None
+        partner = invitation.partner
+        return {
+            "first_name": first_name(partner.label),
+            "counselor": partner.couple.counselor.display_name,
+            "link": links.url("invitations.accept", token=token),
+            "expires": invitation.expires_at,
+        }
+
+
+class PasswordResetKind(Kind):
+    def gather(self, message, user, now):
+        reset = db.session.get(PasswordReset, message.ref_id) if message.ref_id else None
+        if reset is None or reset.used_at is not None or now >= reset.expires_at:
+            return None
+        from domain import password_reset
+
+        token = password_reset.token_of(reset)
+        if token is None:
+            return None
+        return {"link": links.url("password_reset.choose", token=token)}
+
+
+class SummarySharedKind(Kind):
+    def gather(self, message, user, now):
+        session = db.session.get(CounselingSession, message.ref_id) if message.ref_id else None
+        if session is None or session.released_at is None or user.partner_place is None:
+            return None
+        if session.couple_id != user.partner_place.couple_id:
+            return None
+        return {"number": session.number, "link": links.url("sessions.partner_index")}
+
+
+class WeekStartedKind(Kind):
+    def gather(self, message, user, now):
+        found = _active_week(user, now)
+        if found is None:
+            return None
+        _place, couple, week = found
+        if week.start.isoformat() != message.period:
+            return None  # that week is over: a late message would only confuse
+        return {"week": week.label(), "link": links.url("partner.home")}
+
+
+class CheckInReminderKind(Kind):
+    def gather(self, message, user, now):
+        found = _active_week(user, now)
+        if found is None:
+            return None
+        place, couple, _current = found
+        week = _week_of_period(message, couple)
+        if week is None or not week.is_open(now):
+            return None
+        assignment = covering(couple.assignments, HomeworkKind.CHECKIN, week.start)
+        if assignment is None or assignment.status != "active":
+            return None
+        done = db.session.scalar(
+            select(CheckIn.id).where(
+                CheckIn.assignment_id == assignment.id,
+                CheckIn.partner_id == place.id,
+                CheckIn.week_start == week.start,
+            )
+        )
+        if done is not None:
+            return None  # checked in since: nothing to remind
+        return {
+            "week": week.label(),
+            "link": links.url("partner.check_in", week_start=week.start),
+        }
+
+
+class PartnerDoneKind(Kind):
+    def gather(self, message, user, now):
+        found = _active_week(user, now)
+        if found is None:
+            return None
+        place, couple, _current = found
+        week = _week_of_period(message, couple)
+        other = place.other
+        if week is None or other.user is None:
+            return None
+        return {
+            "partner_name": first_name(other.name),
+            "week": week.label(),
+            "link": links.url("partner.home"),
+        }
+
+
+class DigestKind(Kind):
+    def gather(self, message, user, now):
+        from domain.review import dashboard
+
+        summaries = [s for s in dashboard(user.id, now) if s.couple.status == CoupleStatus.ACTIVE]
+        flagged = sum(1 for s in summaries if s.flags)
+        quiet = sum(
+            1 for s in summaries if any(f.startswith("No homework activity") for f in s.flags)
+        )
+        if not flagged:
+            return None  # nothing worth a look today: no message
+        return {
+            "flagged": flagged,
+            "quiet": quiet,
+            "couples": flagged,
+            "couples_word": "couple" if flagged == 1 else "couples",
+            "link": links.url("counselor.dashboard"),
+        }
+
+
+KINDS: list[Kind] = [
+    InvitationKind(
+        name="invitation",
+        label="Invitations to join",
+        audience=INVITEE,
+        subject="{practice}: {counselor} invited you to Hearth",
+    ),
+    PasswordResetKind(
+        name="password_reset",
+        label="Links to choose a new password",
+        hint="Only when you ask for one on the sign-in page.",
+        audience=ANYONE,
+        quiet_hours=False,
+        subject="{practice}: choose a new password",
+    ),
+    SummarySharedKind(
+        name="summary_shared",
+        label="Your session summary is ready",
+        hint="When your counselor shares the summary of a session.",
+        subject="{practice}: your session summary is ready",
+    ),
+    WeekStartedKind(
+        name="week_started",
+        label="A new week has started",
+        hint="On the day your week starts.",
+        subject="{practice}: a new week for you two",
+    ),
+    CheckInReminderKind(
+        name="checkin_reminder",
+        label="Check-in reminder",
+        hint="On the last day of the week, only if you haven't checked in yet.",
+        subject="{practice}: your check-in is still open",
+    ),
+    PartnerDoneKind(
+        name="partner_done",
+        label="Your partner has checked in",
+        hint="Only that they did, never what they wrote. Off unless you turn it on.",
+        default_on=False,
+        subject="{practice}: {partner_name} has checked in this week",
+    ),
+    DigestKind(
+        name="digest",
+        label="Daily digest",
+        hint="Working days, only when a couple is worth a look: counts and a link.",
+        audience=COUNSELOR,
+        subject="{practice}: {couples} {couples_word} worth a look today",
+    ),
+]
+
+BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+if len(BY_NAME) != len(KINDS):  # pragma: no cover - a start-up check, as a registry has
+    raise RuntimeError("two message kinds share a name")
+
+
+def kind_named(name: str) -> Kind | None:
+    return BY_NAME.get(name)
+
+
+def kinds_for(user: User) -> list[Kind]:
+    """The kinds this person can choose on their preferences page."""
+    return [kind for kind in KINDS if kind.for_user(user)]

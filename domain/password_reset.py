@@ -1,0 +1,107 @@
+"""'Forgot your password?': a link by e-mail that works once, for one hour.
+
+As with invitation links, the token is ``HMAC(secret key, nonce)`` and only its SHA-256 is
+stored. Asking for a link answers the same whether or not the address has an account;
+requests are counted per address typed and per network address (``domain.throttle``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from domain import mail
+from domain.accounts import couple_id_of, find_user_by_email
+from extensions import db
+from models import PasswordReset, User, utcnow
+
+LIFETIME = timedelta(hours=1)
+TOKEN_MAX = 128
+
+
+def _token_for(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"hearth-password-reset:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_of(reset: PasswordReset) -> str | None:
+    token = _token_for(reset.nonce)
+    return token if hmac.compare_digest(_hash(token), reset.token_hash) else None
+
+
+def request_link(email: str) -> PasswordReset | None:
+    """Queue a link for the account with this address, if there is an active one.
+
+    Earlier unused links of that account stop working. The caller answers the same
+    either way.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    now = utcnow()
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    nonce = secrets.token_hex(16)
+    reset = PasswordReset(
+        user_id=user.id,
+        nonce=nonce,
+        token_hash=_hash(_token_for(nonce)),
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    db.session.add(reset)
+    db.session.flush()
+    mail.queue(
+        "password_reset",
+        user=user,
+        couple_id=couple_id_of(user),
+        period=f"reset-{reset.id}",
+        ref_id=reset.id,
+    )
+    return reset
+
+
+def look_up(token: str) -> PasswordReset | None:
+    """The unused, unexpired link with this token, or None."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
+    if reset is None or reset.used_at is not None or utcnow() >= reset.expires_at:
+        return None
+    if reset.user is None or not reset.user.active:
+        return None
+    return reset
+
+
+def claim(reset: PasswordReset) -> User | None:
+    """Use the link, atomically: of two simultaneous tries only one wins."""
+    now = utcnow()
+    result = db.session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.id == reset.id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    reset.used_at = now
+    return reset.user

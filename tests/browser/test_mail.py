@@ -1,0 +1,115 @@
+"""E-mail in a real browser: "Forgot your password?" from the sign-in page to the new
+password, an invitation sent from the couple's page and opened on a phone, and the
+Messages section of the account page on a small phone. Messages go through a real SMTP
+server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests import smtp_server
+from tests.browser.conftest import COUNSELOR_SCREEN, PHONE, SMALL_PHONE, phone_fit_problems, sign_in
+from tests.mail_helpers import links_in, path_of
+
+pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
+from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def inbox(live_server):
+    controller, inbox, port = smtp_server.start()
+    config = live_server.app.config
+    saved = config.get("MAIL_SMTP_URL", "")
+    config["MAIL_SMTP_URL"] = f"smtp://127.0.0.1:{port}?starttls=off"
+    config["BASE_URL"] = live_server.url
+    try:
+        yield inbox
+    finally:
+        config["MAIL_SMTP_URL"] = saved
+        controller.stop()
+
+
+def _link(message, part: str) -> str:
+    return next(u for u in links_in(smtp_server.text_part(message)) if part in u)
+
+
+def test_forgot_password_on_a_phone_from_sign_in_to_the_new_password(
+    seed, new_page, inbox, screenshots
+):
+    counselor = seed.counselor()
+    couple = seed.couple(counselor, joined=(True, True))
+    robin = couple.partners[1]
+    page: Page = new_page(SMALL_PHONE)
+    results = []
+
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", name="Forgot your password?")).to_be_visible()
+    assert phone_fit_problems(page, "forgot password") == []
+    results.append(axe_problems(page, "forgot password", screenshots))
+    page.get_by_label("Your e-mail").fill(robin.email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    screenshots.take(page, "mail-forgot-sent")
+
+    [message] = inbox.wait_for(1)
+    page.goto(path_of(_link(message, "/reset/")))
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    new_password = "a new password for a phone"
+    page.get_by_label("Choose a password").fill(new_password)
+    page.get_by_label("Type it once more").fill(new_password)
+    page.get_by_role("button", name="Save my new password").click()
+    expect(page.get_by_text("Your new password is saved")).to_be_visible()
+    page.get_by_label("E-mail").fill(robin.email)
+    page.get_by_label("Password").fill(new_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    report(results)
+
+
+def test_an_invitation_sent_from_the_couple_page_opens_on_a_phone_with_the_name_filled_in(
+    seed, new_page, inbox, screenshots
+):
+    counselor = seed.counselor()
+    couple = seed.couple(counselor, names=("Robin", "Casey"))
+    office: Page = new_page(COUNSELOR_SCREEN)
+    sign_in(office, counselor)
+    office.goto(f"/counselor/couples/{couple.id}")
+    place = office.locator("#place-1")
+    place.get_by_label("Their e-mail").fill("robin@example.org")
+    place.get_by_role("button", name="Send the link by e-mail").click()
+    expect(office.get_by_text("We're sending Robin's link to robin@example.org")).to_be_visible()
+    expect(office.locator("#place-1").get_by_text("Last sent to robin@example.org")).to_be_visible()
+    screenshots.take(office, "mail-invitation-sent", element=office.locator("#place-1"))
+
+    [message] = inbox.wait_for(1)
+    phone: Page = new_page(PHONE)
+    phone.goto(path_of(_link(message, "/join/")))
+    expect(phone.get_by_label("Your name")).to_have_value("Robin")
+    expect(phone.get_by_label("E-mail")).to_have_value("robin@example.org")
+
+
+def test_the_messages_section_fits_a_small_phone_and_saves(seed, new_page, screenshots):
+    counselor = seed.counselor()
+    couple = seed.couple(counselor, joined=(True, True))
+    page: Page = new_page(SMALL_PHONE)
+    sign_in(page, couple.partners[1])
+    page.goto("/account/#messages")
+    section = page.get_by_role("heading", name="Messages")
+    expect(section).to_be_visible()
+    partner_done = page.get_by_label("Your partner has checked in")
+    expect(partner_done).not_to_be_checked()
+    partner_done.check()
+    page.get_by_label("The time of day for messages").fill("07:30")
+    page.get_by_role("button", name="Save messages").click()
+    expect(page.get_by_text("Saved. We'll write to you as you chose.")).to_be_visible()
+    expect(page.get_by_label("Your partner has checked in")).to_be_checked()
+    expect(page.get_by_label("The time of day for messages")).to_have_value(re.compile("07:30"))
+    assert phone_fit_problems(page, "account messages") == []
+    report([axe_problems(page, "account messages", screenshots)])
+    screenshots.take(page, "mail-preferences-phone")
