@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         assignments,
         auth,
+        confidentiality,
         counselor,
         data,
         health,
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(needs.bp)
     app.register_blueprint(sessions.bp)
     app.register_blueprint(data.bp)
+    app.register_blueprint(confidentiality.bp)
     app.register_blueprint(health.bp)
 
 

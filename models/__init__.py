@@ -26,6 +26,13 @@ from models.base import (
     normalize_email,
     utcnow,
 )
+from models.confidentiality import (
+    POLICY_LINE_MAX,
+    POLICY_TEXT_MAX,
+    SAFETY_MAX,
+    ConfidentialityPolicy,
+    PolicyConfirmation,
+)
 from models.homework import (
     Assignment,
     CheckIn,
@@ -58,6 +65,11 @@ __all__ = [
     "NOTE_MAX",
     "STEP_MAX",
     "Assignment",
+    "ConfidentialityPolicy",
+    "PolicyConfirmation",
+    "POLICY_LINE_MAX",
+    "POLICY_TEXT_MAX",
+    "SAFETY_MAX",
     "AssignmentStatus",
     "CheckIn",
     "CounselingSession",
