@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from blueprints.rendering import render, safe_next, wants_fragment
 from domain import confidentiality
@@ -195,10 +194,7 @@ def confirm():
     form = ConfirmPolicyForm(counselor_name=found.name)
     if form.validate_on_submit():
         confidentiality.confirm(me, found.policy)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()  # confirmed a moment ago (a double tap): that stands
+        db.session.commit()
         return redirect(target)
     if request.method == "GET" and not confidentiality.needs_confirmation(me, found.policy):
         return redirect(target)
@@ -207,7 +203,7 @@ def confirm():
         form=form,
         reading=found,
         me=me,
-        changed=bool(confidentiality.confirmed_ids(me)),
+        changed=confidentiality.last_confirmed_id(me) is not None,
         status=422 if form.errors else 200,
     )
 

@@ -276,34 +276,38 @@ def place_of(user: User) -> Partner | None:
     )
 
 
-def confirmed_ids(partner: Partner) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(PolicyConfirmation.policy_id).where(PolicyConfirmation.partner_id == partner.id)
-        )
+def last_confirmed_id(partner: Partner) -> int | None:
+    """The policy this partner confirmed most recently, if any."""
+    return db.session.scalar(
+        select(PolicyConfirmation.policy_id)
+        .where(PolicyConfirmation.partner_id == partner.id)
+        .order_by(PolicyConfirmation.confirmed_at.desc(), PolicyConfirmation.id.desc())
+        .limit(1)
     )
 
 
 def needs_confirmation(partner: Partner, policy: ConfidentialityPolicy) -> bool:
     """Should the partner read ``policy`` and confirm before going on?
 
-    Yes for every version the counselor chose that this partner has not confirmed, and for
-    Hearth's default when the partner had confirmed another policy before (the couple went
-    back to it). A partner who only ever had Hearth's default read it when joining.
+    Yes whenever the policy in force is not the one they confirmed last: a new version, a
+    policy agreed with their couple, or the couple going back to the counselor's usual one.
+    Hearth's default needs no confirming by a partner who never confirmed anything: they
+    read it when joining, and the counselor has not chosen anything to tell them about.
     """
-    seen = confirmed_ids(partner)
-    if policy.id is not None and policy.id in seen:
+    last = last_confirmed_id(partner)
+    if last is not None and last == policy.id:
         return False
-    return policy.chosen or bool(seen)
+    return policy.chosen or last is not None
 
 
 def confirm(partner: Partner, policy: ConfidentialityPolicy) -> None:
-    """The partner read this version (Hearth's default is saved so it can be named)."""
+    """The partner read this version (Hearth's default is saved so it can be named).
+    Confirming the same version twice in a row (a double tap) records it once."""
     if policy.id is None:
         policy.created_at = utcnow()
         db.session.add(policy)
         db.session.flush()
-    elif policy.id in confirmed_ids(partner):
+    elif last_confirmed_id(partner) == policy.id:
         return
     db.session.add(PolicyConfirmation(partner_id=partner.id, policy_id=policy.id))
 

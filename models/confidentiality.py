@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,12 +87,10 @@ class ConfidentialityPolicy(db.Model):
 
 
 class PolicyConfirmation(db.Model):
-    """A partner said they read one version of the policy."""
+    """A partner said they read one version of the policy (again, when their couple went
+    back to a policy they had read before)."""
 
     __tablename__ = "policy_confirmations"
-    __table_args__ = (
-        UniqueConstraint("partner_id", "policy_id", name="uq_policy_confirmations_partner"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(

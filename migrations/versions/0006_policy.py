@@ -94,7 +94,6 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_confirmations")),
-        sa.UniqueConstraint("partner_id", "policy_id", name="uq_policy_confirmations_partner"),
     )
     with op.batch_alter_table("policy_confirmations", schema=None) as batch_op:
         batch_op.create_index(
