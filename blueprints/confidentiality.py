@@ -187,7 +187,8 @@ def partner_policy():
 @bp.route("/confidentiality/confirm", methods=["GET", "POST"])
 @partner_required
 def confirm():
-    """Read the policy now in force and say so, once per version."""
+    """Read the policy now in force and say so: where a changed policy sends a partner
+    before their next page (and open to them at any time)."""
     me = own_partner_place(current_user)
     found = partner_reading()
     target = safe_next(request.args.get("next")) or url_for("partner.home")
@@ -195,8 +196,6 @@ def confirm():
     if form.validate_on_submit():
         confidentiality.confirm(me, found.policy)
         db.session.commit()
-        return redirect(target)
-    if request.method == "GET" and not confidentiality.needs_confirmation(me, found.policy):
         return redirect(target)
     return render(
         "confidentiality/confirm.html",
