@@ -37,6 +37,20 @@ def _choice(form: PolicyForm) -> PolicyChoice:
     )
 
 
+OWN_WORDS_NEEDED = {
+    "line": "This is Hearth's line for another choice; please write your own.",
+    "wording": "This is Hearth's text for another choice; please write your own.",
+}
+
+
+def _own_words_checked(form: PolicyForm) -> bool:
+    """For "in my own words", Hearth's texts left in the boxes are sent back to the field."""
+    kept = confidentiality.hearth_texts_kept(current_user, _choice(form))
+    for key in kept:
+        getattr(form, key).errors.append(OWN_WORDS_NEEDED[key])
+    return not kept
+
+
 def _fill(form: PolicyForm, policy: ConfidentialityPolicy) -> None:
     for key in ("approach", "line", "wording", "exceptions", "safety"):
         getattr(form, key).data = getattr(policy, key)
@@ -53,7 +67,7 @@ def counselor_settings():
     form = PolicyForm()
     if request.method == "GET":
         _fill(form, current)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _own_words_checked(form):
         saved = confidentiality.save(current_user, _choice(form))
         db.session.commit()
         if saved is None:
@@ -96,7 +110,7 @@ def couple_settings(couple_id: int):
                 "success",
             )
         return redirect(url_for("confidentiality.couple_settings", couple_id=couple.id))
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit() and _own_words_checked(form):
         saved = confidentiality.save(current_user, _choice(form), couple=couple)
         db.session.commit()
         if saved is None:

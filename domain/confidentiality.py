@@ -198,6 +198,19 @@ def resolve(counselor: User, choice: PolicyChoice) -> PolicyChoice:
     return PolicyChoice(approach=choice.approach, **values)
 
 
+def hearth_texts_kept(counselor: User, choice: PolicyChoice) -> list[str]:
+    """For "in my own words": the boxes still holding Hearth's text of another approach
+    (which would tell partners something the counselor did not choose)."""
+    if choice.approach != Approach.OWN:
+        return []
+    kept = []
+    for key in ("line", "wording"):
+        hearth = {default_texts(counselor, a)[key] for a in DEFAULTS}
+        if getattr(choice, key).strip() in hearth:
+            kept.append(key)
+    return kept
+
+
 def _same(policy: ConfidentialityPolicy | None, choice: PolicyChoice) -> bool:
     if policy is None or policy.id is None or not policy.chosen:
         return False

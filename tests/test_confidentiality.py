@@ -138,6 +138,18 @@ def test_own_wording_needs_a_paragraph_and_a_line(dana, counselor):
     assert confidentiality.versions(counselor) == []
 
 
+def test_own_wording_with_hearths_line_left_in_is_sent_back(dana, counselor):
+    response = dana.post(
+        "/counselor/settings/confidentiality",
+        data=policy_form(
+            approach=Approach.OWN, line=NO_SECRETS_LINE, wording="We decide it together."
+        ),
+    )
+    assert response.status_code == 422
+    assert "This is Hearth's line for another choice; please write your own." in text_of(response)
+    assert confidentiality.versions(counselor) == []
+
+
 def test_each_change_is_a_new_version_and_saving_the_same_again_is_not(dana, counselor):
     set_policy(dana)
     set_policy(dana)

@@ -183,3 +183,42 @@ def test_partners_join_and_write_under_the_policy_in_force(
     robin_card.get_by_role("link", name="No secrets, version 1").click()
     expect(dana.get_by_role("heading", name="No secrets, version 1")).to_be_visible()
     expect(dana.locator(".policy-text")).to_contain_text(NO_SECRETS_LINE)
+
+
+def test_a_changed_policy_is_read_and_confirmed_without_javascript(
+    seed, counselor_page: Page, new_page, browser_log
+):
+    browser_log.expect_status(422)  # the counselor's own wording, sent once without a line
+    counselor = seed.counselor("Dana Rivera")
+    couple = seed.couple(counselor, ("Robin", "Casey"), joined=(True, True))
+    seed.homework(couple)
+    dana = new_page(java_script_enabled=False)
+    sign_in(dana, counselor)
+    dana.goto("/counselor/settings/confidentiality")
+    dana.get_by_label("In my own words").check()
+    dana.get_by_label("The whole policy, as partners read it").fill(
+        "I hold what you tell me alone, and we decide together what comes into a session."
+    )
+    dana.get_by_role("button", name="Save").click()
+    line_field = dana.locator(".field").filter(has=dana.locator("#line"))
+    expect(line_field.locator(".field-error")).to_have_text(
+        "This is Hearth's line for another choice; please write your own."
+    )
+    expect(dana.get_by_label("The whole policy, as partners read it")).to_have_value(
+        re.compile("we decide together")
+    )
+    dana.get_by_label("The line partners see beside “for my counselor only”").fill(
+        "Dana and you decide together what comes into a session."
+    )
+    dana.get_by_role("button", name="Save").click()
+    expect(dana.get_by_text("Saved as version 1.")).to_be_visible()
+
+    robin = new_page(PHONE_360, java_script_enabled=False)
+    sign_in(robin, couple.partners[1])
+    expect(robin).to_have_url(re.compile(r"/confidentiality/confirm\?next=/week$"))
+    robin.get_by_label(CONFIRM_LABEL).check()
+    robin.get_by_role("button", name="Go on").click()
+    expect(robin).to_have_url(re.compile(r"/week$"))
+    robin.locator("details.add-note").first.locator("summary").click()
+    assert_every_line_says(robin, "Dana and you decide together what comes into a session.")
+    assert not phone_fit_problems(robin, "360×740 without JavaScript")
