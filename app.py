@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         assignments,
         auth,
         calendar,
+        confidentiality,
         counselor,
         data,
         health,
@@ -147,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(data.bp)
     app.register_blueprint(appointments.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(confidentiality.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(mail.bp)
     mail.register_globals(app)

@@ -53,6 +53,9 @@ from models import (
     NEED_MAX,
     NOTE_MAX,
     NOTES_MAX,
+    POLICY_LINE_MAX,
+    POLICY_TEXT_MAX,
+    SAFETY_MAX,
     STEP_MAX,
     CoupleStatus,
     Rating,
@@ -606,6 +609,68 @@ class PaperForm(Form):
         choices=[SelectChoice("a4", "A4"), SelectChoice("letter", "US Letter")],
         validators=[InputRequired("Please choose a paper size.")],
     )
+
+
+class PolicyForm(Form):
+    """How the counselor keeps what one partner writes for them alone (domain.confidentiality)."""
+
+    approach = RadioField(
+        "What you agree with couples",
+        choices=[
+            SelectChoice("no_secrets", "No secrets: I may bring it into a joint session"),
+            SelectChoice(
+                "limited_secrets", "Limited secrets: I keep it, with the exceptions below"
+            ),
+            SelectChoice("own", "In my own words"),
+        ],
+        validators=[InputRequired("Please choose one.")],
+    )
+    line = StringField(
+        "The line partners see beside “for my counselor only”",
+        filters=[_strip],
+        validators=[
+            Length(max=POLICY_LINE_MAX, message=f"Please keep it to {POLICY_LINE_MAX} characters.")
+        ],
+        description="Leave Hearth's line, or empty, to use Hearth's line for your choice.",
+    )
+    wording = _text(
+        "The whole policy, as partners read it",
+        POLICY_TEXT_MAX,
+        description="A short paragraph. Leave Hearth's text, or empty, to use Hearth's text "
+        "for your choice.",
+    )
+    exceptions = _text(
+        "When you would pass it on (safety and legal duties)",
+        POLICY_TEXT_MAX,
+        description="Risk of harm, abuse, legal duties: in your words.",
+    )
+    safety = _text(
+        "If a partner is not safe at home",
+        SAFETY_MAX,
+        description="Shown wherever a partner writes for you alone. Please add your local "
+        "emergency and support numbers: Hearth's text names none.",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and self.approach.data == "own":
+            if not self.wording.data:
+                self.wording.errors = ["Please write your policy in a few sentences."]
+                ok = False
+            if not self.line.data:
+                self.line.errors = ["Please sum it up in one line for partners."]
+                ok = False
+        return ok
+
+
+class ConfirmPolicyForm(Form):
+    read = BooleanField(validators=[DataRequired("Please tick the box once you've read it.")])
+
+    def __init__(self, *args, counselor_name: str = "your counselor", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read.label.text = (
+            f"I've read how {counselor_name} keeps what I write for my counselor only"
+        )
 
 
 class DeleteCoupleForm(Form):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth import ask_for_code, end_everywhere, start_session
 from blueprints.rendering import keeps_input
-from domain import audit, invitations
+from domain import audit, confidentiality, invitations
 from domain.passwords import hash_password
 from extensions import db
 from forms import JoinForm, NewPasswordForm
@@ -109,7 +109,10 @@ def _join(token, invitation, partner):
             flash(f"Welcome, {user.display_name}. You're all set.", "success")
             return redirect(url_for("partner.home"))
     status = 422 if form.errors else 200
-    return render_template("invitations/join.html", form=form, token=token, partner=partner), status
+    policy = confidentiality.current_for(partner.couple)
+    return render_template(
+        "invitations/join.html", form=form, token=token, partner=partner, policy=policy
+    ), status
 
 
 def _choose_password(token, invitation, partner):

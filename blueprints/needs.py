@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input
-from domain import repeats
+from domain import confidentiality, repeats
 from domain.access import own_need, own_partner_place, partner_required
 from domain.homework import NEEDS_MAX, NEEDS_SUGGESTED, add_steps
 from domain.views import need_history
@@ -78,6 +78,7 @@ def new():
             need = Need(owner_id=me.id, wording=form.wording.data, visibility=form.visibility.data)
             need.wordings.append(NeedWording(wording=form.wording.data))
             add_steps(need, form.step_lines())
+            confidentiality.stamp(need, me.couple)
             db.session.add(need)
             repeats.remember(form.once.data, current_user.id, url_for("needs.index"))
             repeats.commit_once(form.once.data, current_user.id)
@@ -151,6 +152,7 @@ def _apply(need: Need, form: NeedForm) -> None:
         need.wording = form.wording.data
         need.wordings.append(NeedWording(wording=form.wording.data))
     need.visibility = form.visibility.data
+    confidentiality.stamp(need, need.owner.couple)
     wanted = form.step_lines()
     now = utcnow()
     kept = set()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input, render, wants_fragment
+from domain import confidentiality
 from domain.access import (
     couple_assignment_for,
     own_need,
@@ -212,15 +213,15 @@ def mark_done(week_start: date, item_id: int):
     )
     if existing is not None:
         return _already_marked(me, week, existing, form, key)
-    db.session.add(
-        RhythmMark(
-            item_id=item.id,
-            week_start=week.start,
-            partner_id=me.id,
-            note=form.note.data or "",
-            note_visibility=form.note_visibility.data,
-        )
+    mark = RhythmMark(
+        item_id=item.id,
+        week_start=week.start,
+        partner_id=me.id,
+        note=form.note.data or "",
+        note_visibility=form.note_visibility.data,
     )
+    confidentiality.stamp(mark, me.couple)
+    db.session.add(mark)
     try:
         db.session.commit()
     except IntegrityError:
@@ -322,6 +323,7 @@ def reflection(week_start: date, assignment_id: int):
     row.helped = form.helped.data or ""
     row.didnt_help = form.didnt_help.data or ""
     row.visibility = form.visibility.data
+    confidentiality.stamp(row, me.couple)
     try:
         db.session.commit()
     except (IntegrityError, StaleDataError):
@@ -434,6 +436,7 @@ def rate_need(week_start: date, need_id: int):
     rating.rating = form.rating.data
     rating.comment = form.comment.data or ""
     rating.comment_visibility = form.comment_visibility.data
+    confidentiality.stamp(rating, me.couple)
     try:
         db.session.commit()
     except IntegrityError:
@@ -486,6 +489,7 @@ def check_in(week_start: date):
             for name in PROMPTS:
                 setattr(row, name, getattr(form, name).data or "")
                 setattr(row, f"{name}_visibility", getattr(form, f"{name}_visibility").data)
+            confidentiality.stamp(row, me.couple)
             if existing is None:
                 db.session.add(row)
             try:

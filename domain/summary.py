@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from domain import confidentiality
 from domain.charts import Series, line_chart
 from domain.homework import KIND_NAMES, CoupleHomework, load, need_alive_in
 from domain.views import PROMPTS, SCALES
@@ -22,6 +23,7 @@ from domain.weeks import Week, week_of, weeks_from
 from extensions import db
 from models import (
     CheckIn,
+    ConfidentialityPolicy,
     CounselingSession,
     Couple,
     HomeworkKind,
@@ -111,6 +113,9 @@ class Summary:
     pins: list[Quote] = field(default_factory=list)
     agreed: list[tuple[str, str]] = field(default_factory=list)
     hw: CoupleHomework | None = None  # what it was built from, for the pin picker
+    # The confidentiality policy in force: in full on the counselor's copy, one line on
+    # the couple's.
+    policy: ConfidentialityPolicy | None = None
 
     @property
     def is_counselor_copy(self) -> bool:
@@ -182,6 +187,7 @@ def build(session: CounselingSession, copy: str) -> Summary:
         next_local=_local(session.next_session_at, tz) if session.next_session_at else None,
         previous=previous,
         hw=hw,
+        policy=confidentiality.current_for(couple),
     )
     _rhythm(summary, hw, reader, names)
     _needs(summary, hw, reader, names)

@@ -33,6 +33,13 @@ from models.calendar import (
     CoupleVisit,
     SummaryOpened,
 )
+from models.confidentiality import (
+    POLICY_LINE_MAX,
+    POLICY_TEXT_MAX,
+    SAFETY_MAX,
+    ConfidentialityPolicy,
+    PolicyConfirmation,
+)
 from models.homework import (
     Assignment,
     CheckIn,
@@ -68,6 +75,11 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "Assignment",
+    "ConfidentialityPolicy",
+    "PolicyConfirmation",
+    "POLICY_LINE_MAX",
+    "POLICY_TEXT_MAX",
+    "SAFETY_MAX",
     "AssignmentStatus",
     "CalendarFeed",
     "CheckIn",

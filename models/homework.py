@@ -124,6 +124,11 @@ class RhythmMark(db.Model):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     note_visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[RhythmItem] = relationship()
@@ -148,6 +153,11 @@ class RhythmReflection(db.Model):
     helped: Mapped[str] = mapped_column(Text, default="")
     didnt_help: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -167,6 +177,11 @@ class Need(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
     wording: Mapped[str] = mapped_column(String(NEED_MAX))
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
     status: Mapped[str] = mapped_column(String(16), default=NeedStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -245,6 +260,11 @@ class NeedRating(db.Model):
     rating: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     comment_visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     need: Mapped[Need] = relationship()
@@ -280,6 +300,11 @@ class CheckIn(db.Model):
     felt_off_visibility: Mapped[str] = mapped_column(String(16), default=Visibility.COUNSELOR)
     support: Mapped[str] = mapped_column(Text, default="")
     support_visibility: Mapped[str] = mapped_column(String(16), default=Visibility.COUNSELOR)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

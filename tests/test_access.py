@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from domain import calendar_feed, invitations, password_reset
+from domain import calendar_feed, confidentiality, invitations, password_reset
 from domain.homework import add_steps
 from domain.mail import tokens
 from extensions import db
@@ -201,6 +201,15 @@ TABLE = [
     row("GET", "/calendar/not-a-real-token.ics", *everyone(404)),
     row("GET", "/counselor/settings", *counselor_only(200, 200)),
     row("POST", "/counselor/settings", *counselor_only(422, 422)),
+    row("GET", "/counselor/settings/confidentiality", *counselor_only(200, 200)),
+    row("POST", "/counselor/settings/confidentiality", *counselor_only(422, 422)),
+    row("GET", "/counselor/couples/{x}/confidentiality", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{y}/confidentiality", *counselor_only(404, 200)),
+    row("POST", "/counselor/couples/{x}/confidentiality", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/confidentiality", *counselor_only(404, 422)),
+    row("GET", "/counselor/confidentiality/{a_policy}", *counselor_only(200, 404)),
+    row("GET", "/counselor/confidentiality/{b_policy}", *counselor_only(404, 200)),
+    row("GET", "/counselor/confidentiality/{missing}", *counselor_only(404, 404)),
     # --- The partner's week -----------------------------------------------------------
     row("GET", "/week", *partner_only(200, 200, 200)),
     row("GET", "/week/{week}", *partner_only(200, 200, 200)),
@@ -253,6 +262,9 @@ TABLE = [
     row("POST", "/needs/{missing}/retire", *partner_only(404, 404, 404)),
     # --- Summaries, partner side: released ones of their own couple only -----------------
     row("GET", "/summaries", *partner_only(200, 200, 200)),
+    row("GET", "/confidentiality", *partner_only(200, 200, 200)),
+    row("GET", "/confidentiality/confirm", *partner_only(200, 200, 200)),
+    row("POST", "/confidentiality/confirm", *partner_only(422, 422, 422)),
     row("GET", "/summaries/{x_session}.pdf", *partner_only(200, 200, 404)),
     row("GET", "/summaries/{x_draft}.pdf", *partner_only(404, 404, 404)),
     row("GET", "/summaries/{y_session}.pdf", *partner_only(404, 404, 200)),
@@ -336,6 +348,13 @@ def world(app):
     signin_link = invitations.issue(sam, by=counselor_a)
     feed = calendar_feed.issue(sam.user)
     reset = password_reset.request_link(sam.user.email)
+    policies = {}
+    for key, counselor in (("a_policy", counselor_a), ("b_policy", counselor_b)):
+        choice = confidentiality.PolicyChoice("limited_secrets", "", "", "", "")
+        policies[key] = confidentiality.save(counselor, choice)
+    db.session.flush()
+    for partner in (sam, alex, couple_y.partner_at(1), couple_y.partner_at(2)):
+        confidentiality.confirm(partner, confidentiality.current_for(partner.couple))
     db.session.commit()
     return {
         "users": {
@@ -375,6 +394,8 @@ def world(app):
             "x_session": released.id,
             "x_draft": draft.id,
             "y_session": y_session.id,
+            "a_policy": policies["a_policy"].id,
+            "b_policy": policies["b_policy"].id,
         },
     }
 

@@ -623,6 +623,24 @@ TARGETS = [
         lambda w: "/needs/",
         lambda w: f"/needs/{w.made['need_1'].id}/retire",
     ),
+    # Last: a policy the counselor saves sends partners to read it before their pages.
+    Target(
+        "policy",
+        "confidentiality.counselor_settings",
+        "counselor",
+        lambda w: "/counselor/settings/confidentiality",
+        valid=lambda w: {"approach": "limited_secrets"},
+    ),
+    Target(
+        "couple-policy",
+        "confidentiality.couple_settings",
+        "counselor",
+        lambda w: f"/counselor/couples/{w.couple.id}/confidentiality",
+        valid=lambda w: {"approach": "limited_secrets"},
+    ),
+    Target(
+        "policy-confirm", "confidentiality.confirm", "partner", lambda w: "/confidentiality/confirm"
+    ),
 ]
 
 

@@ -38,6 +38,7 @@ from domain.homework import add_steps
 from extensions import db
 from models import (
     CheckIn,
+    ConfidentialityPolicy,
     Need,
     NeedRating,
     NeedWording,
@@ -391,6 +392,7 @@ def _candidates(world) -> dict[str, list]:
         "place": [1, 2],
         "token": [invitations.token_of(sign_in_link), *world["feed_tokens"]],
         "filename": ["css/app.css", "js/app.js"],
+        "policy_id": list(db.session.scalars(select(ConfidentialityPolicy.id))) or [1],
     }
 
 
