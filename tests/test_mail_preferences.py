@@ -148,11 +148,12 @@ def test_the_counselor_sees_which_kinds_each_partner_receives(app, counselor, co
     prefs.choose(alex, "checkin_reminder", False)
     prefs.choose(alex, "summary_shared", False)
     prefs.choose(alex, "password_reset", False)
+    prefs.choose(alex, "session_reminder", False)
     prefs.choose(sam, "partner_done", True)
     db.session.commit()
     login(client, counselor.email)
     page = text_of(client.get(f"/counselor/couples/{couple.id}"))
     assert "E-mails Sam gets: Links to choose a new password, Your session summary is ready" in page
-    assert "Your partner has checked in" in page
+    assert "Your partner has checked in" in page and "Next session reminder" in page
     assert "E-mails Alex gets: none" in page
     assert "Save messages" not in page  # seeing, not changing

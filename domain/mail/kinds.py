@@ -22,6 +22,8 @@ from domain.mail import links
 from domain.weeks import Week, current_week
 from extensions import db
 from models import (
+    Appointment,
+    AppointmentStatus,
     CheckIn,
     CounselingSession,
     CoupleStatus,
@@ -178,6 +180,42 @@ class PartnerDoneKind(Kind):
         }
 
 
+def _booking(period: str) -> tuple[int, int] | None:
+    """``"<appointment id>-<sequence>"`` (a session reminder's period) as two numbers."""
+    head, _, tail = period.partition("-")
+    try:
+        return int(head), int(tail)
+    except ValueError:
+        return None
+
+
+class SessionReminderKind(Kind):
+    def gather(self, message, user, now):
+        place = user.partner_place if user is not None else None
+        booking = _booking(message.period)
+        appointment = db.session.get(Appointment, message.ref_id) if message.ref_id else None
+        if place is None or booking is None or appointment is None:
+            return None
+        if (
+            (appointment.id, appointment.sequence) != booking
+            or appointment.status != AppointmentStatus.SCHEDULED
+            or appointment.couple_id != place.couple_id
+            or appointment.starts_at <= now
+        ):
+            return None  # cancelled or moved since (a moved one has its own message)
+        from domain.appointments import long_day_time
+
+        couple = place.couple
+        if couple.status == CoupleStatus.ARCHIVED:
+            return None
+        day, _, clock = long_day_time(appointment.starts_at, couple.timezone, now).rpartition(", ")
+        return {
+            "counselor": couple.counselor.display_name,
+            "when": f"{day} at {clock}",
+            "link": links.url("partner.home"),
+        }
+
+
 class DigestKind(Kind):
     def gather(self, message, user, now):
         from domain.review import dashboard
@@ -237,6 +275,12 @@ KINDS: list[Kind] = [
         hint="Only that they did, never what they wrote. Off unless you turn it on.",
         default_on=False,
         subject="{practice}: {partner_name} has checked in this week",
+    ),
+    SessionReminderKind(
+        name="session_reminder",
+        label="Next session reminder",
+        hint="The day before a session, at your time of day.",
+        subject="{practice}: your session is tomorrow",
     ),
     DigestKind(
         name="digest",

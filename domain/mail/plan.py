@@ -3,6 +3,9 @@
 - ``week_started``: each joined partner, on their couple's week-start day, at their time.
 - ``checkin_reminder``: each joined partner with a running check-in, on the week's last
   day at their time (whether they have checked in is looked at when it is sent).
+- ``session_reminder``: each joined partner, the day before a booked session (that day
+  read in their couple's time zone), at their time; its period names the booking
+  (appointment id and sequence), so a moved session is reminded of again.
 - ``digest``: each counselor, Monday to Friday in their time zone, at their time (sent
   only when a couple is worth a look).
 
@@ -19,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain.appointments import sessions_tomorrow
 from domain.homework import covering
 from domain.mail import prefs
 from domain.mail.delivery import message_key, queue
@@ -71,6 +75,24 @@ def _candidates(now: datetime) -> list[dict]:
                 found.append({**base, "kind": "week_started", "period": week.start.isoformat()})
             if checkin is not None and today == week.end:
                 found.append({**base, "kind": "checkin_reminder", "period": week.start.isoformat()})
+    for appointment in sessions_tomorrow(now):
+        couple = appointment.couple
+        today = now.astimezone(ZoneInfo(couple.timezone)).date()
+        for partner in couple.partners:
+            user = partner.user
+            if user is None or not user.active:
+                continue
+            found.append(
+                {
+                    "user": user,
+                    "couple_id": couple.id,
+                    "tz": couple.timezone,
+                    "day": today,
+                    "kind": "session_reminder",
+                    "period": f"{appointment.id}-{appointment.sequence}",
+                    "ref_id": appointment.id,
+                }
+            )
     counselors = db.session.scalars(
         select(User).where(User.role == Role.COUNSELOR, User.active.is_(True))
     ).all()
@@ -130,6 +152,13 @@ def plan(now: datetime) -> int:
         if moment > now:
             continue  # later today
         due = prefs.after_quiet_hours(moment, chosen, c["tz"])
-        if queue(kind.name, user=user, couple_id=c["couple_id"], period=c["period"], due_at=due):
+        if queue(
+            kind.name,
+            user=user,
+            couple_id=c["couple_id"],
+            period=c["period"],
+            ref_id=c.get("ref_id"),
+            due_at=due,
+        ):
             added += 1
     return added
