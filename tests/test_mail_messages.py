@@ -278,6 +278,47 @@ def test_no_digest_on_a_day_with_nothing_to_look_at(app, counselor, smtp):
     assert db.session.scalar(select(User).where(User.id == counselor.id)) is not None
 
 
+def _book_tomorrow(couple, starts_at):
+    from domain import appointments
+
+    appointments.schedule(couple, starts_at, now=at("2026-11-01 10:00"))
+    db.session.commit()
+
+
+def test_a_day_with_only_sessions_tomorrow_brings_the_digest_with_their_count(app, counselor, smtp):
+    calm = factories.couple(counselor, "Pat & Chris", ("Pat", "Chris"))
+    other = factories.couple(counselor, "Lee & Kim", ("Lee", "Kim"))
+    elsewhere = factories.couple(factories.counselor("Jordan Lake"), "Ash & Robin")
+    db.session.commit()
+    mail.send_due(at("2026-11-16 09:00"))  # Monday, nothing to look at, nothing tomorrow
+    assert smtp.to(counselor.email) == []
+
+    _book_tomorrow(calm, at("2026-11-18 18:00"))  # Wednesday
+    _book_tomorrow(other, at("2026-11-18 10:00"))
+    _book_tomorrow(elsewhere, at("2026-11-18 12:00"))  # another counselor's couple
+    mail.send_due(at("2026-11-17 09:00"))  # Tuesday
+    [digest] = smtp.to(counselor.email)
+    assert digest["Subject"] == "Hearth: 2 couples with a session tomorrow"
+    body = _body(digest)
+    assert "2 couples have a session with you tomorrow" in body
+    assert "worth a look" not in text_part(digest)
+    assert "Pat" not in body and "Lee" not in body
+    assert _link(digest, "/counselor/")
+    mail.send_due(at("2026-11-17 15:00"))
+    assert len(smtp.to(counselor.email)) == 1  # once a day
+
+
+def test_the_digest_counts_sessions_tomorrow_beside_couples_worth_a_look(app, counselor, smtp):
+    quiet, _ = couple_with_homework(counselor, digest=True, name="Pat & Chris")
+    _book_tomorrow(quiet, at("2026-11-17 18:00"))
+    mail.send_due(at("2026-11-16 09:00"))
+    [digest] = smtp.to(counselor.email)
+    assert digest["Subject"] == "Hearth: 1 couple worth a look today"
+    body = _body(digest)
+    assert "1 couple may be worth a look" in body
+    assert "1 couple has a session with you tomorrow" in body
+
+
 def test_deleting_a_couple_or_leaving_takes_their_messages_and_choices(app, counselor, smtp):
     from domain import erasure
     from domain.mail import prefs

@@ -216,8 +216,13 @@ class SessionReminderKind(Kind):
         }
 
 
+def _couples(count: int) -> str:
+    return f"{count} couple" if count == 1 else f"{count} couples"
+
+
 class DigestKind(Kind):
     def gather(self, message, user, now):
+        from domain.appointments import sessions_tomorrow
         from domain.review import dashboard
 
         summaries = [s for s in dashboard(user.id, now) if s.couple.status == CoupleStatus.ACTIVE]
@@ -225,13 +230,20 @@ class DigestKind(Kind):
         quiet = sum(
             1 for s in summaries if any(f.startswith("No homework activity") for f in s.flags)
         )
-        if not flagged:
-            return None  # nothing worth a look today: no message
+        tomorrow = len({a.couple_id for a in sessions_tomorrow(now, counselor_id=user.id)})
+        if not flagged and not tomorrow:
+            return None  # nothing worth a look today and no session tomorrow: no message
+        if flagged:
+            headline = f"{_couples(flagged)} worth a look today"
+        else:
+            headline = f"{_couples(tomorrow)} with a session tomorrow"
         return {
             "flagged": flagged,
             "quiet": quiet,
-            "couples": flagged,
+            "tomorrow": tomorrow,
+            "headline": headline,
             "couples_word": "couple" if flagged == 1 else "couples",
+            "tomorrow_couples": _couples(tomorrow),
             "link": links.url("counselor.dashboard"),
         }
 
@@ -285,9 +297,12 @@ KINDS: list[Kind] = [
     DigestKind(
         name="digest",
         label="Daily digest",
-        hint="Working days, only when a couple is worth a look: counts and a link.",
+        hint=(
+            "Working days, only when a couple is worth a look or has a session tomorrow: "
+            "counts and a link."
+        ),
         audience=COUNSELOR,
-        subject="{practice}: {couples} {couples_word} worth a look today",
+        subject="{practice}: {headline}",
     ),
 ]
 
