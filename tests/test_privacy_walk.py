@@ -523,9 +523,11 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     notes, or a name or word of another couple."""
     from email import policy
 
-    from domain import mail, password_reset
+    from domain import appointments, mail, password_reset
     from domain.homework import couple_week
     from domain.mail import invites, prefs
+    from domain.mail.kinds import KINDS
+    from models import Message, utcnow
     from tests.mail_helpers import couple_with_homework, no_quiet_hours
 
     x, y = world["x"], world["y"]
@@ -544,9 +546,17 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     db.session.commit()
     for couple in (x, y):
         week = couple_week(couple).start.isoformat()
+        booked = appointments.schedule(couple, utcnow() + timedelta(days=1))
         for partner in couple.partners:
             for kind in ("week_started", "checkin_reminder", "partner_done"):
                 mail.queue(kind, user=partner.user, couple_id=couple.id, period=week)
+            mail.queue(
+                "session_reminder",
+                user=partner.user,
+                couple_id=couple.id,
+                period=f"{booked.id}-{booked.sequence}",
+                ref_id=booked.id,
+            )
             password_reset.request_link(partner.user.email)
     for counselor in (world["counselor_a"], world["counselor_b"]):
         mail.queue("digest", user=counselor, period="today")
@@ -556,9 +566,13 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     db.session.commit()
     mail.send_due()  # also sends the summaries released when the world was made
 
-    messages = smtp.wait_for(20)
+    messages = smtp.wait_for(24)
     kinds = {m["Subject"].split(": ", 1)[1].split(" ")[0] for m in messages}
-    assert len(messages) >= 20, kinds
+    assert len(messages) >= 24, kinds
+    # Every kind there is went out at least once, so a new kind is checked here too
+    # (or this fails until it is queued above).
+    sent = set(db.session.scalars(select(Message.kind).where(Message.status == "sent")))
+    assert sent == {kind.name for kind in KINDS}, {k.name for k in KINDS} - sent
     written = {
         *SAM_PRIVATE.values(),
         *SAM_SHARED.values(),
@@ -596,5 +610,6 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
         "Hearth: choose a new password",
         "Hearth: Dana Rivera invited you to Hearth",
         "Hearth: 1 couple worth a look today",
+        "Hearth: your session is tomorrow",
     }
     assert expected <= subjects, expected - subjects
