@@ -438,15 +438,35 @@ class Screenshots:
     taken: list[Path] = field(default_factory=list)
 
     def take(
-        self, page: Page, name: str, *, docs: str | None = None, element: Locator | None = None
+        self,
+        page: Page,
+        name: str,
+        *,
+        docs: str | None = None,
+        element: Locator | None = None,
+        margin: int = 0,
     ) -> Path:
-        """Save the whole page (or only ``element``) as ``<name>.png``; ``docs`` names its
-        copy in docs/screenshots."""
+        """Save the whole page (or only ``element``, with ``margin`` pixels of the page
+        around it) as ``<name>.png``; ``docs`` names its copy in docs/screenshots."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{name}.png"
         # caret="initial": hiding the caret (Playwright's default) leaves style="" on inputs,
         # which htmx then copies onto swapped-in inputs and the CSP rightly blocks.
-        if element is not None:
+        if element is not None and margin:
+            element.scroll_into_view_if_needed()
+            box = element.evaluate(
+                "e => { const r = e.getBoundingClientRect();"
+                " return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }"
+            )
+            left, top = max(box["x"] - margin, 0), max(box["y"] - margin, 0)
+            clip = {
+                "x": left,
+                "y": top,
+                "width": box["x"] + box["width"] + margin - left,
+                "height": box["y"] + box["height"] + margin - top,
+            }
+            page.screenshot(path=path, full_page=True, clip=clip, caret="initial")
+        elif element is not None:
             element.screenshot(path=path, caret="initial")
         else:
             page.screenshot(path=path, full_page=True, caret="initial")

@@ -113,3 +113,64 @@ def test_the_messages_section_fits_a_small_phone_and_saves(seed, new_page, scree
     assert phone_fit_problems(page, "account messages") == []
     report([axe_problems(page, "account messages", screenshots)])
     screenshots.take(page, "mail-preferences-phone")
+
+
+def test_the_next_session_reminder_arrives_and_reads_well_on_a_phone(
+    seed, new_page, inbox, live_server, screenshots
+):
+    """A partner's Messages section on a phone, then the reminder of tomorrow's session
+    as it arrives through the SMTP server, its HTML drawn on a phone."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from domain import appointments, mail
+    from domain.mail import prefs
+    from extensions import db
+    from models import Couple, User
+    from tests.mail_helpers import no_quiet_hours
+
+    counselor = seed.counselor()
+    couple = seed.couple(counselor, names=("Robin", "Casey"), joined=(True, True))
+    robin = couple.partners[1]
+    page: Page = new_page(PHONE)
+    sign_in(page, robin)
+    page.goto("/account/#messages")
+    section = page.get_by_role("region", name="Messages")
+    expect(section.get_by_label("Next session reminder")).to_be_checked()
+    assert phone_fit_problems(page, "account messages") == []
+    screenshots.take(
+        page, "messages-preferences", docs="messages-preferences.png", element=section, margin=16
+    )
+
+    with live_server.app.app_context():
+        row = db.session.get(Couple, couple.id)
+        for partner in row.partners:
+            no_quiet_hours(partner.user)
+        zone = ZoneInfo(row.timezone)
+        tomorrow = datetime.now(UTC).astimezone(zone).date() + timedelta(days=1)
+        starts = datetime.combine(tomorrow, time(18, 0), tzinfo=zone).astimezone(UTC)
+        appointments.schedule(row, starts)
+        db.session.commit()
+        # 00:00 is their time of day here, so the reminder is due whenever this runs.
+        for partner in row.partners:
+            prefs.editable_settings(db.session.get(User, partner.user_id)).send_at = time(0, 0)
+        db.session.commit()
+        # The address a practice would give Hearth, not this run's port, for the README.
+        config = live_server.app.config
+        config["BASE_URL"], before = "https://hearth.example.org", config["BASE_URL"]
+        try:
+            mail.send_due()
+        finally:
+            config["BASE_URL"] = before
+    messages = inbox.wait_for(2)
+    reminder = next(m for m in messages if robin.email in str(m["To"]))
+    assert reminder["Subject"] == "Hearth: your session is tomorrow"
+    html = smtp_server.html_part(reminder)
+    assert "you two have a session with Dana Rivera tomorrow" in html
+    assert "https://hearth.example.org/week" in html
+
+    phone: Page = new_page(PHONE)
+    phone.set_content(html)
+    expect(phone.get_by_role("link", name="This week")).to_be_visible()
+    assert phone_fit_problems(phone, "the reminder e-mail") == []
+    screenshots.take(phone, "message-received", docs="message-received.png")
