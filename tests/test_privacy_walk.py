@@ -523,7 +523,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     notes, or a name or word of another couple."""
     from email import policy
 
-    from domain import mail, password_reset
+    from domain import email_change, mail, password_reset
     from domain.homework import couple_week
     from domain.mail import invites, prefs
     from tests.mail_helpers import couple_with_homework, no_quiet_hours
@@ -548,6 +548,10 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
             for kind in ("week_started", "checkin_reminder", "partner_done"):
                 mail.queue(kind, user=partner.user, couple_id=couple.id, period=week)
             password_reset.request_link(partner.user.email)
+            email_change.request_change(partner.user, f"new-{partner.user.id}@example.net")
+    # One of them opens the link: their old address is told it was replaced.
+    moved = x.partner_at(1).user
+    email_change.confirm(email_change.request_change(moved, "moved@example.net"))
     for counselor in (world["counselor_a"], world["counselor_b"]):
         mail.queue("digest", user=counselor, period="today")
         password_reset.request_link(counselor.email)
@@ -596,5 +600,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
         "Hearth: choose a new password",
         "Hearth: Dana Rivera invited you to Hearth",
         "Hearth: 1 couple worth a look today",
+        "Hearth: please confirm your new e-mail",
+        "Hearth: the e-mail you sign in with was changed",
     }
     assert expected <= subjects, expected - subjects
