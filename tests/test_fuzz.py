@@ -381,6 +381,7 @@ TARGETS = [
             "email": "joiner@example.com",
             "password": JOIN_PASSWORD,
             "confirm": JOIN_PASSWORD,
+            "read_policy": "y",
         },
         fresh=True,
     ),

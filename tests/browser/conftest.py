@@ -489,6 +489,7 @@ def fill_join_form(page: Page, name: str, email: str, password: str = PASSWORD) 
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Choose a password").fill(password)
     page.get_by_label("Type it once more").fill(password)
+    page.get_by_label(re.compile(r"^I've read how .+ keeps what I write")).check()
 
 
 def join(page: Page, link: str, name: str, email: str | None = None) -> str:
