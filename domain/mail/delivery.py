@@ -211,18 +211,16 @@ def compose(message: Message, kind: Kind, values: dict, now: datetime) -> EmailM
 
 def _why_not(message: Message, kind: Kind) -> str | None:
     """Why this message must not go to its recipient at all, or None."""
-    if not kind.can_turn_off:
-        return None if (message.user is not None or message.to_address) else "no address"
     if message.user_id is not None:
         user = message.user
         if user is None or not user.active:
             return "the account is closed"
-        if not prefs.wants(user, kind):
+        if kind.can_turn_off and not prefs.wants(user, kind):
             return "turned off by the recipient"
         return None
     if not message.to_address:
         return "no address"
-    if prefs.suppressed(tokens.address_digest(message.to_address), kind.name):
+    if kind.can_turn_off and prefs.suppressed(tokens.address_digest(message.to_address), kind.name):
         return "this address asked not to receive these"
     return None
 
