@@ -263,6 +263,25 @@ class JoinForm(NewPasswordForm):
         render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"},
     )
 
+    # Joining includes reading the counselor's confidentiality policy (shown above the box)
+    # and saying so; ``policy_seen`` names the words shown, so a policy changed meanwhile is
+    # read again before it is confirmed (blueprints/invitations._join).
+    read_policy = BooleanField()
+    policy_seen = HiddenField()
+
+    def __init__(self, *args, counselor_name: str = "your counselor", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counselor_name = counselor_name
+        self.read_policy.label.text = (
+            f"I've read how {counselor_name} keeps what I write for {counselor_name} alone"
+        )
+
+    def validate_read_policy(self, field) -> None:
+        if not field.data:
+            raise ValidationError(
+                f"Please read how {self.counselor_name} keeps it, then tick the box."
+            )
+
     def validate_email(self, field) -> None:
         if email_taken(field.data):
             raise ValidationError(

@@ -8,9 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth import device_for, end_everywhere, start_session
 from blueprints.rendering import keeps_input, render
-from domain import audit, throttle
+from domain import audit, email_change, throttle
 from domain import two_step as totp
-from domain.accounts import couple_id_of, email_taken
+from domain.accounts import couple_id_of
 from domain.passwords import hash_password, verify_password
 from extensions import db
 from forms import (
@@ -30,8 +30,11 @@ EMAIL_PREFIX = "mail"
 WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
 # The same words whether or not someone else signs in with that address: who has a Hearth
 # account (who is in counseling) is nobody's to learn from this form.
+LINK_SENT = "We've sent a link to {email}. Your address changes when you open it."
+# Only someone who opened the link (who reads that mailbox) can see this one.
 EMAIL_REFUSED = (
-    "We can't use that address for your account. Please check it, or choose another one."
+    "We can't use that address for your account any more, so your e-mail stays as it was. "
+    "You can choose another one below."
 )
 
 
@@ -101,7 +104,7 @@ def change_password():
 @login_required
 def change_email():
     """Changing the e-mail you sign in with: the password first, then a few tries a day,
-    and one answer whether or not the address is someone else's."""
+    then a link to the new address, with one answer whether or not the address is free."""
     form = ChangeEmailForm(prefix=EMAIL_PREFIX)
     if not (form.validate_on_submit() and password_ok(form.current_password)):
         return _page(422, email_form=form)
@@ -117,13 +120,35 @@ def change_email():
         )
         return _page(429, email_form=form)
     throttle.email_change_tried(user.id)
-    # Once Hearth sends e-mail, this is where a link goes to the new address (and nothing
-    # to a taken one), with the same "we sent a link" answer either way.
-    if email_taken(form.email.data):
-        form.email.errors.append(EMAIL_REFUSED)
-        return _page(422, email_form=form)
+    # A link goes to a free address only (domain/email_change.py says why nothing goes to
+    # a taken one); the answer is the same either way.
+    email_change.request_change(user, form.email.data)
+    db.session.commit()
+    flash(LINK_SENT.format(email=normalize_email(form.email.data)), "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_email(token: str):
+    """The link sent to a new address: signed in as the account that asked, one button
+    makes it the e-mail you sign in with, if it is still free."""
+    user = _me()
+    change = email_change.look_up(token, user)
+    if change is None:
+        return render("account/email_link_unusable.html", status=410)
+    form = ButtonForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render("account/email_confirm.html", change=change, form=form)
     before = user.email
-    user.email = form.email.data
+    outcome = email_change.confirm(change)
+    if outcome == "used":
+        db.session.rollback()
+        return render("account/email_link_unusable.html", status=410)
+    if outcome == "taken":
+        db.session.commit()  # the link is used up all the same
+        flash(EMAIL_REFUSED, "error")
+        return redirect(url_for("account.index"))
     audit.record(
         "email_changed",
         couple_id=couple_id_of(user),
@@ -135,8 +160,8 @@ def change_email():
         db.session.commit()
     except IntegrityError:  # the address was taken a moment ago, in another request
         db.session.rollback()
-        form.email.errors.append(EMAIL_REFUSED)
-        return _page(422, email_form=form)
+        flash(EMAIL_REFUSED, "error")
+        return redirect(url_for("account.index"))
     flash("Your e-mail is changed. Use the new one next time you sign in.", "info")
     return redirect(url_for("account.index"))
 

@@ -90,6 +90,16 @@ def device_for(email: str) -> str | None:
     return found["d"][:32] or None
 
 
+def remember_this_browser(user: User) -> None:
+    """Count this browser as one of ``user``'s devices from now on, without signing in.
+
+    For someone who has just shown they read the account's e-mail (a password link):
+    their next sign-in here is counted for this browser alone, so guesses from elsewhere
+    that paused the account do not keep its owner out.
+    """
+    _remember_device(user)
+
+
 def _remember_device(user: User) -> None:
     config = current_app.config
     value = _devices().dumps({"a": throttle.account_digest(user.email), "d": secrets.token_hex(8)})
@@ -141,9 +151,10 @@ def end_everywhere(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
-def _throttled(seconds: int):
+def _throttled(seconds: int, offer_link: bool = False):
+    """The pause page; at the password step it offers a way in by e-mail."""
     minutes = throttle.minutes(seconds)
-    return render("auth/throttled.html", minutes=minutes, status=429)
+    return render("auth/throttled.html", minutes=minutes, offer_link=offer_link, status=429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -159,7 +170,7 @@ def login():
         device = device_for(email)
         wait = throttle.wait_seconds(email, address, device)
         if wait:
-            return _throttled(wait)
+            return _throttled(wait, offer_link=True)
         user = authenticate(email, form.password.data)
         if user is None:
             throttle.failed(email, address, device)

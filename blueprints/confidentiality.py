@@ -1,8 +1,9 @@
 """What "for my counselor only" means: the counselor sets it, partners read and confirm it.
 
 The counselor writes their usual policy in their settings, and may agree another one with a
-couple. Partners read it when they join and whenever it changes (a page they confirm once
-before going on), and see its one line beside every "for my counselor only" choice.
+couple. Partners read and confirm it as they join (a box on the join form) and whenever it
+changes (a page they confirm once before going on), and see its one line beside every "for
+my counselor only" choice.
 """
 
 from __future__ import annotations

@@ -73,8 +73,20 @@ def accept(token: str):
     return _choose_password(token, invitation, partner)
 
 
+POLICY_CHANGED = "{name} has just updated this. Please read it again, then tick the box."
+
+
 def _join(token, invitation, partner):
-    form = JoinForm()
+    """Join: name, e-mail, password, and the counselor's confidentiality policy read and
+    confirmed (recorded as this partner's confirmation of the policy in force)."""
+    policy = confidentiality.current_for(partner.couple)
+    name = confidentiality.first_name(partner.couple.counselor)
+    form = JoinForm(counselor_name=name)
+    seen = confidentiality.words_digest(policy)
+    changed = bool(form.is_submitted() and form.policy_seen.data not in ("", None, seen))
+    if changed:
+        # The page showed other words than the policy in force now: read it again.
+        form.read_policy.data = False
     if not form.is_submitted():
         # What the counselor typed: the name they call them, and where the link went.
         from domain.mail import invites
@@ -96,6 +108,7 @@ def _join(token, invitation, partner):
         db.session.add(user)
         partner.user = user
         partner.joined_at = utcnow()
+        confidentiality.confirm(partner, policy)
         try:
             db.session.commit()
         except IntegrityError:
@@ -108,8 +121,10 @@ def _join(token, invitation, partner):
             start_session(user)
             flash(f"Welcome, {user.display_name}. You're all set.", "success")
             return redirect(url_for("partner.home"))
+    if changed:
+        form.read_policy.errors = [POLICY_CHANGED.format(name=name)]
+    form.policy_seen.data = seen
     status = 422 if form.errors else 200
-    policy = confidentiality.current_for(partner.couple)
     return render_template(
         "invitations/join.html", form=form, token=token, partner=partner, policy=policy
     ), status

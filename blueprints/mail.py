@@ -128,6 +128,8 @@ def unsubscribe(token: str):
     """Stop one kind of message, without signing in: GET asks, POST does it."""
     data = tokens.read_unsubscribe_token(token)
     kind = kind_named(data["k"]) if data else None
+    if kind is not None and not kind.can_turn_off:
+        kind = None  # messages that keep an account safe have no way to stop them
     user = db.session.get(User, data["u"]) if data and "u" in data else None
     if kind is None or (data and "u" in data and user is None):
         return render_template("mail/unsubscribe.html", kind=None), 404

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.auth import end_everywhere
+from blueprints.auth import end_everywhere, remember_this_browser
 from blueprints.rendering import keeps_input, render
 from domain import audit, password_reset, throttle
 from domain.accounts import couple_id_of
@@ -64,7 +64,8 @@ def forgot():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @keeps_input(public=True)
 def choose(token: str):
-    """Choose a new password with the link; every device signed in as you is signed out."""
+    """Choose a new password with the link; every device signed in as you is signed out,
+    and this browser may then sign in even while guesses elsewhere paused the account."""
     reset = password_reset.look_up(token)
     if reset is None:
         return render("password_reset/unusable.html", status=410)
@@ -83,6 +84,9 @@ def choose(token: str):
             detail={"with": "e-mailed link"},
         )
         db.session.commit()
+        # Whoever opened the link reads the account's e-mail: this browser becomes one of
+        # its devices, so a pause caused by someone guessing does not keep them out.
+        remember_this_browser(user)
         # Signing in is still the whole of it, two-step included, with the new password.
         flash("Your new password is saved. Please sign in with it.", "success")
         return redirect(url_for("auth.login"))

@@ -7,13 +7,15 @@ shows that agreement wherever a partner makes the choice, so nobody is surprised
   Until the counselor chooses, Hearth's default texts apply (``DEFAULTS``).
 - Every save is a new version (``ConfidentialityPolicy`` rows are never edited), and every
   answer with a visibility records the version in force when it was written (``stamp``).
-- A partner confirms each version the counselor chose, once (``needs_confirmation``).
+- A partner confirms the policy in force as they join (Hearth's default too, saved so its
+  exact words are kept), then each new version once (``needs_confirmation``).
 
 No HTTP here: views call these functions and render what they return.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -304,13 +306,21 @@ def needs_confirmation(partner: Partner, policy: ConfidentialityPolicy) -> bool:
 
     Yes whenever the policy in force is not the one they confirmed last: a new version, a
     policy agreed with their couple, or the couple going back to the counselor's usual one.
-    Hearth's default needs no confirming by a partner who never confirmed anything: they
-    read it when joining, and the counselor has not chosen anything to tell them about.
+    Hearth's default needs no confirming by a partner who never confirmed anything (one
+    who joined before joining included confirming it): the counselor has not chosen
+    anything to tell them about. Partners who join now confirm the policy as they join.
     """
     last = last_confirmed_id(partner)
     if last is not None and last == policy.id:
         return False
     return policy.chosen or last is not None
+
+
+def words_digest(policy: ConfidentialityPolicy) -> str:
+    """A short fingerprint of what a policy says (not of its row: Hearth's default reads
+    the same before and after it is saved), to tell whether a form showed these words."""
+    words = "\x1f".join((policy.line, policy.wording, policy.exceptions, policy.safety))
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 def confirm(partner: Partner, policy: ConfidentialityPolicy) -> None:

@@ -52,7 +52,14 @@ from models.homework import (
     RhythmReflection,
     StepDone,
 )
-from models.mail import MailChoice, MailSettings, MailSuppression, Message, PasswordReset
+from models.mail import (
+    EmailChange,
+    MailChoice,
+    MailSettings,
+    MailSuppression,
+    Message,
+    PasswordReset,
+)
 from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
 
@@ -94,6 +101,7 @@ __all__ = [
     "MailSuppression",
     "Message",
     "PasswordReset",
+    "EmailChange",
     "InvitationPurpose",
     "Need",
     "NeedRating",

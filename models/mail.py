@@ -144,9 +144,32 @@ class PasswordReset(db.Model):
     user = relationship("User")
 
 
+class EmailChange(db.Model):
+    """A new sign-in e-mail waiting for its link to be opened: single use, 24 hours, only
+    the token's hash stored (the token is derived from the secret key and ``nonce``, as
+    for password links). ``new_email`` is where the link went; the account's address
+    changes only when its owner opens it."""
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    # The address it replaced, once it has (where the "your e-mail was changed" note goes).
+    old_email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
+
+
 __all__ = [
     "MESSAGE_STATUSES",
     "PRACTICE_NAME_MAX",
+    "EmailChange",
     "MailChoice",
     "MailSettings",
     "MailSuppression",

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from domain import calendar_feed, confidentiality, invitations, password_reset
+from domain import calendar_feed, confidentiality, email_change, invitations, password_reset
 from domain.homework import add_steps
 from domain.mail import tokens
 from extensions import db
@@ -280,6 +280,12 @@ TABLE = [
     row("POST", "/account/two-step/off", *anyone_signed_in(422)),
     row("POST", "/account/two-step/codes", *anyone_signed_in(302)),
     row("POST", "/account/messages", *anyone_signed_in(422)),
+    # A link to confirm partner 2's new e-mail (an address someone took since): only they
+    # may open it, and it changes nothing then.
+    row("GET", "/account/email/confirm/{email_token}", LOGIN, 410, 410, 410, 200, 410),
+    row("POST", "/account/email/confirm/{email_token}", LOGIN, 410, 410, 410, 302, 410),
+    row("GET", "/account/email/confirm/not-a-real-token", *anyone_signed_in(410)),
+    row("POST", "/account/email/confirm/not-a-real-token", *anyone_signed_in(410)),
     # --- E-mail: unsubscribe (no sign-in, a signed token), forgotten passwords, sending
     # an invitation link from the couple's page.
     row("GET", "/mail/unsubscribe/{unsubscribe}", *everyone(200)),
@@ -348,6 +354,8 @@ def world(app):
     signin_link = invitations.issue(sam, by=counselor_a)
     feed = calendar_feed.issue(sam.user)
     reset = password_reset.request_link(sam.user.email)
+    email_link = email_change.request_change(alex.user, "taken-since@example.com")
+    factories.counselor("Taken Since", email="taken-since@example.com")
     policies = {}
     for key, counselor in (("a_policy", counselor_a), ("b_policy", counselor_b)):
         choice = confidentiality.PolicyChoice("limited_secrets", "", "", "", "")
@@ -373,6 +381,7 @@ def world(app):
             "signin_token": invitations.token_of(signin_link),
             "feed_token": calendar_feed.token_of(feed),
             "reset_token": password_reset.token_of(reset),
+            "email_token": email_change.token_of(email_link),
             "unsubscribe": tokens.unsubscribe_token("week_started", user_id=sam.user.id),
             "week": week.isoformat(),
             "not_a_week_start": (week + timedelta(days=1)).isoformat(),

@@ -153,7 +153,10 @@ def _secret_forms(couple, counselor):
             {"mail-email": "new@example.com", "mail-current_password": SECRET_WORDS},
         ),
         (f"/join/{invitations.token_of(link)}", new_password),
-        (f"/join/{join}", {"display_name": "Robin", "email": "r@example.com", **new_password}),
+        (
+            f"/join/{join}",
+            {"display_name": "Robin", "email": "r@example.com", "read_policy": "y", **new_password},
+        ),
     ]
 
 
@@ -184,7 +187,12 @@ def test_a_partner_joining_with_a_stale_token_gets_the_join_form_again(app, coun
     token = invitations.token_of(invitations.current_for(joining.partner_at(1)))
     client = app.test_client()
     client.get(f"/join/{token}")
-    data = {"display_name": "Robin", "email": "robin@example.com", "password": SECRET_WORDS}
+    data = {
+        "display_name": "Robin",
+        "email": "robin@example.com",
+        "password": SECRET_WORDS,
+        "read_policy": "y",
+    }
     response = _stale_post(client, f"/join/{token}", {**data, "confirm": SECRET_WORDS}, "old")
     assert response.status_code == 422
     page = response.get_data(as_text=True)

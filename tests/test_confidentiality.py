@@ -377,31 +377,85 @@ def test_a_policy_version_is_only_its_counselors(client, dana, counselor):
 # --- Joining -----------------------------------------------------------------------------
 
 
-def test_a_partner_joining_reads_the_policy_and_confirms_before_the_week(client, dana, counselor):
-    set_policy(dana)
+JOIN_FIELDS = {
+    "display_name": "Robin",
+    "email": "robin.policy@example.com",
+    "password": factories.PASSWORD,
+    "confirm": factories.PASSWORD,
+}
+
+
+def _invited(counselor):
     invited = factories.couple(counselor, "Robin & Casey", ("Robin", "Casey"), (False, False))
     db.session.commit()
     token = invitations.token_of(invitations.current_for(invited.partner_at(1)))
+    return invited.partner_at(1), token
+
+
+def _confirmed(partner):
+    return db.session.scalars(
+        select(PolicyConfirmation.policy_id).where(PolicyConfirmation.partner_id == partner.id)
+    ).all()
+
+
+def test_a_partner_joining_confirms_the_chosen_policy_on_the_join_page(client, dana, counselor):
+    set_policy(dana)
+    partner, token = _invited(counselor)
     joiner = client.application.test_client()
     page = text_of(joiner.get(f"/join/{token}"))
     assert NO_SECRETS_LINE in page and LOCAL_NUMBERS in page
-    response = joiner.post(
-        f"/join/{token}",
-        data={
-            "display_name": "Robin",
-            "email": "robin.policy@example.com",
-            "password": factories.PASSWORD,
-            "confirm": factories.PASSWORD,
-        },
-    )
+    assert "I've read how Dana keeps what I write for Dana alone" in page
+    response = joiner.post(f"/join/{token}", data={**JOIN_FIELDS, "read_policy": "y"})
     assert response.headers["Location"] == "/week"
-    assert joiner.get("/week").headers["Location"] == "/confidentiality/confirm?next=/week"
-    confirm(joiner)
+    assert joiner.get("/week").status_code == 200  # no second page to confirm it again
+    assert _confirmed(partner) == [confidentiality.counselor_policy(counselor).id]
+
+
+def test_a_partner_joining_under_hearths_default_confirms_its_exact_words(client, counselor):
+    partner, token = _invited(counselor)
+    joiner = client.application.test_client()
+    assert NO_SECRETS_LINE in text_of(joiner.get(f"/join/{token}"))
+    response = joiner.post(f"/join/{token}", data={**JOIN_FIELDS, "read_policy": "y"})
+    assert response.headers["Location"] == "/week"
+    [policy_id] = _confirmed(partner)
+    saved = db.session.get(ConfidentialityPolicy, policy_id)
+    assert not saved.chosen and saved.line == NO_SECRETS_LINE  # Hearth's words, kept
     assert joiner.get("/week").status_code == 200
-    confirmed = db.session.scalar(
-        select(PolicyConfirmation).where(PolicyConfirmation.partner_id == invited.partner_at(1).id)
-    )
-    assert confirmed.policy_id == confidentiality.counselor_policy(counselor).id
+
+
+def test_joining_without_ticking_the_policy_box_is_refused_beside_it(client, counselor):
+    partner, token = _invited(counselor)
+    joiner = client.application.test_client()
+    joiner.get(f"/join/{token}")
+    response = joiner.post(f"/join/{token}", data=JOIN_FIELDS)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = re.search(r'id="read_policy-error">([^<]*)<', html)
+    assert error and error.group(1) == "Please read how Dana keeps it, then tick the box."
+    assert 'aria-describedby="read_policy-error"' in html
+    assert 'value="Robin"' in html and 'value="robin.policy@example.com"' in html
+    assert factories.PASSWORD not in html  # passwords are typed again
+    assert "<details open>" in html  # the whole policy is open beside the box
+    assert partner.user_id is None and _confirmed(partner) == []
+
+
+def test_a_policy_changed_while_the_join_page_was_open_is_read_again(client, dana, counselor):
+    partner, token = _invited(counselor)
+    joiner = client.application.test_client()
+    html = joiner.get(f"/join/{token}").get_data(as_text=True)
+    seen = re.search(r'name="policy_seen"[^>]*value="([^"]+)"', html)
+    set_policy(dana, approach=Approach.LIMITED_SECRETS)  # Dana changes it meanwhile
+    data = {**JOIN_FIELDS, "read_policy": "y", "policy_seen": seen.group(1)}
+    response = joiner.post(f"/join/{token}", data=data)
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Dana has just updated this. Please read it again, then tick the box." in page
+    assert LIMITED_LINE in page
+    assert db.session.get(type(partner), partner.id).user_id is None
+    fresh = re.search(r'name="policy_seen"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    response = joiner.post(f"/join/{token}", data={**data, "policy_seen": fresh.group(1)})
+    assert response.headers["Location"] == "/week"
+    assert _confirmed(partner) == [confidentiality.counselor_policy(counselor).id]
 
 
 # --- Summaries ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ def join(client, token, **fields):
         "email": "robin@example.com",
         "password": NEW_PASSWORD,
         "confirm": NEW_PASSWORD,
+        "read_policy": "y",
     }
     data.update(fields)
     return client.post(f"/join/{token}", data=data, headers=PHONE)

@@ -197,6 +197,45 @@ def test_two_step_sign_in_still_applies_after_a_new_password(app, counselor, smt
     assert done.status_code == 302
 
 
+def test_a_paused_sign_in_offers_a_link_that_lets_the_owner_in_while_someone_guesses(
+    app, counselor, couple, smtp, client
+):
+    sam = couple.partner_at(1).user
+    guesser = app.test_client()
+    for _ in range(5):
+        guesser.post("/login", data={"email": sam.email, "password": "guessing, guessing"})
+    # Sam, on a new browser at the same network address, is paused too…
+    paused = client.post("/login", data={"email": sam.email, "password": factories.PASSWORD})
+    assert paused.status_code == 429
+    html = paused.get_data(as_text=True)
+    assert "E-mail me a link to choose a new password" in html
+    [offered] = re.findall(r'href="([^"]*forgot-password[^"]*)"', html)
+    # …and the link on that page gets them in before the pause is over.
+    assert client.get(offered).status_code == 200
+    _forgot(client, sam.email)
+    [message] = smtp.wait_for(1)
+    new_password = "a long new password for a paused account"
+    client.post(
+        path_of(_link(message, "/reset/")), data={"password": new_password, "confirm": new_password}
+    )
+    assert "This week" in text_of(login(client, sam.email, new_password))
+    # The guesser's browser is still paused, with the right new password too.
+    still = guesser.post("/login", data={"email": sam.email, "password": new_password})
+    assert still.status_code == 429
+
+
+def test_a_paused_code_step_does_not_offer_a_new_password(app, counselor, client):
+    secret = two_step.new_secret()
+    two_step.turn_on(counselor, secret)
+    db.session.commit()
+    client.post("/login", data={"email": counselor.email, "password": factories.PASSWORD})
+    for _ in range(5):
+        client.post("/login/code", data={"code": "000000"})
+    paused = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert paused.status_code == 429
+    assert "choose a new password" not in text_of(paused)
+
+
 # --- Summary shared, partner done, digest ------------------------------------------------
 
 

@@ -147,13 +147,22 @@ def test_the_counselor_sees_which_kinds_each_partner_receives(app, counselor, co
     prefs.choose(alex, "week_started", False)
     prefs.choose(alex, "checkin_reminder", False)
     prefs.choose(alex, "summary_shared", False)
-    prefs.choose(alex, "password_reset", False)
     prefs.choose(alex, "session_reminder", False)
     prefs.choose(sam, "partner_done", True)
     db.session.commit()
     login(client, counselor.email)
     page = text_of(client.get(f"/counselor/couples/{couple.id}"))
-    assert "E-mails Sam gets: Links to choose a new password, Your session summary is ready" in page
+    assert "E-mails Sam gets: Your session summary is ready" in page
     assert "Your partner has checked in" in page and "Next session reminder" in page
     assert "E-mails Alex gets: none" in page
     assert "Save messages" not in page  # seeing, not changing
+    # A password link is sent whenever someone asks for one: not a choice, so not listed.
+    assert "Links to choose a new password" not in page
+
+
+def test_a_password_link_cannot_be_turned_off(app, couple, signed_in):
+    """Switched off, "Forgot your password?" would say a link is on its way and send none."""
+    sam = couple.partner_at(1).user
+    page = text_of(signed_in(sam).get("/account"))
+    assert "Links to choose a new password" not in page
+    assert BY_NAME["password_reset"].can_turn_off is False

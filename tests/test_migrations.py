@@ -41,6 +41,7 @@ TABLES = {
     "mail_choices",
     "mail_suppressions",
     "password_resets",
+    "email_changes",
 }
 
 

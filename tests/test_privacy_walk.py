@@ -523,7 +523,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     notes, or a name or word of another couple."""
     from email import policy
 
-    from domain import appointments, mail, password_reset
+    from domain import appointments, email_change, mail, password_reset
     from domain.homework import couple_week
     from domain.mail import invites, prefs
     from domain.mail.kinds import KINDS
@@ -558,6 +558,10 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
                 ref_id=booked.id,
             )
             password_reset.request_link(partner.user.email)
+            email_change.request_change(partner.user, f"new-{partner.user.id}@example.net")
+    # One of them opens the link: their old address is told it was replaced.
+    moved = x.partner_at(1).user
+    email_change.confirm(email_change.request_change(moved, "moved@example.net"))
     for counselor in (world["counselor_a"], world["counselor_b"]):
         mail.queue("digest", user=counselor, period="today")
         password_reset.request_link(counselor.email)
@@ -611,5 +615,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
         "Hearth: Dana Rivera invited you to Hearth",
         "Hearth: 1 couple worth a look today",
         "Hearth: your session is tomorrow",
+        "Hearth: please confirm your new e-mail",
+        "Hearth: the e-mail you sign in with was changed",
     }
     assert expected <= subjects, expected - subjects

@@ -182,7 +182,7 @@ def _unsubscribe_url(message: Message) -> str:
 def compose(message: Message, kind: Kind, values: dict, now: datetime) -> EmailMessage:
     """The e-mail for ``message``: plain text and HTML from ``templates/mail/``."""
     address, name = _recipient(message)
-    practice = _practice(message, kind)
+    practice = values.get("practice") or _practice(message, kind)
     context = {
         "practice": practice,
         "first_name": first_name(name) if name else values.get("first_name", "there"),
@@ -200,8 +200,9 @@ def compose(message: Message, kind: Kind, values: dict, now: datetime) -> EmailM
     email["Date"] = format_datetime(now)
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
     email["Message-ID"] = f"<{digest}@{sender.rpartition('@')[2] or 'hearth'}>"
-    email["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-    email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if kind.can_turn_off:
+        email["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(render_template(f"mail/{kind.name}.txt", **context))
     email.add_alternative(render_template(f"mail/{kind.name}.html", **context), subtype="html")
@@ -214,12 +215,12 @@ def _why_not(message: Message, kind: Kind) -> str | None:
         user = message.user
         if user is None or not user.active:
             return "the account is closed"
-        if not prefs.wants(user, kind):
+        if kind.can_turn_off and not prefs.wants(user, kind):
             return "turned off by the recipient"
         return None
     if not message.to_address:
         return "no address"
-    if prefs.suppressed(tokens.address_digest(message.to_address), kind.name):
+    if kind.can_turn_off and prefs.suppressed(tokens.address_digest(message.to_address), kind.name):
         return "this address asked not to receive these"
     return None
 

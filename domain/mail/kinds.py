@@ -27,6 +27,7 @@ from models import (
     CheckIn,
     CounselingSession,
     CoupleStatus,
+    EmailChange,
     HomeworkKind,
     Invitation,
     Message,
@@ -35,6 +36,9 @@ from models import (
 )
 
 PARTNER, COUNSELOR, ANYONE, INVITEE = "partner", "counselor", "anyone", "invitee"
+# Sent to an address rather than to an account's current e-mail (a new address being
+# confirmed, an old one told it was replaced); never on the preferences page.
+ADDRESS = "address"
 
 
 def first_name(name: str) -> str:
@@ -52,12 +56,16 @@ class Kind:
     default_on: bool = True
     # False only for what the recipient asked for this minute (a password link).
     quiet_hours: bool = True
+    # False for what keeps an account safe: no unsubscribe link, no preference, always sent.
+    can_turn_off: bool = True
     subject: str = ""  # formatted with the gathered values
 
     def gather(self, message: Message, user: User | None, now: datetime) -> dict | None:
         raise NotImplementedError
 
     def for_user(self, user: User) -> bool:
+        if not self.can_turn_off:
+            return False
         if self.audience == ANYONE:
             return True
         if self.audience == PARTNER:
@@ -113,6 +121,43 @@ class PasswordResetKind(Kind):
         if token is None:
             return None
         return {"link": links.url("password_reset.choose", token=token)}
+
+
+class EmailConfirmKind(Kind):
+    """To a new address: open this link, signed in, to sign in with this address."""
+
+    def gather(self, message, user, now):
+        from domain import email_change
+        from domain.mail import prefs
+
+        change = db.session.get(EmailChange, message.ref_id) if message.ref_id else None
+        if change is None or change.used_at is not None or now >= change.expires_at:
+            return None  # opened, replaced by a newer request, or too late
+        token = email_change.token_of(change)
+        if token is None or change.user is None or not change.user.active:
+            return None
+        return {
+            "first_name": first_name(change.user.display_name),
+            "practice": prefs.practice_of(change.user),
+            "link": links.url("account.confirm_email", token=token),
+        }
+
+
+class EmailChangedKind(Kind):
+    """To the address an account used before: it was replaced (not by what)."""
+
+    def gather(self, message, user, now):
+        from domain.mail import prefs
+
+        change = db.session.get(EmailChange, message.ref_id) if message.ref_id else None
+        if change is None or change.user is None or not change.old_email:
+            return None
+        return {
+            "first_name": first_name(change.user.display_name),
+            "practice": prefs.practice_of(change.user),
+            "counselor": change.user.is_counselor,
+            "link": links.url("auth.login"),
+        }
 
 
 class SummarySharedKind(Kind):
@@ -261,7 +306,25 @@ KINDS: list[Kind] = [
         hint="Only when you ask for one on the sign-in page.",
         audience=ANYONE,
         quiet_hours=False,
+        # Asked for this minute; switched off, "Forgot your password?" would silently fail.
+        can_turn_off=False,
         subject="{practice}: choose a new password",
+    ),
+    EmailConfirmKind(
+        name="email_confirm",
+        label="Links to confirm a new e-mail",
+        audience=ADDRESS,
+        quiet_hours=False,
+        can_turn_off=False,
+        subject="{practice}: please confirm your new e-mail",
+    ),
+    EmailChangedKind(
+        name="email_changed",
+        label="Your e-mail was changed",
+        audience=ADDRESS,
+        quiet_hours=False,
+        can_turn_off=False,
+        subject="{practice}: the e-mail you sign in with was changed",
     ),
     SummarySharedKind(
         name="summary_shared",

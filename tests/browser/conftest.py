@@ -195,6 +195,23 @@ class _RequestLog(WSGIRequestHandler):
         self.logger.log(level, message, *args)
 
 
+@pytest.fixture
+def smtp_inbox(live_server):
+    """A real SMTP server the live app sends to, for one test; yields its ``Inbox``."""
+    from tests import smtp_server
+
+    controller, inbox, port = smtp_server.start()
+    config = live_server.app.config
+    saved = config.get("MAIL_SMTP_URL", "")
+    config["MAIL_SMTP_URL"] = f"smtp://127.0.0.1:{port}?starttls=off"
+    config["BASE_URL"] = live_server.url
+    try:
+        yield inbox
+    finally:
+        config["MAIL_SMTP_URL"] = saved
+        controller.stop()
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[LiveServer]:
     """Hearth over real HTTP on 127.0.0.1, on a port the OS picks."""
@@ -509,6 +526,7 @@ def fill_join_form(page: Page, name: str, email: str, password: str = PASSWORD) 
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Choose a password").fill(password)
     page.get_by_label("Type it once more").fill(password)
+    page.get_by_label(re.compile(r"^I've read how .+ keeps what I write")).check()
 
 
 def join(page: Page, link: str, name: str, email: str | None = None) -> str:

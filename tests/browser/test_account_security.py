@@ -25,6 +25,8 @@ from tests.browser.conftest import (
     prompt,
     sign_in,
 )
+from tests.mail_helpers import links_in, path_of
+from tests.smtp_server import text_part
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -283,7 +285,7 @@ def page_width(page: Page) -> int:
 
 
 def test_the_audit_trail_reads_well_on_a_laptop_and_a_phone(
-    seed, new_page, browser_log, screenshots
+    seed, new_page, browser_log, screenshots, smtp_inbox
 ):
     browser_log.expect_status(422)  # the filter with the dates the wrong way round
     counselor = seed.counselor("Dana Rivera")
@@ -299,6 +301,11 @@ def test_the_audit_trail_reads_well_on_a_laptop_and_a_phone(
     phone.get_by_label("New e-mail").fill(new_email)
     phone.locator("#mail-current_password").fill(robin.password)
     phone.get_by_role("button", name="Change e-mail").click()
+    expect(phone.get_by_text(f"We've sent a link to {new_email}.")).to_be_visible()
+    [message] = smtp_inbox.wait_for(1)
+    link = next(u for u in links_in(text_part(message)) if "/email/confirm/" in u)
+    phone.goto(path_of(link))
+    phone.get_by_role("button", name="Use this e-mail").click()
     expect(phone.get_by_text("Your e-mail is changed.")).to_be_visible()
 
     page: Page = new_page(COUNSELOR_SCREEN)

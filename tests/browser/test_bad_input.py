@@ -33,6 +33,7 @@ def test_join_form_shows_each_problem_beside_its_field_and_keeps_the_email(
     for input_id, message in (
         ("display_name", "Please tell us what to call you."),
         ("password", "Please use at least 12 characters. A short sentence works well."),
+        ("read_policy", "Please read how Dana keeps it, then tick the box."),
     ):
         field = field_of(page, input_id)
         expect(field.locator(".field-error")).to_have_text(message)
@@ -40,7 +41,7 @@ def test_join_form_shows_each_problem_beside_its_field_and_keeps_the_email(
         expect(control).to_have_attribute("aria-invalid", "true")
         described_by = control.get_attribute("aria-describedby").split()
         assert f"{input_id}-error" in described_by, "the message is not tied to its input"
-    expect(page.locator(".field-error")).to_have_count(2)
+    expect(page.locator(".field-error")).to_have_count(3)
     expect(page.get_by_label("E-mail")).to_have_value("robin@example.com")
     expect(page.get_by_label("Choose a password")).to_have_value("")
     expect(page.get_by_label("Type it once more")).to_have_value("")

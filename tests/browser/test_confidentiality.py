@@ -12,8 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
+    PASSWORD,
     PHONE,
     choose_on_scale,
+    field_of,
     fill_join_form,
     phone_fit_problems,
     prompt,
@@ -53,6 +55,33 @@ def confirm_policy(page: Page, line: str, *, changed: bool) -> None:
     page.get_by_label(CONFIRM_LABEL).check()
     page.get_by_role("button", name="Go on").click()
     expect(page).to_have_url(re.compile(r"/week$"))
+    expect(page.get_by_role("heading", name="This week")).to_be_visible()
+
+
+JOIN_LABEL = "I've read how Dana keeps what I write for Dana alone"
+
+
+def join_confirming_policy(page: Page, name: str, line: str, screenshots=None) -> None:
+    """Join on the invitation page, reading the policy there: first without the box
+    ticked (told why, beside it, with the whole policy opened), then with it."""
+    expect(page.locator(".policy-summary")).to_contain_text(line)
+    fill_join_form(page, name, unique_email(name.lower()))
+    page.get_by_label(JOIN_LABEL).uncheck()
+    page.get_by_role("button", name="Join").click()
+    box = field_of(page, "read_policy")
+    expect(box.locator(".field-error")).to_have_text(
+        "Please read how Dana keeps it, then tick the box."
+    )
+    expect(page.locator(".policy-summary .policy-text")).to_be_visible()  # "Read it all" open
+    expect(page.locator(".policy-summary .policy-text")).to_contain_text(SAFETY)
+    expect(page.get_by_label("Your name")).to_have_value(name)
+    if screenshots is not None:
+        screenshots.take(page, "join-policy-box-error-360")
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type it once more").fill(PASSWORD)
+    page.get_by_label(JOIN_LABEL).check()
+    page.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(re.compile(r"/week$"))  # no second page to confirm it
     expect(page.get_by_role("heading", name="This week")).to_be_visible()
 
 
@@ -98,7 +127,7 @@ def write_check_in(page: Page, week: str, words: str) -> None:
 def test_partners_join_and_write_under_the_policy_in_force(
     seed, counselor_page: Page, new_page, screenshots, browser_log
 ):
-    browser_log.expect_status(422)  # the confirmation sent once without its box ticked
+    browser_log.expect_status(422)  # joining and confirming once without the box ticked
     counselor = seed.counselor("Dana Rivera")
     couple = seed.couple(counselor, ("Robin", "Casey"))
     hw = seed.homework(couple)
@@ -107,14 +136,11 @@ def test_partners_join_and_write_under_the_policy_in_force(
     sign_in(dana, counselor)
     set_policy(dana, "No secrets")
 
-    # Robin joins on a small phone: the policy is on the join page, then confirmed.
+    # Robin joins on a small phone, reading and confirming the policy on the join page.
     robin = new_page(PHONE_360)
     robin.goto(couple.links[1])
-    summary = robin.locator(".policy-summary")
-    expect(summary).to_contain_text(NO_SECRETS_LINE)
-    fill_join_form(robin, "Robin", unique_email("robin"))
-    robin.get_by_role("button", name="Join").click()
-    confirm_policy(robin, NO_SECRETS_LINE, changed=False)
+    screenshots.take(robin, "join-policy-360")
+    join_confirming_policy(robin, "Robin", NO_SECRETS_LINE, screenshots)
     screenshots.take(robin, "policy-week-no-secrets")
 
     # The line beside every counselor-only choice: rhythm notes, the reflection, needs.
@@ -163,10 +189,7 @@ def test_partners_join_and_write_under_the_policy_in_force(
     # Casey joins under the changed policy and writes under it.
     casey = new_page(PHONE_360)
     casey.goto(couple.links[2])
-    expect(casey.locator(".policy-summary")).to_contain_text(LIMITED_LINE)
-    fill_join_form(casey, "Casey", unique_email("casey"))
-    casey.get_by_role("button", name="Join").click()
-    confirm_policy(casey, LIMITED_LINE, changed=False)
+    join_confirming_policy(casey, "Casey", LIMITED_LINE)
     write_check_in(casey, week, "CASEY-UNDER-LIMITED I worry about money")
 
     # The counselor sees each counselor-only answer with the policy it was written under.
