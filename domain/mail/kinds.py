@@ -12,6 +12,7 @@ or the other partner's activity unless the recipient asked for it (``partner_don
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,7 +47,7 @@ def first_name(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Kind:
+class Kind(ABC):
     """One kind of message. Subclasses set the fields and ``gather``."""
 
     name: str = ""
@@ -60,8 +61,9 @@ class Kind:
     can_turn_off: bool = True
     subject: str = ""  # formatted with the gathered values
 
+    @abstractmethod
     def gather(self, message: Message, user: User | None, now: datetime) -> dict | None:
-        raise NotImplementedError
+        """The values the templates need, or None when there is nothing left to say."""
 
     def for_user(self, user: User) -> bool:
         if not self.can_turn_off:
