@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import smtp_server
-from tests.browser.conftest import COUNSELOR_SCREEN, PHONE, SMALL_PHONE, phone_fit_problems, sign_in
+from tests.browser.conftest import (
+    COUNSELOR_SCREEN,
+    PHONE,
+    SMALL_PHONE,
+    fill_join_form,
+    phone_fit_problems,
+    sign_in,
+)
 from tests.mail_helpers import links_in, path_of
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
@@ -72,7 +79,7 @@ def test_forgot_password_on_a_phone_from_sign_in_to_the_new_password(
     report(results)
 
 
-def test_an_invitation_sent_from_the_couple_page_opens_on_a_phone_with_the_name_filled_in(
+def test_an_emailed_invitation_is_joined_on_a_phone_and_a_forgotten_password_mended_by_email(
     seed, new_page, inbox, screenshots
 ):
     counselor = seed.counselor()
@@ -88,10 +95,37 @@ def test_an_invitation_sent_from_the_couple_page_opens_on_a_phone_with_the_name_
     screenshots.take(office, "mail-invitation-sent", element=office.locator("#place-1"))
 
     [message] = inbox.wait_for(1)
+    assert "robin@example.org" in str(message["To"])
     phone: Page = new_page(PHONE)
     phone.goto(path_of(_link(message, "/join/")))
     expect(phone.get_by_label("Your name")).to_have_value("Robin")
     expect(phone.get_by_label("E-mail")).to_have_value("robin@example.org")
+
+    # Robin joins from the message, signs out, and later forgets the password: the way
+    # back in is a second message, opened on the same phone.
+    fill_join_form(phone, "Robin", "robin@example.org")
+    phone.get_by_role("button", name="Join").click()
+    phone.wait_for_url("**/week")
+    phone.get_by_role("button", name="Sign out").click()
+    phone.wait_for_url("**/login**")
+    phone.get_by_role("link", name="Forgot your password?").click()
+    phone.get_by_label("Your e-mail").fill("robin@example.org")
+    phone.get_by_role("button", name="Send me a link").click()
+    expect(phone.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+
+    [_, reset] = inbox.wait_for(2)
+    assert "robin@example.org" in str(reset["To"])
+    assert "choose a new password" in str(reset["Subject"])
+    phone.goto(path_of(_link(reset, "/reset/")))
+    new_password = "a fresh password from the e-mail"
+    phone.get_by_label("Choose a password").fill(new_password)
+    phone.get_by_label("Type it once more").fill(new_password)
+    phone.get_by_role("button", name="Save my new password").click()
+    expect(phone.get_by_text("Your new password is saved")).to_be_visible()
+    phone.get_by_label("E-mail").fill("robin@example.org")
+    phone.get_by_label("Password").fill(new_password)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/week")
 
 
 def test_the_messages_section_fits_a_small_phone_and_saves(seed, new_page, screenshots):
