@@ -14,21 +14,17 @@ couple's name (the counselor's own record).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from domain import appointments
+from domain import appointments, link_tokens
 from domain.homework import couple_week
 from domain.weeks import Week, weeks_from
 from extensions import db
@@ -57,16 +53,6 @@ CHECK_IN_TITLE = "Check-in closes"
 # --- The address --------------------------------------------------------------------------
 
 
-def _token_for(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, b"hearth-calendar:" + nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_of(user: User) -> CalendarFeed | None:
     return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
 
@@ -79,7 +65,7 @@ def issue(user: User) -> CalendarFeed:
         feed = CalendarFeed(user_id=user.id)
         db.session.add(feed)
     feed.nonce = nonce
-    feed.token_hash = _hash(_token_for(nonce))
+    feed.token_hash = link_tokens.digest(link_tokens.derive("calendar", nonce))
     feed.created_at = utcnow()
     db.session.flush()
     return feed
@@ -89,8 +75,7 @@ def token_of(feed: CalendarFeed | None) -> str | None:
     """The feed's token, or None if it can no longer be shown (the secret key changed)."""
     if feed is None:
         return None
-    token = _token_for(feed.nonce)
-    return token if hmac.compare_digest(_hash(token), feed.token_hash) else None
+    return link_tokens.shown_again("calendar", feed.nonce, feed.token_hash)
 
 
 def owner_of(token: str) -> User | None:
@@ -100,7 +85,7 @@ def owner_of(token: str) -> User | None:
     user = db.session.scalar(
         select(User)
         .join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token_hash == _hash(token))
+        .where(CalendarFeed.token_hash == link_tokens.digest(token))
     )
     if user is None or not user.active:
         return None

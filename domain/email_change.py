@@ -11,16 +11,12 @@ still free then; the old address is then told, in a few words, that it was repla
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from domain import mail
+from domain import link_tokens, mail
 from domain.accounts import email_taken
 from extensions import db
 from models import EmailChange, User, normalize_email, utcnow
@@ -29,19 +25,8 @@ LIFETIME = timedelta(hours=24)
 TOKEN_MAX = 128
 
 
-def _token_for(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, b"hearth-email-change:" + nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def token_of(change: EmailChange) -> str | None:
-    token = _token_for(change.nonce)
-    return token if hmac.compare_digest(_hash(token), change.token_hash) else None
+    return link_tokens.shown_again("email-change", change.nonce, change.token_hash)
 
 
 def _void_open_links(user: User, now) -> None:
@@ -70,7 +55,7 @@ def request_change(user: User, new_email: str) -> EmailChange | None:
         user_id=user.id,
         new_email=address,
         nonce=nonce,
-        token_hash=_hash(_token_for(nonce)),
+        token_hash=link_tokens.digest(link_tokens.derive("email-change", nonce)),
         created_at=now,
         expires_at=now + LIFETIME,
     )
@@ -84,7 +69,9 @@ def look_up(token: str, user: User) -> EmailChange | None:
     """The unused, unexpired link with this token that belongs to ``user``, or None."""
     if not token or len(token) > TOKEN_MAX:
         return None
-    change = db.session.scalar(select(EmailChange).where(EmailChange.token_hash == _hash(token)))
+    change = db.session.scalar(
+        select(EmailChange).where(EmailChange.token_hash == link_tokens.digest(token))
+    )
     if change is None or change.used_at is not None or utcnow() >= change.expires_at:
         return None
     if change.user_id != user.id:

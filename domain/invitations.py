@@ -6,9 +6,6 @@ token. Looking a token up hashes it; showing a link again re-derives it from the
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,20 +13,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from domain import link_tokens
 from extensions import db
 from models import Invitation, InvitationPurpose, Partner, User, utcnow
 
 TOKEN_MAX = 128
-
-
-def _token_for(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, b"hearth-invitation:" + nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue(
@@ -54,7 +42,7 @@ def issue(
         partner=partner,
         purpose=purpose,
         nonce=nonce,
-        token_hash=_hash(_token_for(nonce)),
+        token_hash=link_tokens.digest(link_tokens.derive("invitation", nonce)),
         created_by_id=by.id if by else None,
         created_at=now,
         expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
@@ -69,8 +57,7 @@ def issue(
 
 def token_of(invitation: Invitation) -> str | None:
     """The link's token, or None if it can no longer be shown (e.g. the secret changed)."""
-    token = _token_for(invitation.nonce)
-    return token if hmac.compare_digest(_hash(token), invitation.token_hash) else None
+    return link_tokens.shown_again("invitation", invitation.nonce, invitation.token_hash)
 
 
 def current_for(partner: Partner) -> Invitation | None:
@@ -94,7 +81,9 @@ class Lookup:
 def look_up(token: str) -> Lookup:
     if not token or len(token) > TOKEN_MAX:
         return Lookup(None, "unknown")
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == link_tokens.digest(token))
+    )
     if invitation is None:
         return Lookup(None, "unknown")
     if invitation.used_at is not None:

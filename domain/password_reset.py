@@ -7,16 +7,12 @@ requests are counted per address typed and per network address (``domain.throttl
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from domain import mail
+from domain import link_tokens, mail
 from domain.accounts import couple_id_of, find_user_by_email
 from extensions import db
 from models import PasswordReset, User, utcnow
@@ -25,19 +21,8 @@ LIFETIME = timedelta(hours=1)
 TOKEN_MAX = 128
 
 
-def _token_for(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, b"hearth-password-reset:" + nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def token_of(reset: PasswordReset) -> str | None:
-    token = _token_for(reset.nonce)
-    return token if hmac.compare_digest(_hash(token), reset.token_hash) else None
+    return link_tokens.shown_again("password-reset", reset.nonce, reset.token_hash)
 
 
 def request_link(email: str) -> PasswordReset | None:
@@ -60,7 +45,7 @@ def request_link(email: str) -> PasswordReset | None:
     reset = PasswordReset(
         user_id=user.id,
         nonce=nonce,
-        token_hash=_hash(_token_for(nonce)),
+        token_hash=link_tokens.digest(link_tokens.derive("password-reset", nonce)),
         created_at=now,
         expires_at=now + LIFETIME,
     )
@@ -80,7 +65,9 @@ def look_up(token: str) -> PasswordReset | None:
     """The unused, unexpired link with this token, or None."""
     if not token or len(token) > TOKEN_MAX:
         return None
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == link_tokens.digest(token))
+    )
     if reset is None or reset.used_at is not None or utcnow() >= reset.expires_at:
         return None
     if reset.user is None or not reset.user.active:

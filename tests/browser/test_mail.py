@@ -28,17 +28,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def inbox(live_server):
-    controller, inbox, port = smtp_server.start()
-    config = live_server.app.config
-    saved = config.get("MAIL_SMTP_URL", "")
-    config["MAIL_SMTP_URL"] = f"smtp://127.0.0.1:{port}?starttls=off"
-    config["BASE_URL"] = live_server.url
-    try:
-        yield inbox
-    finally:
-        config["MAIL_SMTP_URL"] = saved
-        controller.stop()
+def inbox(smtp_inbox):
+    """The real SMTP server the live app sends to (``tests/browser/conftest.py``)."""
+    return smtp_inbox
 
 
 def _link(message, part: str) -> str:
