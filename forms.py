@@ -142,6 +142,20 @@ def _day_in_range(_form, field) -> None:
         raise ValidationError(DAY_RANGE_MESSAGE)
 
 
+def email_field(label: str, required: str, *, autocomplete: str = "email") -> StringField:
+    """An e-mail address: required, within the column's length, shaped like an address."""
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(required),
+            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
+            Email("That doesn't look like an e-mail address yet."),
+        ],
+        render_kw={"autocomplete": autocomplete, "inputmode": "email", "autocapitalize": "none"},
+    )
+
+
 def _date(label: str, *validators, **kwargs) -> DateField:
     """A date field with the one shared bound (and the browser's picker told of it)."""
     render_kw = {"min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
@@ -226,16 +240,7 @@ class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
 
 
 class ChangeEmailForm(CurrentPasswordForm):
-    email = StringField(
-        "New e-mail",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter the new e-mail."),
-            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
-            Email("That doesn't look like an e-mail address yet."),
-        ],
-        render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"},
-    )
+    email = email_field("New e-mail", "Please enter the new e-mail.")
     # Whether the address is taken is checked by the view, after the password and the
     # throttle, and answered without saying so (blueprints/account.change_email).
 
@@ -252,16 +257,7 @@ class JoinForm(NewPasswordForm):
         description="The name your partner and counselor will see.",
         render_kw={"autocomplete": "given-name"},
     )
-    email = StringField(
-        "E-mail",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter your e-mail; you'll sign in with it."),
-            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
-            Email("That doesn't look like an e-mail address yet."),
-        ],
-        render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"},
-    )
+    email = email_field("E-mail", "Please enter your e-mail; you'll sign in with it.")
 
     # Joining includes reading the counselor's confidentiality policy (shown above the box)
     # and saying so; ``policy_seen`` names the words shown, so a policy changed meanwhile is

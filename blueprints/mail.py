@@ -7,15 +7,15 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from blueprints.rendering import keeps_input
 from domain.access import counselor_required, partner_place_for
 from domain.mail import invites, prefs, tokens
 from domain.mail.kinds import kind_named, kinds_for
 from extensions import csrf, db
-from forms import Form, _strip, timezone_choices
-from models import EMAIL_MAX, CoupleStatus, MailChoice, MailSuppression, User
+from forms import Form, _strip, email_field, timezone_choices
+from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
 
 bp = Blueprint("mail", __name__)
@@ -146,15 +146,8 @@ def unsubscribe(token: str):
 
 
 class SendLinkForm(Form):
-    address = StringField(
-        "Their e-mail",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please type the partner's e-mail address."),
-            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
-            Email("That doesn't look like an e-mail address yet."),
-        ],
-        render_kw={"inputmode": "email", "autocapitalize": "none", "autocomplete": "off"},
+    address = email_field(
+        "Their e-mail", "Please type the partner's e-mail address.", autocomplete="off"
     )
 
 

@@ -82,20 +82,8 @@ def look_up(token: str, user: User) -> EmailChange | None:
 def confirm(change: EmailChange) -> str:
     """Use the link: "changed", "taken" (someone signed up with the address meanwhile) or
     "used" (it was used or replaced a moment ago, in another request)."""
-    now = utcnow()
-    result = db.session.execute(
-        update(EmailChange)
-        .where(
-            EmailChange.id == change.id,
-            EmailChange.used_at.is_(None),
-            EmailChange.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not link_tokens.use_once(change):
         return "used"
-    change.used_at = now
     user = change.user
     if user.email == change.new_email:
         return "changed"

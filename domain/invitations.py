@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from domain import link_tokens
 from extensions import db
@@ -97,19 +97,4 @@ def look_up(token: str) -> Lookup:
 
 def claim(invitation: Invitation) -> bool:
     """Mark the link used, atomically: of two simultaneous taps only one wins."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.used_at.is_(None),
-            Invitation.voided_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    invitation.used_at = now
-    return True
+    return link_tokens.use_once(invitation, Invitation.voided_at.is_(None))

@@ -15,6 +15,10 @@ import hashlib
 import hmac
 
 from flask import current_app
+from sqlalchemy import update
+
+from extensions import db
+from models import utcnow
 
 
 def derive(purpose: str, nonce: str) -> str:
@@ -34,3 +38,23 @@ def shown_again(purpose: str, nonce: str, stored: str) -> str | None:
     """The row's token, or None when it can no longer be derived (the secret key changed)."""
     token = derive(purpose, nonce)
     return token if hmac.compare_digest(digest(token), stored) else None
+
+
+def use_once(row, *still_open) -> bool:
+    """Mark a link's row used, atomically: of two simultaneous tries only one wins.
+
+    The row must be unused and unexpired (and meet ``still_open``, e.g. not voided);
+    returns whether this try was the one that used it.
+    """
+    model = type(row)
+    now = utcnow()
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row.id, model.used_at.is_(None), model.expires_at > now, *still_open)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    row.used_at = now
+    return True

@@ -77,18 +77,4 @@ def look_up(token: str) -> PasswordReset | None:
 
 def claim(reset: PasswordReset) -> User | None:
     """Use the link, atomically: of two simultaneous tries only one wins."""
-    now = utcnow()
-    result = db.session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.id == reset.id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return None
-    reset.used_at = now
-    return reset.user
+    return reset.user if link_tokens.use_once(reset) else None
