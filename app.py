@@ -125,7 +125,6 @@ def register_blueprints(app: Flask) -> None:
         invitations,
         mail,
         main,
-        needs,
         partner,
         password_reset,
         sessions,
@@ -143,7 +142,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(counselor.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(partner.bp)
-    app.register_blueprint(needs.bp)
+    from kinds import registry
+
+    for kind in registry.REGISTRY:  # each kind's own routes and templates
+        app.register_blueprint(kind.blueprint)
     app.register_blueprint(sessions.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(appointments.bp)

@@ -1,4 +1,5 @@
-"""Flask-WTF forms. Limits here match the columns in ``models.py``."""
+"""Flask-WTF forms shared across Hearth. Limits match the columns in ``models/``; each kind of
+homework keeps its own forms in ``kinds/<key>/forms.py``, built on the bases here."""
 
 from __future__ import annotations
 
@@ -40,25 +41,18 @@ from domain.appointments import LENGTHS
 from domain.names import ROLE_NAME_MESSAGE, claims_a_role
 from domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from domain.passwords import password_problem
-from domain.views import PROMPTS, SCALES
 from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY, day_in_range
 from models import (
-    ANSWER_MAX,
     COUPLE_NAME_MAX,
     EMAIL_MAX,
     FOCUS_MAX,
     INSTRUCTIONS_MAX,
-    ITEM_MAX,
     NAME_MAX,
-    NEED_MAX,
-    NOTE_MAX,
     NOTES_MAX,
     POLICY_LINE_MAX,
     POLICY_TEXT_MAX,
     SAFETY_MAX,
-    STEP_MAX,
     CoupleStatus,
-    Rating,
     Visibility,
 )
 from models.calendar import DEFAULT_MINUTES
@@ -94,7 +88,7 @@ def _secret_field_names() -> frozenset[str]:
     return frozenset(names | {"csrf_token"})
 
 
-def _form_key() -> str:
+def form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
@@ -127,7 +121,7 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice(z, z.replace("_", " ")) for z in sorted(zones)]
 
 
-def _strip(value):
+def strip(value):
     """Trim surrounding spaces so "  Sam " and "Sam" are the same name.
 
     NUL characters go too: no one types them, and PostgreSQL refuses them in text (a
@@ -146,7 +140,7 @@ def email_field(label: str, required: str, *, autocomplete: str = "email") -> St
     """An e-mail address: required, within the column's length, shaped like an address."""
     return StringField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(required),
             Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
@@ -172,7 +166,7 @@ def _not_a_role(_form, field) -> None:
 class LoginForm(Form):
     email = StringField(
         "E-mail",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your e-mail."), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"},
     )
@@ -190,7 +184,7 @@ class LoginForm(Form):
 class TwoStepForm(Form):
     code = StringField(
         "Code",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter the code."), Length(max=32)],
         description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none"},
@@ -248,7 +242,7 @@ class ChangeEmailForm(CurrentPasswordForm):
 class JoinForm(NewPasswordForm):
     display_name = StringField(
         "Your name",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Please tell us what to call you."),
             Length(max=NAME_MAX, message=f"Please keep it to {NAME_MAX} characters."),
@@ -289,7 +283,7 @@ class JoinForm(NewPasswordForm):
 class CoupleForm(Form):
     name = StringField(
         "Couple's name",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Please give the couple a name, e.g. “Sam & Alex”."),
             Length(max=COUPLE_NAME_MAX, message=f"Please keep it to {COUPLE_NAME_MAX} characters."),
@@ -315,16 +309,16 @@ class CoupleForm(Form):
 
 class NewCoupleForm(CoupleForm):
     # A one-time key per page: the same form sent twice makes one record.
-    once = HiddenField(default=_form_key)
+    once = HiddenField(default=form_key)
     partner1_label = StringField(
         "First partner (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=NAME_MAX, message=f"At most {NAME_MAX} characters.")],
         description="Only for you, until they join and choose their own name.",
     )
     partner2_label = StringField(
         "Second partner (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=NAME_MAX, message=f"At most {NAME_MAX} characters.")],
     )
 
@@ -348,14 +342,14 @@ VISIBILITY_CHOICES = [
 ]
 
 
-def _visibility_field(default: str, label: str = "Who can read this") -> RadioField:
+def visibility_field(default: str, label: str = "Who can read this") -> RadioField:
     return RadioField(label, choices=VISIBILITY_CHOICES, default=default)
 
 
-def _text(label: str, limit: int, *, required: str | None = None, description: str = ""):
+def text_field(label: str, limit: int, *, required: str | None = None, description: str = ""):
     validators = [Length(max=limit, message=f"Please keep it to {limit} characters.")]
     validators.insert(0, DataRequired(required) if required else Optional())
-    return TextAreaField(label, filters=[_strip], validators=validators, description=description)
+    return TextAreaField(label, filters=[strip], validators=validators, description=description)
 
 
 class CardForm(Form):
@@ -380,7 +374,7 @@ class VersionedForm(CardForm):
 
 class AssignmentForm(Form):
     # A one-time key per page: the same form sent twice makes one record.
-    once = HiddenField(default=_form_key)
+    once = HiddenField(default=form_key)
     starts_on = _date(
         "First week",
         DataRequired("Please pick the date the homework starts."),
@@ -394,26 +388,13 @@ class AssignmentForm(Form):
         ],
         description="Leave empty to keep it going until you end it.",
     )
-    instructions = _text(
+    instructions = text_field(
         "Instructions for the couple",
         INSTRUCTIONS_MAX,
         required="Please write a few words for the couple.",
         description="In your own words; they see this on their phones.",
     )
-    item1 = _text("First item", ITEM_MAX, required="Please word the first item.")
-    item2 = _text("Second item", ITEM_MAX, required="Please word the second item.")
-    item3 = _text("Third item", ITEM_MAX, required="Please word the third item.")
-    reveal_after_both = BooleanField(
-        "Show each partner's shared answers only once both have checked in that week"
-    )
-
-    def __init__(self, *args, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind = kind
-        if kind != "rhythm":
-            del self.item1, self.item2, self.item3
-        if kind != "checkin":
-            del self.reveal_after_both
+    # Each kind adds its own fields in a subclass (``Kind.assignment_form``).
 
 
 class AssignmentStatusForm(Form):
@@ -427,112 +408,7 @@ class AssignmentStatusForm(Form):
     )
 
 
-class RhythmMarkForm(CardForm):
-    note = TextAreaField(
-        "A short note (optional)",
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=NOTE_MAX, message=f"Please keep the note to {NOTE_MAX} characters."),
-        ],
-    )
-    note_visibility = _visibility_field(Visibility.SHARED.value)
-
-
-class ReflectionForm(VersionedForm):
-    helped = _text("What helped this week", ANSWER_MAX)
-    didnt_help = _text("What didn't", ANSWER_MAX)
-    visibility = _visibility_field(Visibility.SHARED.value)
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if ok and not (self.helped.data or self.didnt_help.data):
-            self.helped.errors = ["Write a line in either box, or both."]
-            return False
-        return ok
-
-
-class RatingForm(CardForm):
-    rating = RadioField(
-        "How did it go this week?",
-        choices=[
-            SelectChoice(Rating.MET.value, "Met"),
-            SelectChoice(Rating.PARTLY.value, "Partly"),
-            SelectChoice(Rating.NOT_YET.value, "Not yet"),
-        ],
-        validators=[InputRequired("Please choose met, partly or not yet.")],
-    )
-    comment = TextAreaField(
-        "A comment (optional)",
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=NOTE_MAX, message=f"Please keep it to {NOTE_MAX} characters."),
-        ],
-    )
-    comment_visibility = _visibility_field(Visibility.SHARED.value)
-
-
-class NeedForm(VersionedForm):
-    # A one-time key per page: the same form sent twice makes one record.
-    once = HiddenField(default=_form_key)
-    wording = StringField(
-        "What I need",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please put the need into a few words."),
-            Length(max=NEED_MAX, message=f"Please keep it to {NEED_MAX} characters."),
-        ],
-        description="For example: “a quieter, more predictable evening routine”.",
-    )
-    steps = TextAreaField(
-        "Steps my partner can take",
-        filters=[_strip],
-        validators=[DataRequired("Please add at least one step, one per line.")],
-        description="One per line. Small and concrete, so you'd both notice it happened: "
-        "“ask how my day was before dinner”.",
-    )
-    visibility = _visibility_field(Visibility.SHARED.value, "Who can read this need and its steps")
-    confirm_extra = BooleanField("Yes, I'd like to add another need")
-
-    def step_lines(self) -> list[str]:
-        return [line.strip() for line in (self.steps.data or "").splitlines() if line.strip()]
-
-    def validate_steps(self, field) -> None:
-        lines = self.step_lines()
-        if not lines:
-            raise ValidationError("Please add at least one step, one per line.")
-        if len(lines) > 8:
-            raise ValidationError("Eight steps at most; fewer, clearer steps work better.")
-        if any(len(line) > STEP_MAX for line in lines):
-            raise ValidationError(f"Please keep each step to {STEP_MAX} characters.")
-
-
-def _scale(key: str, description: str) -> IntegerField:
-    message = "Please choose a number from 1 to 10."
-    return IntegerField(
-        SCALES[key],
-        validators=[InputRequired(message), NumberRange(1, 10, message)],
-        description=description,
-    )
-
-
-class CheckInForm(VersionedForm):
-    connected = _scale("connected", "1 = not at all, 10 = very")
-    heard = _scale("heard", "1 = not at all, 10 = very")
-    stress = _scale("stress", "1 = calm, 10 = a lot")
-    scales_shared = BooleanField("Share my numbers with my partner", default=True)
-    went_well = _text(PROMPTS["went_well"], ANSWER_MAX)
-    went_well_visibility = _visibility_field(Visibility.COUNSELOR.value)
-    felt_off = _text(PROMPTS["felt_off"], ANSWER_MAX)
-    felt_off_visibility = _visibility_field(Visibility.COUNSELOR.value)
-    support = _text(PROMPTS["support"], ANSWER_MAX)
-    support_visibility = _visibility_field(Visibility.COUNSELOR.value)
-
-
 # --- Sessions -------------------------------------------------------------------------
-
-ATTENDED_CHOICES = ["both", "partner1", "partner2"]
 
 
 class SessionForm(VersionedForm):
@@ -543,19 +419,19 @@ class SessionForm(VersionedForm):
     attended = RadioField("Who came", validators=[InputRequired("Please say who came.")])
     focus = StringField(
         "Focus of the session",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Please sum up the focus in a line."),
             Length(max=FOCUS_MAX, message=f"Please keep it to {FOCUS_MAX} characters."),
         ],
         description="One line the couple will read at the top of their summary.",
     )
-    shareable_notes = _text(
+    shareable_notes = text_field(
         "Notes to share with the couple",
         NOTES_MAX,
         description="These go into the couple's copy of the summary.",
     )
-    private_notes = _text(
+    private_notes = text_field(
         "Private clinical notes",
         NOTES_MAX,
         description="Never shown to the couple: only in your copy of the summary.",
@@ -566,7 +442,7 @@ class SessionForm(VersionedForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    homework_notes = _text(
+    homework_notes = text_field(
         "Anything else agreed", NOTES_MAX, description="E.g. “Try the ten-minute pause once.”"
     )
     next_on = _date("Next session (date)", Optional())
@@ -592,9 +468,9 @@ class SessionForm(VersionedForm):
 
 
 def _assignment_label(assignment) -> str:
-    from domain.homework import KIND_NAMES
+    from kinds import registry
 
-    return f"{KIND_NAMES[assignment.kind]} ({assignment.status})"
+    return f"{registry.named(assignment.kind).name} ({assignment.status})"
 
 
 class AppointmentForm(Form):
@@ -642,24 +518,24 @@ class PolicyForm(Form):
     )
     line = StringField(
         "The line partners see beside “for my counselor only”",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Length(max=POLICY_LINE_MAX, message=f"Please keep it to {POLICY_LINE_MAX} characters.")
         ],
         description="Leave Hearth's line, or empty, to use Hearth's line for your choice.",
     )
-    wording = _text(
+    wording = text_field(
         "The whole policy, as partners read it",
         POLICY_TEXT_MAX,
         description="A short paragraph. Leave Hearth's text, or empty, to use Hearth's text "
         "for your choice.",
     )
-    exceptions = _text(
+    exceptions = text_field(
         "When you would pass it on (safety and legal duties)",
         POLICY_TEXT_MAX,
         description="Risk of harm, abuse, legal duties: in your words.",
     )
-    safety = _text(
+    safety = text_field(
         "If a partner is not safe at home",
         SAFETY_MAX,
         description="Shown wherever a partner writes for you alone. Please add your local "
@@ -693,7 +569,7 @@ class DeleteCoupleForm(Form):
 
     confirm_name = StringField(
         "Type the couple's name to confirm",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Please type the couple's name, exactly as it is shown above."),
             Length(max=COUPLE_NAME_MAX * 2, message="That is longer than the couple's name."),

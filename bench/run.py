@@ -54,14 +54,8 @@ from bench import serving  # noqa: E402
 from bench.serving import FLOOR_PATH  # noqa: E402
 from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
-from models import (  # noqa: E402
-    CounselingSession,
-    Couple,
-    Need,
-    Partner,
-    SummaryPdf,
-    User,
-)
+from kinds.needs.models import Need  # noqa: E402
+from models import CounselingSession, Couple, Partner, SummaryPdf, User  # noqa: E402
 
 HOST = "127.0.0.1"
 GOALS = "pages >= 40% of the floor's requests/s, p95 <= 50 ms at 16 connections"

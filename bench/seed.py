@@ -1,8 +1,9 @@
 """A busy practice for benchmarks: counselors, couples and a year of homework.
 
 By default 20 counselors with 25 couples each; both partners of every couple have joined and
-have done all three kinds of homework (weekly rhythm, needs with steps and ratings, weekly
-check-ins) for 52 weeks, with a session every two weeks whose summary was released. The
+have done every registered kind of homework (``Kind.bench_rows``: today the weekly rhythm,
+needs with steps and ratings, weekly check-ins) for 52 weeks, with a session every two weeks
+whose summary was released. The
 same ``--seed`` gives the same people, answers and gaps (weeks are counted back from the
 current week of each couple, so the dates move with the calendar).
 
@@ -36,11 +37,12 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import MetaData, func, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from domain.homework import DEFAULT_INSTRUCTIONS, DEFAULT_RHYTHM_ITEMS  # noqa: E402
 from domain.passwords import hash_password  # noqa: E402
 from domain.weeks import current_week  # noqa: E402
 from extensions import db  # noqa: E402
-from models import HomeworkKind, User  # noqa: E402  (importing models declares every table)
+from kinds import registry  # noqa: E402  (declares every kind's tables)
+from kinds.base import BenchCouple  # noqa: E402
+from models import User  # noqa: E402  (importing models declares every table)
 
 DOMAIN = "bench.hearth.example.com"
 BENCH_PASSWORD = "bench password for a busy practice"  # noqa: S105 - benchmark data only
@@ -59,31 +61,6 @@ FIRST_NAMES = [
     "Sam", "Alex", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie", "Robin", "Quinn",
     "Avery", "Charlie", "Dana", "Eli", "Frankie", "Harper", "Kai", "Lee", "Noa", "Parker",
 ]  # fmt: skip
-RHYTHM_NOTES = [
-    "",
-    "",
-    "We talked about the weekend without raising our voices.",
-    "Cooked together, slowly, no phones.",
-    "A long walk after dinner.",
-    "A hug at the door before work.",
-]
-REFLECTIONS = [
-    ("Planning it on Sunday.", "Leaving it to the last evening."),
-    ("Starting with what we appreciate.", ""),
-    ("", "We were both too tired this week."),
-    ("The walk, again.", "Work calls at dinner."),
-]
-NEEDS = [
-    ("More regular check-ins during the week", ["A message at lunch", "Ask about my day"]),
-    ("A quieter evening routine", ["Phones away after nine", "Plan evenings on Sunday"]),
-    ("Feeling appreciated for everyday things", ["Say thank you when I cook", "Notice one thing"]),
-    ("Time alone to recharge at weekends", ["Saturday morning to myself", "Take the kids out"]),
-]
-PROMPTS = {
-    "went_well": ["We laughed at dinner.", "You asked about my day twice.", ""],
-    "felt_off": ["I felt rushed on Sunday.", "Money again.", ""],
-    "support": ["A short walk on Wednesdays?", "Tell me when you need quiet.", ""],
-}
 FOCUS = [
     "Noticing the distance, and choosing small ways back to each other",
     "A hard week, and how you found your way back after it",
@@ -204,158 +181,41 @@ def _couple(batch: Batch, ids: Ids, rng: random.Random, counselor_id: int, n: in
         )
         partners.append(partner_id)
 
+    # Each couple has its own habits: some do a lot, some little; some go quiet at the end.
+    keen = rng.uniform(0.35, 0.95)
+    quiet_from = args.weeks - 2 if rng.random() < 0.06 else args.weeks
+    active_weeks = [first + timedelta(weeks=i) for i in range(min(quiet_from, args.weeks))]
     assignment = {}
-    for kind in HomeworkKind:
-        assignment[kind] = ids.take("assignments")
+    for kind in registry.REGISTRY:
+        assignment[kind.key] = ids.take("assignments")
         batch.add(
             "assignments",
             {
-                "id": assignment[kind],
+                "id": assignment[kind.key],
                 "couple_id": couple_id,
-                "kind": str(kind),
+                "kind": kind.key,
                 "starts_on": first,
                 "weeks": None,
-                "instructions": DEFAULT_INSTRUCTIONS[kind],
+                "instructions": kind.default_instructions,
                 "status": "active",
                 "reveal_after_both": False,
                 "created_at": created,
                 "ended_at": None,
             },
         )
-    items = []
-    for position, wording in enumerate(DEFAULT_RHYTHM_ITEMS, start=1):
-        items.append(ids.take("rhythm_items"))
-        batch.add(
-            "rhythm_items",
-            {
-                "id": items[-1],
-                "assignment_id": assignment[HomeworkKind.RHYTHM],
-                "position": position,
-                "wording": wording,
-            },
-        )
-
-    # Two needs per partner, each with two steps the other partner can take.
-    needs = []  # (need id, owner index, first step id, shared?)
-    for owner in (0, 1):
-        for wording, steps in rng.sample(NEEDS, 2):
-            need_id = ids.take("needs")
-            shared = rng.random() < 0.8
-            batch.add(
-                "needs",
-                {
-                    "id": need_id,
-                    "owner_id": partners[owner],
-                    "wording": wording,
-                    "visibility": "shared" if shared else "counselor",
-                    "status": "active",
-                    "created_at": created,
-                    "retired_at": None,
-                    "version": 1,
-                },
+        kind.bench_rows(
+            BenchCouple(
+                batch=batch,
+                ids=ids,
+                rng=rng,
+                assignment_id=assignment[kind.key],
+                partners=partners,
+                created=created,
+                weeks=active_weeks,
+                keen=keen,
+                at=lambda day, hour: _local(day, hour, tz),
             )
-            batch.add(
-                "need_wordings",
-                {"id": ids.take("need_wordings"), "need_id": need_id, "wording": wording,
-                 "since": created},
-            )  # fmt: skip
-            step_ids = []
-            for position, step in enumerate(steps, start=1):
-                step_ids.append(ids.take("need_steps"))
-                batch.add(
-                    "need_steps",
-                    {"id": step_ids[-1], "need_id": need_id, "position": position, "text": step,
-                     "removed_at": None},
-                )  # fmt: skip
-            needs.append((need_id, owner, step_ids[0], shared))
-
-    # Each couple has its own habits: some do a lot, some little; some go quiet at the end.
-    keen = rng.uniform(0.35, 0.95)
-    quiet_from = args.weeks - 2 if rng.random() < 0.06 else args.weeks
-    scales = [[rng.randint(3, 6), rng.randint(3, 6), rng.randint(3, 8)] for _ in partners]
-    for i in range(args.weeks):
-        week = first + timedelta(weeks=i)
-        if i >= quiet_from:
-            continue
-        for item_id in items:
-            if rng.random() < keen:
-                batch.add(
-                    "rhythm_marks",
-                    {
-                        "id": ids.take("rhythm_marks"),
-                        "item_id": item_id,
-                        "week_start": week,
-                        "partner_id": rng.choice(partners),
-                        "note": rng.choice(RHYTHM_NOTES),
-                        "note_visibility": "shared",
-                        "created_at": _local(week, 20, tz) + timedelta(days=rng.randint(0, 6)),
-                    },
-                )
-        for partner_id in partners:
-            if rng.random() < keen * 0.5:
-                helped, didnt = rng.choice(REFLECTIONS)
-                batch.add(
-                    "rhythm_reflections",
-                    {
-                        "id": ids.take("rhythm_reflections"),
-                        "assignment_id": assignment[HomeworkKind.RHYTHM],
-                        "week_start": week,
-                        "partner_id": partner_id,
-                        "helped": helped,
-                        "didnt_help": didnt,
-                        "visibility": "shared" if rng.random() < 0.7 else "counselor",
-                        "updated_at": _local(week, 21, tz) + timedelta(days=6),
-                        "version": 1,
-                    },
-                )
-        for need_id, owner, step_id, _shared in needs:
-            if rng.random() < keen:
-                batch.add(
-                    "need_ratings",
-                    {
-                        "id": ids.take("need_ratings"),
-                        "need_id": need_id,
-                        "week_start": week,
-                        "rating": rng.choice(["met", "partly", "partly", "not_yet"]),
-                        "comment": "",
-                        "comment_visibility": "shared",
-                        "updated_at": _local(week, 20, tz) + timedelta(days=6),
-                    },
-                )
-            if rng.random() < keen * 0.7:
-                batch.add(
-                    "steps_done",
-                    {
-                        "id": ids.take("steps_done"),
-                        "step_id": step_id,
-                        "week_start": week,
-                        "partner_id": partners[1 - owner],
-                        "created_at": _local(week, 18, tz) + timedelta(days=3),
-                    },
-                )
-        for p, partner_id in enumerate(partners):
-            # Scales wander a step at a time, a little more often up than down.
-            for s in range(3):
-                scales[p][s] = min(10, max(1, scales[p][s] + rng.choice([-1, 0, 0, 1, 1])))
-            if rng.random() < keen + 0.1:
-                at = _local(week, 21, tz) + timedelta(days=5)
-                row = {
-                    "id": ids.take("check_ins"),
-                    "assignment_id": assignment[HomeworkKind.CHECKIN],
-                    "partner_id": partner_id,
-                    "week_start": week,
-                    "connected": scales[p][0],
-                    "heard": scales[p][1],
-                    "stress": scales[p][2],
-                    "scales_shared": True,
-                    "created_at": at,
-                    "updated_at": at,
-                    "version": 1,
-                }
-                for prompt, choices in PROMPTS.items():
-                    row[prompt] = rng.choice(choices)
-                    row[f"{prompt}_visibility"] = "shared" if rng.random() < 0.3 else "counselor"
-                batch.add("check_ins", row)
+        )
 
     # A session every other week, its summary released to the couple the same evening.
     held_at = [_local(first + timedelta(weeks=i, days=1), 17, tz) for i in range(0, args.weeks, 2)]

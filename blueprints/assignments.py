@@ -8,19 +8,14 @@ from flask_login import current_user
 from blueprints.rendering import keeps_input, render
 from domain import repeats
 from domain.access import assignment_for, counselor_required, couple_for
-from domain.homework import (
-    DEFAULT_INSTRUCTIONS,
-    DEFAULT_RHYTHM_ITEMS,
-    KIND_NAMES,
-    AssignmentProblem,
-    assign,
-    set_assignment_status,
-)
+from domain.homework import AssignmentProblem, assign, set_assignment_status
 from domain.repeats import just_made
 from domain.weeks import local_today, week_of
 from extensions import db
-from forms import AssignmentForm, AssignmentStatusForm
-from models import Assignment, AssignmentStatus, HomeworkKind
+from forms import AssignmentStatusForm
+from kinds import registry
+from kinds.base import Kind
+from models import Assignment, AssignmentStatus
 
 bp = Blueprint("assignments", __name__, url_prefix="/counselor/couples/<int:couple_id>/homework")
 
@@ -31,11 +26,11 @@ STATUS_MESSAGES = {
 }
 
 
-def _kind(value: str | None) -> HomeworkKind:
-    try:
-        return HomeworkKind(value or "")
-    except ValueError:
+def _kind(value: str | None) -> Kind:
+    kind = registry.get(value)
+    if kind is None:
         abort(404)
+    return kind
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
@@ -45,40 +40,33 @@ def new(couple_id: int, kind: str):
     """Assign one kind of homework, starting with the couple's current week by default."""
     couple = couple_for(current_user, couple_id)
     kind = _kind(kind)
-    form = AssignmentForm(kind=kind)
+    form = kind.assignment_form()()
     if request.method == "GET":
         form.starts_on.data = local_today(couple.timezone)
-        form.instructions.data = DEFAULT_INSTRUCTIONS[kind]
-        if kind == HomeworkKind.RHYTHM:
-            form.item1.data, form.item2.data, form.item3.data = DEFAULT_RHYTHM_ITEMS
+        form.instructions.data = kind.default_instructions
+        kind.prefill(form, None)
     if form.validate_on_submit():
-        items = None
-        if kind == HomeworkKind.RHYTHM:
-            items = [form.item1.data, form.item2.data, form.item3.data]
         done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
         # The same form again (a double tap): the first one stands.
         again = repeats.seen(form.once.data, current_user.id)
-        if again or _just_assigned(couple, kind, form, items):
-            flash(f"{KIND_NAMES[kind]} is assigned to {couple.name}.", "success")
+        if again or _just_assigned(couple, kind, form):
+            flash(f"{kind.name} is assigned to {couple.name}.", "success")
             return redirect(done_url)
         try:
             assign(
                 couple,
-                kind,
+                kind.key,
                 starts_on=form.starts_on.data,
                 weeks=form.weeks.data,
                 instructions=form.instructions.data,
-                rhythm_items=items,
-                reveal_after_both=bool(
-                    kind == HomeworkKind.CHECKIN and form.reveal_after_both.data
-                ),
+                form=form,
             )
         except AssignmentProblem as problem:
             form.form_errors.append(str(problem))
         else:
             repeats.remember(form.once.data, current_user.id, done_url)
             repeats.commit_once(form.once.data, current_user.id)
-            flash(f"{KIND_NAMES[kind]} assigned to {couple.name}.", "success")
+            flash(f"{kind.name} assigned to {couple.name}.", "success")
             return redirect(done_url)
     status = 422 if form.errors or form.form_errors else 200
     return render(
@@ -91,18 +79,18 @@ def new(couple_id: int, kind: str):
     )
 
 
-def _just_assigned(couple, kind: str, form: AssignmentForm, items) -> bool:
+def _just_assigned(couple, kind: Kind, form) -> bool:
     """Was this very assignment made from the same form a moment ago?"""
     made = just_made(
         Assignment,
         Assignment.couple_id == couple.id,
-        Assignment.kind == kind,
+        Assignment.kind == kind.key,
         Assignment.starts_on
         == week_of(form.starts_on.data, couple.timezone, couple.week_starts_on).start,
         Assignment.weeks == form.weeks.data,
         Assignment.instructions == form.instructions.data,
     )
-    return made is not None and (items is None or [i.wording for i in made.rhythm_items] == items)
+    return made is not None and kind.same_settings(form, made)
 
 
 @bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
@@ -112,27 +100,18 @@ def edit(couple_id: int, assignment_id: int):
     """Reword the instructions (and the rhythm's items), or change how long it runs."""
     assignment = assignment_for(current_user, couple_id, assignment_id)
     couple = assignment.couple
-    kind = HomeworkKind(assignment.kind)
-    form = AssignmentForm(kind=kind, obj=assignment)
-    if request.method == "GET" and kind == HomeworkKind.RHYTHM:
-        for field, item in zip(
-            (form.item1, form.item2, form.item3), assignment.rhythm_items, strict=False
-        ):
-            field.data = item.wording
+    kind = registry.named(assignment.kind)
+    form = kind.assignment_form()(obj=assignment)
+    if request.method == "GET":
+        kind.prefill(form, assignment)
     # The first week is fixed once answers may exist; only what follows can change.
     form.starts_on.data = assignment.starts_on
     if form.validate_on_submit():
         assignment.instructions = form.instructions.data
         assignment.weeks = form.weeks.data
-        if kind == HomeworkKind.CHECKIN:
-            assignment.reveal_after_both = bool(form.reveal_after_both.data)
-        if kind == HomeworkKind.RHYTHM:
-            for field, item in zip(
-                (form.item1, form.item2, form.item3), assignment.rhythm_items, strict=False
-            ):
-                item.wording = field.data
+        kind.apply(form, assignment, new=False)
         db.session.commit()
-        flash(f"{KIND_NAMES[kind]} updated for {couple.name}.", "success")
+        flash(f"{kind.name} updated for {couple.name}.", "success")
         return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="homework"))
     status = 422 if form.errors else 200
     return render(
@@ -151,7 +130,7 @@ def set_status(couple_id: int, assignment_id: int):
     """Pause (a hard week, a safety concern), resume, or end an assignment."""
     assignment = assignment_for(current_user, couple_id, assignment_id)
     form = AssignmentStatusForm()
-    kind_name = KIND_NAMES[HomeworkKind(assignment.kind)]
+    kind_name = registry.named(assignment.kind).name
     if not form.validate_on_submit():
         flash("That status isn't one we know. Nothing was changed.", "error")
     elif assignment.status == AssignmentStatus.ENDED and form.status.data != AssignmentStatus.ENDED:

@@ -14,7 +14,8 @@ from domain.access import counselor_required, couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
 from forms import WEEKDAYS, AuditFilterForm, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
-from models import AssignmentStatus, Couple, CoupleStatus, HomeworkKind, Invitation, Partner
+from kinds import registry
+from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 
@@ -123,7 +124,7 @@ def couple(couple_id: int):
         status_form=CoupleStatusForm(status=couple.status),
         review=review.couple_review(couple),
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
-        kinds=list(HomeworkKind),
+        kinds=registry.keys(),
     )
     whats_new.record_visit(current_user, couple.id)  # committed with the audit row
     audit.record_now("viewed", couple_id=couple.id, subject="Couple page")

@@ -9,8 +9,6 @@ import segno
 from flask import Flask
 
 from domain import invitations
-from domain.homework import KIND_NAMES
-from domain.views import PROMPTS
 from forms import WEEKDAYS
 
 
@@ -36,8 +34,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(day_time, "day_time")
     app.add_template_filter(day_month, "day_month")
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
-    app.add_template_global(KIND_NAMES, "KIND_NAMES")
-    app.add_template_global(PROMPTS, "PROMPTS")
+    from kinds import registry
+
+    app.add_template_global(registry.NAMES, "KIND_NAMES")
+    app.add_template_global(lambda: tuple(registry.REGISTRY), "homework_kinds")
     app.add_template_global(invitations.current_for, "current_invitation")
     register_between_sessions(app)
 

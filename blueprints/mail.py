@@ -14,7 +14,7 @@ from domain.access import counselor_required, partner_place_for
 from domain.mail import invites, prefs, tokens
 from domain.mail.kinds import kind_named, kinds_for
 from extensions import csrf, db
-from forms import Form, _strip, email_field, timezone_choices
+from forms import Form, email_field, strip, timezone_choices
 from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
 
@@ -38,7 +38,7 @@ class PreferencesForm(Form):
     timezone = SelectField("Your time zone", validators=[DataRequired("Please pick a time zone.")])
     practice_name = StringField(
         "Your practice's name",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=PRACTICE_NAME_MAX, message=f"At most {PRACTICE_NAME_MAX} characters."),

@@ -15,7 +15,7 @@ from domain import audit, password_reset, throttle
 from domain.accounts import couple_id_of
 from domain.passwords import hash_password
 from extensions import db
-from forms import Form, NewPasswordForm, _strip
+from forms import Form, NewPasswordForm, strip
 from models import EMAIL_MAX
 
 bp = Blueprint("password_reset", __name__)
@@ -29,7 +29,7 @@ SENT = (
 class ForgotForm(Form):
     email = StringField(
         "Your e-mail",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your e-mail."), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"},
     )

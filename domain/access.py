@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from models import Assignment, Couple, Need, NeedStep, Partner, RhythmItem, Role, User, Visibility
+from kinds.needs.models import Need, NeedStep
+from kinds.rhythm.models import RhythmItem
+from models import Assignment, Couple, Partner, Role, User, Visibility
 
 
 def couple_for(user: User, couple_id: int) -> Couple:

@@ -1,6 +1,7 @@
 """Every change to a couple's data leaves an audit row, written in the same transaction.
 
-A listener on the database session looks at each flush: rows of the models below that
+A listener on the database session looks at each flush: rows of the models below (and of
+every registered kind's, ``Kind.models``, described by ``Kind.describe``) that
 were added, changed or removed become audit events, with what each changed column held
 before and after. Nobody has to remember to call anything, so a new view cannot forget.
 
@@ -11,31 +12,22 @@ counselor wrote (session notes, homework wording) is kept readable for the couns
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from domain import audit
+from kinds.base import Place
 from models import (
     Appointment,
     Assignment,
     AuditEvent,
-    CheckIn,
     CounselingSession,
     Couple,
     Invitation,
-    Need,
-    NeedRating,
-    NeedStep,
-    NeedWording,
     Partner,
     PinnedMoment,
-    RhythmItem,
-    RhythmMark,
-    RhythmReflection,
-    StepDone,
     User,
     utcnow,
 )
@@ -54,79 +46,48 @@ IGNORED = {
 }
 
 
-@dataclass(frozen=True)
-class Place:
-    couple_id: int | None
-    partner_id: int | None  # whose words these are, when a partner wrote them
-
-
-def _get(session: Session, model, ident):
+def get(session: Session, model, ident):
+    """``model`` row ``ident`` without flushing (this runs inside a flush)."""
     if ident is None:
         return None
     with session.no_autoflush:
         return session.get(model, ident)
 
 
-def _couple_of_assignment(session, assignment_id) -> int | None:
-    assignment = _get(session, Assignment, assignment_id)
+def couple_of_assignment(session, assignment_id) -> int | None:
+    assignment = get(session, Assignment, assignment_id)
     return assignment.couple_id if assignment else None
 
 
-def _couple_of_partner(session, partner_id) -> int | None:
-    partner = _get(session, Partner, partner_id)
+def couple_of_partner(session, partner_id) -> int | None:
+    partner = get(session, Partner, partner_id)
     return partner.couple_id if partner else None
-
-
-def _need_place(session, need_id) -> Place:
-    need = _get(session, Need, need_id)
-    if need is None:
-        return Place(None, None)
-    return Place(_couple_of_partner(session, need.owner_id), need.owner_id)
 
 
 def _place(session: Session, obj) -> tuple[str, Place] | None:
     """What to call ``obj`` in the trail, its couple, and its writer when a partner."""
+    from kinds import registry
+
+    for kind in registry.REGISTRY:
+        if isinstance(obj, kind.models):
+            return kind.describe(session, obj)
     match obj:
-        case CheckIn():
-            couple = _couple_of_assignment(session, obj.assignment_id)
-            return f"Check-in, week of {obj.week_start}", Place(couple, obj.partner_id)
-        case RhythmReflection():
-            couple = _couple_of_assignment(session, obj.assignment_id)
-            return f"Rhythm reflection, week of {obj.week_start}", Place(couple, obj.partner_id)
-        case RhythmMark():
-            item = _get(session, RhythmItem, obj.item_id)
-            couple = _couple_of_assignment(session, item.assignment_id) if item else None
-            return f"Rhythm item done, week of {obj.week_start}", Place(couple, obj.partner_id)
-        case StepDone():
-            step = _get(session, NeedStep, obj.step_id)
-            place = _need_place(session, step.need_id) if step else Place(None, None)
-            return f"Step taken, week of {obj.week_start}", Place(place.couple_id, obj.partner_id)
-        case NeedRating():
-            return f"Need rated, week of {obj.week_start}", _need_place(session, obj.need_id)
-        case Need():
-            return "Need", Place(_couple_of_partner(session, obj.owner_id), obj.owner_id)
-        case NeedWording():
-            return "Need wording", _need_place(session, obj.need_id)
-        case NeedStep():
-            return "Need step", _need_place(session, obj.need_id)
         case CounselingSession():
             return f"Session {obj.number}", Place(obj.couple_id, None)
         case Appointment():
             return "Next session", Place(obj.couple_id, None)
         case PinnedMoment():
-            counseling = _get(session, CounselingSession, obj.session_id)
+            counseling = get(session, CounselingSession, obj.session_id)
             return "Pinned moment", Place(counseling.couple_id if counseling else None, None)
         case Assignment():
             return f"Homework ({obj.kind})", Place(obj.couple_id, None)
-        case RhythmItem():
-            return "Rhythm item", Place(_couple_of_assignment(session, obj.assignment_id), None)
         case Couple():
             return "Couple", Place(obj.id, None)
         case Partner():
             return f"Partner place {obj.place}", Place(obj.couple_id, None)
         case Invitation():
             return f"{obj.purpose.replace('_', '-')} link", Place(
-                _couple_of_partner(session, obj.partner_id), None
+                couple_of_partner(session, obj.partner_id), None
             )
     return None
 
@@ -159,8 +120,8 @@ def _changes(obj, kind: str) -> dict[str, tuple]:
 
 
 def _author(session: Session, partner_id: int | None) -> User | None:
-    partner = _get(session, Partner, partner_id)
-    return _get(session, User, partner.user_id) if partner and partner.user_id else None
+    partner = get(session, Partner, partner_id)
+    return get(session, User, partner.user_id) if partner and partner.user_id else None
 
 
 @event.listens_for(Session, "before_flush")
@@ -176,7 +137,7 @@ def _keys_for_writers(session: Session, _context, _instances) -> None:
         elif isinstance(obj, Couple):
             owner = obj
         else:
-            owner = _get(session, Couple, place.couple_id)
+            owner = get(session, Couple, place.couple_id)
         if owner is not None and not owner.audit_key:
             owner.audit_key = Fernet.generate_key().decode()
 
@@ -213,7 +174,7 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
         owner = _author(session, place.partner_id)
         sealed_for = owner.id if owner is not None else None
     else:
-        owner = obj if isinstance(obj, Couple) else _get(session, Couple, place.couple_id)
+        owner = obj if isinstance(obj, Couple) else get(session, Couple, place.couple_id)
     if owner is not None and owner.audit_key:
         sealed = audit.seal(owner.audit_key, before, after)
     return {

@@ -28,13 +28,13 @@ from domain import appointments, link_tokens
 from domain.homework import couple_week
 from domain.weeks import Week, weeks_from
 from extensions import db
+from kinds.checkin.models import KEY as CHECKIN
 from models import (
     Appointment,
     AssignmentStatus,
     CalendarFeed,
     Couple,
     CoupleStatus,
-    HomeworkKind,
     Partner,
     User,
     utcnow,
@@ -175,7 +175,7 @@ def _homework_days(couple: Couple, now: datetime) -> list[tuple[str, date, str]]
         if not covering:
             continue
         days.append((f"week-{couple.id}-{week.start}@hearth", week.start, WEEK_TITLE))
-        if any(a.kind == HomeworkKind.CHECKIN for a in covering):
+        if any(a.kind == CHECKIN for a in covering):
             days.append((f"check-in-{couple.id}-{week.start}@hearth", week.end, CHECK_IN_TITLE))
     return days
 

@@ -16,29 +16,14 @@ from __future__ import annotations
 import unicodedata
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 
 from extensions import db
-from models import (
-    CheckIn,
-    CounselingSession,
-    Couple,
-    Invitation,
-    Need,
-    NeedRating,
-    Partner,
-    PinnedMoment,
-    RhythmMark,
-    RhythmReflection,
-    SummaryPdf,
-    User,
-    Visibility,
-)
+from kinds import registry
+from models import CounselingSession, Couple, Invitation, Partner, PinnedMoment, SummaryPdf, User
 
 # What the place of a partner who left is called from then on, wherever a name is shown.
 FORMER_PARTNER = "Former partner"
-PRIVATE = Visibility.COUNSELOR
-CHECK_IN_PROMPTS = ("went_well", "felt_off", "support")
 
 
 def _plain(text: str) -> str:
@@ -118,43 +103,17 @@ def leave(place: Partner) -> dict[str, int]:
     counts: dict[str, int] = {}
     db.session.flush()  # anything pending goes first, so nothing is written after
 
-    private_needs = select(Need.id).where(Need.owner_id == pid, Need.visibility == PRIVATE)
-    shared_needs = select(Need.id).where(Need.owner_id == pid, Need.visibility != PRIVATE)
-    counts["needs"] = _run(delete(Need).where(Need.id.in_(private_needs)))
-    counts["rating_comments"] = _run(
-        update(NeedRating)
-        .where(
-            NeedRating.need_id.in_(shared_needs),
-            NeedRating.comment_visibility == PRIVATE,
-            NeedRating.comment != "",
-        )
-        .values(comment="")
-    )
-    counts["rhythm_notes"] = _run(
-        update(RhythmMark)
-        .where(
-            RhythmMark.partner_id == pid,
-            RhythmMark.note_visibility == PRIVATE,
-            RhythmMark.note != "",
-        )
-        .values(note="")
-    )
-    counts["reflections"] = _run(
-        delete(RhythmReflection).where(
-            RhythmReflection.partner_id == pid, RhythmReflection.visibility == PRIVATE
-        )
-    )
-    counts["check_ins"] = _run(
-        delete(CheckIn).where(CheckIn.partner_id == pid, CheckIn.scales_shared.is_(False))
-    )
-    counts["check_in_answers"] = 0
-    for key in CHECK_IN_PROMPTS:
-        column, visibility = getattr(CheckIn, key), getattr(CheckIn, f"{key}_visibility")
-        counts["check_in_answers"] += _run(
-            update(CheckIn)
-            .where(CheckIn.partner_id == pid, visibility == PRIVATE, column != "")
-            .values({key: ""})
-        )
+    for private in registry.private_texts():
+        model = private.model
+        mine = (private.written_by(pid), private.private_sql())
+        if private.on_leave == "delete":
+            gone = _run(delete(model).where(*mine))
+        else:
+            filled = [getattr(model, c) != "" for c in private.columns]
+            gone = _run(
+                update(model).where(*mine, or_(*filled)).values({c: "" for c in private.columns})
+            )
+        counts[private.name] = counts.get(private.name, 0) + gone
     _run(delete(Invitation).where(Invitation.partner_id == pid))
 
     sessions = select(CounselingSession.id).where(CounselingSession.couple_id == place.couple_id)
@@ -209,12 +168,14 @@ def _unpin_what_is_gone(sessions) -> int:
     pins = list(
         db.session.scalars(select(PinnedMoment).where(PinnedMoment.session_id.in_(sessions)))
     )
-    models = {"rhythm_mark": RhythmMark, "reflection": RhythmReflection, "check_in": CheckIn}
     gone = []
-    for source, model in models.items():
+    for source in {p.source for p in pins}:
+        _kind, pinnable = registry.pinnable(source)
         wanted = [p for p in pins if p.source == source]
-        if not wanted:
+        if pinnable is None:
+            gone += [p.id for p in wanted]
             continue
+        model = pinnable.model
         rows = {
             row.id: row
             for row in db.session.scalars(
@@ -225,8 +186,8 @@ def _unpin_what_is_gone(sessions) -> int:
         }
         for pin in wanted:
             row = rows.get(pin.source_id)
-            field = "note" if source == "rhythm_mark" else pin.field
-            if row is None or not getattr(row, field, ""):
+            column = pinnable.column(pin.field)
+            if row is None or column is None or not getattr(row, column, ""):
                 gone.append(pin.id)
     if gone:
         _run(delete(PinnedMoment).where(PinnedMoment.id.in_(gone)))

@@ -24,28 +24,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from domain import pdf
-from domain.homework import KIND_NAMES, CoupleHomework, load
-from domain.summary import COUNSELOR_COPY, COUPLE_COPY, RATING_WORDS, build
-from domain.views import PROMPTS, SCALES, their_check_in
-from domain.visibility import Viewer, check_in_revealed, may_see, strictest, visible
+from domain.homework import CoupleHomework, load
+from domain.summary import COUNSELOR_COPY, COUPLE_COPY, build
+from domain.visibility import VISIBILITY_WORDS, Audience, Viewer
 from extensions import db
 from forms import WEEKDAYS
-from models import (
-    CheckIn,
-    CounselingSession,
-    Couple,
-    HomeworkKind,
-    Need,
-    Partner,
-    Visibility,
-    utcnow,
-)
+from kinds import registry
+from models import CounselingSession, Couple, Partner, Visibility, utcnow
 
 FORMAT = "hearth-export/1"
-VISIBILITY_WORDS = {
-    Visibility.SHARED: "shared with my partner",
-    Visibility.COUNSELOR: "for my counselor only",
-}
 
 PARTNER_README = """\
 Your Hearth export
@@ -95,28 +82,22 @@ def all_time(couple: Couple) -> CoupleHomework:
     return load(couple, date.min, date.max)
 
 
-class _Lens:
-    """One viewer's way of reading the couple's answers, always through the rule."""
+class Lens:
+    """One reader's way through the couple's answers (``Audience``), with what an export
+    says about each: who did it, and to its writer and the counselor who it was for."""
 
     def __init__(self, couple: Couple, viewer: Viewer, me: Partner | None):
         self.couple = couple
         self.viewer = viewer
         self.me = me
+        self.audience = Audience.of(viewer, couple.id)
         self.names = {p.id: p.name for p in couple.partners}
 
     def text(self, writer_id: int, text: str, visibility: str) -> str | None:
-        return visible(
-            self.viewer,
-            text or None,
-            couple_id=self.couple.id,
-            writer_id=writer_id,
-            visibility=visibility,
-        )
+        return self.audience.text(writer_id, text or None, visibility)
 
     def may(self, writer_id: int, visibility: str) -> bool:
-        return may_see(
-            self.viewer, couple_id=self.couple.id, writer_id=writer_id, visibility=visibility
-        )
+        return self.audience.may(writer_id, visibility)
 
     def whole(self, writer_id: int) -> bool:
         """The writer and the counselor read an answer whole, with who it was for."""
@@ -140,7 +121,7 @@ class _Lens:
 # --- The record -------------------------------------------------------------------------
 
 
-def _couple(couple: Couple, lens: _Lens) -> dict:
+def _couple(couple: Couple, lens: Lens) -> dict:
     partners = []
     for p in couple.partners:
         row = {"place": p.place, "name": p.name}
@@ -166,140 +147,22 @@ def _couple(couple: Couple, lens: _Lens) -> dict:
 def _homework(hw: CoupleHomework) -> list[dict]:
     rows = []
     for a in hw.assignments:
-        row = {
-            "id": a.id,
-            "kind": KIND_NAMES[HomeworkKind(a.kind)],
-            "starts_on": _when(a.starts_on),
-            "weeks": a.weeks,
-            "status": a.status,
-            "instructions": a.instructions,
-        }
-        if a.kind == HomeworkKind.RHYTHM:
-            row["items"] = [i.wording for i in a.rhythm_items]
-        if a.kind == HomeworkKind.CHECKIN:
-            row["answers_shown_once_both_checked_in"] = a.reveal_after_both
-        rows.append(row)
-    return rows
-
-
-def _rhythm(hw: CoupleHomework, lens: _Lens) -> tuple[list[dict], list[dict]]:
-    items = {i.id: (a.id, i.wording) for a in hw.assignments for i in a.rhythm_items}
-    marks = []
-    # Either partner's tick is part of the joint rhythm both see; only the note may be private.
-    for (item_id, week), mark in sorted(hw.marks.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        assignment_id, wording = items[item_id]
-        row = {
-            "homework_id": assignment_id,
-            "week_start": _when(week),
-            "item": wording,
-            **lens.who(mark.partner_id),
-            "at": _when(mark.created_at),
-        }
-        lens.put_text(row, "note", mark.partner_id, mark.note, mark.note_visibility)
-        marks.append(row)
-    reflections = []
-    for (assignment_id, week, pid), r in sorted(
-        hw.reflections.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])
-    ):
-        row = {"homework_id": assignment_id, "week_start": _when(week), **lens.who(pid)}
-        lens.put_text(row, "what_helped", pid, r.helped, r.visibility)
-        lens.put_text(row, "what_didnt", pid, r.didnt_help, r.visibility)
-        if lens.whole(pid):
-            row["for"] = VISIBILITY_WORDS[Visibility(r.visibility)]
-            reflections.append(row)
-        elif "what_helped" in row or "what_didnt" in row:
-            reflections.append(row)
-    return marks, reflections
-
-
-def _need(need: Need, hw: CoupleHomework, lens: _Lens) -> dict:
-    whole = lens.whole(need.owner_id)
-    steps = []
-    for step in need.steps:
-        if step.removed_at is not None and not whole:
-            continue  # the other partner only ever sees the steps that are current
-        done = [
-            {"week_start": _when(week), **lens.who(d.partner_id)}
-            for (step_id, week), d in sorted(hw.steps_done.items(), key=lambda kv: kv[0][1])
-            if step_id == step.id
-        ]
-        row = {"text": step.text, "done": done}
-        if whole:
-            row["removed_at"] = _when(step.removed_at)
-        steps.append(row)
-    ratings = []
-    for (need_id, week), rating in sorted(hw.ratings.items(), key=lambda kv: kv[0][1]):
-        if need_id != need.id:
-            continue
-        row = {"week_start": _when(week), "rating": RATING_WORDS.get(rating.rating)}
-        # A comment on a need kept for the counselor stays with the counselor.
-        lens.put_text(
-            row,
-            "comment",
-            need.owner_id,
-            rating.comment,
-            strictest(rating.comment_visibility, need.visibility),
+        kind = registry.named(a.kind)
+        rows.append(
+            {
+                "id": a.id,
+                "kind": kind.name,
+                "starts_on": _when(a.starts_on),
+                "weeks": a.weeks,
+                "status": a.status,
+                "instructions": a.instructions,
+                **kind.describe_assignment(a),
+            }
         )
-        ratings.append(row)
-    row = {
-        "id": need.id,
-        "owner": lens.names.get(need.owner_id, ""),
-        "wording": need.wording,
-        "status": need.status,
-        "named_at": _when(need.created_at),
-        "retired_at": _when(need.retired_at),
-        "steps": steps,
-        "weekly_ratings": ratings,
-    }
-    if lens.me is not None:
-        row["yours"] = need.owner_id == lens.me.id
-    if whole:
-        row["for"] = VISIBILITY_WORDS[Visibility(need.visibility)]
-        row["earlier_wordings"] = [w.wording for w in need.wordings[:-1]]
-    return row
-
-
-def _needs(hw: CoupleHomework, lens: _Lens) -> list[dict]:
-    return [_need(need, hw, lens) for need in hw.needs if lens.may(need.owner_id, need.visibility)]
-
-
-def _check_ins(hw: CoupleHomework, lens: _Lens) -> list[dict]:
-    assignments = {a.id: a for a in hw.assignments}
-    partners = {p.id: p for p in lens.couple.partners}
-    rows = []
-    for (pid, week), c in sorted(hw.check_ins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        head = {"week_start": _when(week), **lens.who(pid)}
-        if lens.whole(pid):
-            rows.append({**head, **_whole_check_in(c)})
-            continue
-        # The other partner's check-in, exactly as their week's card shows it.
-        revealed = check_in_revealed(assignments.get(c.assignment_id), week, hw)
-        theirs = their_check_in(c, partners[pid], lens.viewer, lens.couple.id, revealed)
-        if theirs is None:
-            continue
-        row = dict(head)
-        if theirs.scales:
-            row["scales"] = theirs.scales
-        for key, text in theirs.answers.items():
-            row[key] = text
-        rows.append(row)
     return rows
 
 
-def _whole_check_in(c: CheckIn) -> dict:
-    row: dict = {
-        "scales": {key: getattr(c, key) for key in SCALES},
-        "scales_for": VISIBILITY_WORDS[Visibility(c.scales_visibility)],
-    }
-    for key in PROMPTS:
-        if getattr(c, key):
-            row[key] = getattr(c, key)
-            row[f"{key}_for"] = VISIBILITY_WORDS[Visibility(getattr(c, f"{key}_visibility"))]
-    row["updated_at"] = _when(c.updated_at)
-    return row
-
-
-def _sessions(couple: Couple, sessions: list[CounselingSession], lens: _Lens) -> list[dict]:
+def _sessions(couple: Couple, sessions: list[CounselingSession], lens: Lens) -> list[dict]:
     attended = {
         "both": "Both partners",
         "partner1": f"{couple.partner_at(1).name} only",
@@ -314,7 +177,7 @@ def _sessions(couple: Couple, sessions: list[CounselingSession], lens: _Lens) ->
             "focus": s.focus,
             "shared_notes": s.shareable_notes,
             "homework_agreed": [
-                {"kind": KIND_NAMES[HomeworkKind(a.kind)], "instructions": a.instructions}
+                {"kind": registry.named(a.kind).name, "instructions": a.instructions}
                 for a in s.agreed
             ],
             "homework_notes": s.homework_notes,
@@ -361,22 +224,20 @@ def all_sessions(couple: Couple) -> list[CounselingSession]:
     )
 
 
-def _record(couple: Couple, lens: _Lens, sessions: list[CounselingSession], now) -> dict:
+def _record(couple: Couple, lens: Lens, sessions: list[CounselingSession], now) -> dict:
     hw = all_time(couple)
-    marks, reflections = _rhythm(hw, lens)
-    return {
+    record = {
         "format": FORMAT,
         "exported_at": _when(now),
         "export_for": "counselor" if lens.viewer.is_counselor else "partner",
         "couple": _couple(couple, lens),
         "homework": _homework(hw),
-        "rhythm_marks": marks,
-        "rhythm_reflections": reflections,
-        "needs": _needs(hw, lens),
-        "check_ins": _check_ins(hw, lens),
-        "sessions": _sessions(couple, sessions, lens),
-        "appointments": _appointments(couple),
     }
+    for kind in registry.REGISTRY:  # each kind's answers, through the same lens
+        record.update(kind.export(hw, lens))
+    record["sessions"] = _sessions(couple, sessions, lens)
+    record["appointments"] = _appointments(couple)
+    return record
 
 
 def _appointments(couple: Couple) -> list[dict]:
@@ -393,7 +254,7 @@ def partner_record(me: Partner, now: datetime | None = None) -> dict:
     """What partner ``me`` may read of their couple's record, as plain data."""
     now = now or utcnow()
     couple = me.couple
-    lens = _Lens(couple, Viewer.for_partner(me), me)
+    lens = Lens(couple, Viewer.for_partner(me), me)
     record = _record(couple, lens, released_sessions(couple), now)
     user = me.user
     record["you"] = {
@@ -408,7 +269,7 @@ def partner_record(me: Partner, now: datetime | None = None) -> dict:
 def counselor_record(couple: Couple, now: datetime | None = None) -> dict:
     """The couple's whole record, for their counselor: every answer, every note."""
     now = now or utcnow()
-    lens = _Lens(couple, Viewer.for_counselor_of(couple), None)
+    lens = Lens(couple, Viewer.for_counselor_of(couple), None)
     return _record(couple, lens, all_sessions(couple), now)
 
 

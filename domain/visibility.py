@@ -5,9 +5,10 @@ a partner's answer. The writer and the couple's counselor always see it; the oth
 sees it only when the writer shared it, and, where the counselor asked for it, only once
 both partners have answered that week. Nobody else sees anything.
 
-That second condition, "revealed", is decided here too (``check_in_revealed``), once,
-for the week page, the counselor's pin picker, the couple's copy of a summary and the
-exports alike.
+That second condition, "revealed", is decided here too (``revealed``), once, for every
+kind, for the week page, the counselor's pin picker, the couple's copy of a summary and
+the exports alike. ``Audience`` is the one reader of the rule the pages, summaries and
+exports use: one viewer, or several at once (the couple's copy goes to both partners).
 """
 
 from __future__ import annotations
@@ -67,18 +68,68 @@ def may_see(
     return visibility == Visibility.SHARED and revealed
 
 
-def check_in_revealed(assignment: Assignment | None, week_start: date, hw: CoupleHomework) -> bool:
-    """Are the check-ins of ``assignment``'s week ``week_start`` open to the other partner?
+def revealed(assignment: Assignment | None, week_start: date, hw: CoupleHomework) -> bool:
+    """Are the answers of ``assignment``'s week ``week_start`` open to the other partner?
 
-    Always, unless the counselor asked to show answers only once both have checked in:
-    then only when both partners' check-ins for that assignment and that week exist. The
-    answer is the same whoever asks, so the couple's copy of a summary (and what the
-    counselor may quote in it) waits exactly as the waiting partner's week page does.
+    Always, unless the counselor asked to show answers only once both have answered
+    (``reveal_after_both``): then only when both partners answered that assignment that
+    week (its kind says who did). The answer is the same whoever asks, so the couple's
+    copy of a summary (and what the counselor may quote in it) waits exactly as the
+    waiting partner's week page does.
     """
     if assignment is None or not assignment.reveal_after_both:
         return True
-    done = hw.checked_in(assignment.id, week_start)
+    from kinds import registry
+
+    kind = registry.get(assignment.kind)
+    if kind is None:
+        return False
+    done = kind.answered(hw, assignment, week_start)
     return all(p.id in done for p in hw.couple.partners)
+
+
+class Audience:
+    """Who reads a page, a fragment, a copy of a summary or an export, as one question:
+    may this answer be shown? Several viewers read together (the couple's copy goes to
+    both partners): an answer is shown only when every one of them may read it."""
+
+    def __init__(self, couple_id: int, viewers: list[Viewer]):
+        self.couple_id = couple_id
+        self.viewers = viewers
+
+    @classmethod
+    def of(cls, viewer: Viewer, couple_id: int) -> Audience:
+        return cls(couple_id, [viewer])
+
+    @classmethod
+    def counselor_of(cls, couple: Couple) -> Audience:
+        return cls(couple.id, [Viewer.for_counselor_of(couple)])
+
+    @classmethod
+    def both_partners(cls, couple: Couple) -> Audience:
+        return cls(couple.id, [Viewer.for_partner(p) for p in couple.partners])
+
+    @property
+    def is_counselor(self) -> bool:
+        return all(v.is_counselor for v in self.viewers)
+
+    def may(self, writer_id: int, visibility: str, revealed: bool = True) -> bool:
+        return all(
+            may_see(
+                v,
+                couple_id=self.couple_id,
+                writer_id=writer_id,
+                visibility=visibility,
+                revealed=revealed,
+            )
+            for v in self.viewers
+        )
+
+    def text(
+        self, writer_id: int, text: str | None, visibility: str, revealed: bool = True
+    ) -> str | None:
+        """``text`` if every viewer may read it, else None (never a hint of what it was)."""
+        return text if text and self.may(writer_id, visibility, revealed) else None
 
 
 def visible(
@@ -96,6 +147,13 @@ def visible(
     ):
         return text
     return None
+
+
+# How an answer's visibility is said to the person who chose it, in every format.
+VISIBILITY_WORDS = {
+    Visibility.SHARED: "shared with my partner",
+    Visibility.COUNSELOR: "for my counselor only",
+}
 
 
 def strictest(*visibilities: str) -> str:

@@ -1,6 +1,8 @@
 """Hearth's data model, as typed SQLAlchemy 2 models.
 
 Every timestamp is stored in UTC and comes back timezone-aware, whatever the database.
+The tables of each kind of homework live with the kind (``kinds/<key>/models.py``) and
+are declared when ``kinds.registry`` is imported (the app does it when it starts).
 """
 
 from models.audit import AppendOnlyError, AuditEvent, FormSubmission, RecoveryCode
@@ -16,10 +18,7 @@ from models.base import (
     STEP_MAX,
     AssignmentStatus,
     CoupleStatus,
-    HomeworkKind,
     InvitationPurpose,
-    NeedStatus,
-    Rating,
     Role,
     UTCDateTime,
     Visibility,
@@ -40,18 +39,7 @@ from models.confidentiality import (
     ConfidentialityPolicy,
     PolicyConfirmation,
 )
-from models.homework import (
-    Assignment,
-    CheckIn,
-    Need,
-    NeedRating,
-    NeedStep,
-    NeedWording,
-    RhythmItem,
-    RhythmMark,
-    RhythmReflection,
-    StepDone,
-)
+from models.homework import Assignment
 from models.mail import (
     EmailChange,
     MailChoice,
@@ -89,12 +77,10 @@ __all__ = [
     "SAFETY_MAX",
     "AssignmentStatus",
     "CalendarFeed",
-    "CheckIn",
     "CounselingSession",
     "Couple",
     "CoupleStatus",
     "CoupleVisit",
-    "HomeworkKind",
     "Invitation",
     "MailChoice",
     "MailSettings",
@@ -103,21 +89,11 @@ __all__ = [
     "PasswordReset",
     "EmailChange",
     "InvitationPurpose",
-    "Need",
-    "NeedRating",
-    "NeedStatus",
-    "NeedStep",
-    "NeedWording",
     "Partner",
     "PinnedMoment",
     "SummaryOpened",
     "SummaryPdf",
-    "Rating",
-    "RhythmItem",
-    "RhythmMark",
-    "RhythmReflection",
     "Role",
-    "StepDone",
     "UTCDateTime",
     "User",
     "Visibility",

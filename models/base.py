@@ -68,27 +68,10 @@ class Visibility(enum.StrEnum):
     COUNSELOR = "counselor"  # for my counselor only
 
 
-class HomeworkKind(enum.StrEnum):
-    RHYTHM = "rhythm"
-    NEEDS = "needs"
-    CHECKIN = "checkin"
-
-
 class AssignmentStatus(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
-
-
-class NeedStatus(enum.StrEnum):
-    ACTIVE = "active"
-    RETIRED = "retired"
-
-
-class Rating(enum.StrEnum):
-    MET = "met"
-    PARTLY = "partly"
-    NOT_YET = "not_yet"
 
 
 # Limits on what people type, shared by the columns, the forms and the tests.
@@ -98,3 +81,6 @@ INSTRUCTIONS_MAX = 2000
 ITEM_MAX = 200
 NEED_MAX = 200
 STEP_MAX = 200
+
+# The check constraint every visibility column carries.
+VISIBILITY_CHECK = "IN ('shared', 'counselor')"

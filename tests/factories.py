@@ -56,21 +56,23 @@ def couple(
 
 
 def homework(couple: Couple, weeks: int | None = None) -> dict:
-    """All three kinds assigned from this week, and one shared need per partner."""
-    from domain.homework import DEFAULT_INSTRUCTIONS, assign, couple_week
-    from models import HomeworkKind, Need, NeedWording
+    """Every registered kind assigned from this week (by key), and one shared need per
+    partner."""
+    from domain.homework import assign, couple_week
+    from kinds import registry
+    from kinds.needs.models import Need, NeedWording
 
     week = couple_week(couple).start
     made = {"week": week}
-    for kind in HomeworkKind:
-        made[kind.value] = assign(
-            couple, kind, starts_on=week, weeks=weeks, instructions=DEFAULT_INSTRUCTIONS[kind]
+    for kind in registry.REGISTRY:
+        made[kind.key] = assign(
+            couple, kind.key, starts_on=week, weeks=weeks, instructions=kind.default_instructions
         )
     for place in (1, 2):
         partner = couple.partner_at(place)
         need = Need(owner_id=partner.id, wording=f"A need of partner {place}")
         need.wordings.append(NeedWording(wording=need.wording))
-        from domain.homework import add_steps
+        from kinds.needs.models import add_steps
 
         add_steps(need, [f"A step for partner {3 - place}", "Another small step"])
         db.session.add(need)
@@ -83,7 +85,9 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
     """``weeks`` weeks of answers of every kind before (and including) this week."""
     from datetime import timedelta
 
-    from models import CheckIn, NeedRating, RhythmMark, RhythmReflection, StepDone
+    from kinds.checkin.models import CheckIn
+    from kinds.needs.models import NeedRating, StepDone
+    from kinds.rhythm.models import RhythmMark, RhythmReflection
 
     first = made["week"] - timedelta(weeks=weeks - 1)
     for kind in ("rhythm", "needs", "checkin"):

@@ -22,10 +22,11 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from domain import calendar_feed, confidentiality, email_change, invitations, password_reset
-from domain.homework import add_steps
 from domain.mail import tokens
 from extensions import db
-from models import Couple, Need, NeedWording, RhythmMark, Visibility
+from kinds.needs.models import Need, NeedWording, add_steps
+from kinds.rhythm.models import RhythmMark
+from models import Couple, Visibility
 from tests import factories
 from tests.conftest import login
 

@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from domain import audit
 from extensions import db
-from models import AppendOnlyError, AuditEvent, CheckIn, Couple, User, utcnow
+from kinds.checkin.models import CheckIn
+from models import AppendOnlyError, AuditEvent, Couple, User, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 

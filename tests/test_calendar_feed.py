@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain import appointments, calendar_feed
 from domain.homework import couple_week
 from extensions import db
-from models import Appointment, AuditEvent, HomeworkKind, utcnow
+from models import Appointment, AuditEvent, utcnow
 from tests import factories
 from tests.conftest import text_of
 
@@ -92,8 +92,8 @@ def test_a_partners_feed_holds_sessions_homework_weeks_and_check_in_days(
 
 
 def test_check_in_days_only_while_a_check_in_is_assigned(app, signed_in, couple, with_homework):
-    with_homework[HomeworkKind.CHECKIN.value].status = "ended"
-    with_homework[HomeworkKind.CHECKIN.value].weeks = 1
+    with_homework["checkin"].status = "ended"
+    with_homework["checkin"].weeks = 1
     db.session.commit()
     cal = parse(fetch(app, feed_address(signed_in(couple.partner_at(2).user))))
     closes = [e["DTSTART"].dt for e in events(cal) if e["SUMMARY"] == "Check-in closes"]
@@ -240,18 +240,10 @@ def test_the_feed_is_bounded_from_eight_weeks_back_to_twenty_six_ahead(
 def plant(couple, tag: str, counselor_words: bool = True) -> list[str]:
     """A unique word in every text field of the couple, both partners, private and shared;
     returns the words."""
-    from domain.homework import add_steps
-    from models import (
-        CheckIn,
-        CounselingSession,
-        Need,
-        NeedRating,
-        NeedWording,
-        RhythmMark,
-        RhythmReflection,
-        StepDone,
-        Visibility,
-    )
+    from kinds.checkin.models import CheckIn
+    from kinds.needs.models import Need, NeedRating, NeedWording, StepDone, add_steps
+    from kinds.rhythm.models import RhythmMark, RhythmReflection
+    from models import CounselingSession, Visibility
 
     made = factories.homework(couple)
     week = made["week"]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import CheckIn
+from kinds.checkin.models import CheckIn
 from tests.conftest import text_of
 
 PRIVATE_WORDS = "I still worry we avoid talking about money"

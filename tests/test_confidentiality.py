@@ -11,14 +11,9 @@ from domain import confidentiality, invitations
 from domain.confidentiality import Approach
 from domain.summary import build
 from extensions import db
-from models import (
-    CheckIn,
-    ConfidentialityPolicy,
-    CounselingSession,
-    Need,
-    PolicyConfirmation,
-    utcnow,
-)
+from kinds.checkin.models import CheckIn
+from kinds.needs.models import Need
+from models import ConfidentialityPolicy, CounselingSession, PolicyConfirmation, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 

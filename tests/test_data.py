@@ -20,20 +20,16 @@ from blueprints.data import WRONG_NAME, WRONG_PASSWORD
 from domain import audit
 from domain.erasure import FORMER_PARTNER
 from extensions import db
+from kinds.checkin.models import CheckIn
+from kinds.needs.models import Need, NeedRating, NeedWording, StepDone
+from kinds.rhythm.models import RhythmMark, RhythmReflection
 from models import (
     AuditEvent,
-    CheckIn,
     CounselingSession,
     Couple,
     Invitation,
-    Need,
-    NeedRating,
-    NeedWording,
     Partner,
     PinnedMoment,
-    RhythmMark,
-    RhythmReflection,
-    StepDone,
     SummaryPdf,
     User,
 )
@@ -81,7 +77,7 @@ def story(app, counselor, couple):
     )
     private_need = Need(owner_id=sam.id, wording=SAM_PRIVATE["need"], visibility="counselor")
     private_need.wordings.append(NeedWording(wording=SAM_PRIVATE["need"]))
-    from domain.homework import add_steps
+    from kinds.needs.models import add_steps
 
     add_steps(private_need, [SAM_PRIVATE["step"]])
     need_1, need_2 = hw["need_1"], hw["need_2"]

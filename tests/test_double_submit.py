@@ -17,22 +17,28 @@ from sqlalchemy import func, select
 
 from domain.weeks import local_today
 from extensions import db
-from models import (
-    Assignment,
-    CheckIn,
-    CounselingSession,
-    Couple,
-    Need,
-    NeedStep,
-    RhythmMark,
-    RhythmReflection,
-    StepDone,
-    utcnow,
-)
+from kinds.checkin.models import CheckIn
+from kinds.needs.models import Need, NeedStep, StepDone
+from kinds.rhythm.models import RhythmMark, RhythmReflection
+from models import Assignment, CounselingSession, Couple, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _template_roots() -> list[Path]:
+    """The app's templates, then each kind's own folder (``kinds/<key>/templates``)."""
+    from kinds import registry
+
+    roots = [TEMPLATES]
+    for kind in registry.REGISTRY:
+        roots.append(Path(kind.blueprint.root_path) / kind.blueprint.template_folder)
+    return roots
+
+
+def _template(name: str) -> Path:
+    return next(root / name for root in _template_roots() if (root / name).exists())
 
 
 def count(model, *where) -> int:
@@ -246,14 +252,14 @@ CREATING_FORMS = [
     "counselor/couple_form.html",
     "assignments/form.html",
     "sessions/form.html",
-    "partner/check_in.html",
+    "checkin/check_in.html",
     "needs/form.html",
 ]
 WAITS = re.compile(r"""hx-disabled-elt=["'](this|find button(\[type=.?submit.?\])?)["']""")
 
 
 def _post_forms(template: str) -> list[str]:
-    html = (TEMPLATES / template).read_text()
+    html = _template(template).read_text()
     return [f for f in re.findall(r"<form\b[^>]*>", html) if re.search(r"post", f, re.I)]
 
 
@@ -266,10 +272,11 @@ def test_the_submit_button_waits_while_htmx_sends(template):
 
 
 def test_every_card_form_posting_with_htmx_waits_too():
-    for template in TEMPLATES.rglob("*.html"):
-        for form in re.findall(r"<form\b[^>]*>", template.read_text()):
-            if "hx-post" in form:
-                assert WAITS.search(form), f"{template.relative_to(TEMPLATES)}: {form}"
+    for root in _template_roots():
+        for template in root.rglob("*.html"):
+            for form in re.findall(r"<form\b[^>]*>", template.read_text()):
+                if "hx-post" in form:
+                    assert WAITS.search(form), f"{template.relative_to(root)}: {form}"
 
 
 # --- One-time form keys: the database keeps the second one out ---------------------------

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from extensions import db
-from models import CheckIn, Visibility
+from kinds.checkin.models import CheckIn
+from models import Visibility
 from tests import factories
 from tests.conftest import login
 

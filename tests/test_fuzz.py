@@ -549,7 +549,7 @@ TARGETS = [
     Target("leave", "data.leave", "partner", lambda w: "/account/leave"),
     Target(
         "mark-done",
-        "partner.mark_done",
+        "rhythm.mark_done",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["mark"],
@@ -557,14 +557,14 @@ TARGETS = [
     ),
     Target(
         "mark-undo",
-        "partner.mark_undo",
+        "rhythm.mark_undo",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["undo"],
     ),
     Target(
         "reflection",
-        "partner.reflection",
+        "rhythm.reflection",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["reflection"],
@@ -572,7 +572,7 @@ TARGETS = [
     ),
     Target(
         "rating",
-        "partner.rate_need",
+        "needs.rate_need",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["rating"],
@@ -580,21 +580,21 @@ TARGETS = [
     ),
     Target(
         "step-done",
-        "partner.step_done",
+        "needs.step_done",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["step"],
     ),
     Target(
         "step-undo",
-        "partner.step_undo",
+        "needs.step_undo",
         "partner",
         lambda w: "/week",
         lambda w: _week_forms(w)["step_undo"],
     ),
     Target(
         "check-in",
-        "partner.check_in",
+        "checkin.check_in",
         "partner",
         lambda w: f"/week/{w.week}/check-in",
         valid=lambda w: CHECK_IN_VALID,
@@ -680,7 +680,8 @@ def world(app):
     appointments.schedule(couple, utcnow() + timedelta(days=7))
     db.session.commit()
     # Something to undo: one rhythm item marked, one step done, by the partner who signs in.
-    from models import RhythmMark, StepDone
+    from kinds.needs.models import StepDone
+    from kinds.rhythm.models import RhythmMark
 
     sam = couple.partner_at(1)
     db.session.add(

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from domain import mail
 from domain.mail import prefs
 from extensions import db
-from models import CheckIn, MailSettings, Message
+from kinds.checkin.models import CheckIn
+from models import MailSettings, Message
 from tests.mail_helpers import at, couple_with_homework
 from tests.smtp_server import text_part
 

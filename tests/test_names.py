@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from domain.names import ROLE_NAME_MESSAGE
 from extensions import db
-from models import CheckIn, User
+from kinds.checkin.models import CheckIn
+from models import User
 from tests import factories
 from tests.conftest import login, text_of
 from tests.test_data import pdf_text as squeezed_pdf_text

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Need, NeedRating, NeedStatus, NeedWording, StepDone
+from kinds.needs.models import Need, NeedRating, NeedStatus, NeedWording, StepDone
 from tests.conftest import text_of
 
 

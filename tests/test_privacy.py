@@ -12,7 +12,7 @@ from sqlalchemy import select
 from domain.homework import couple_week
 from domain.weeks import weeks_back
 from extensions import db
-from models import Need
+from kinds.needs.models import Need
 from tests import factories
 from tests.conftest import login
 

@@ -34,19 +34,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from domain import calendar_feed, invitations
-from domain.homework import add_steps
 from extensions import db
-from models import (
-    CheckIn,
-    ConfidentialityPolicy,
-    Need,
-    NeedRating,
-    NeedWording,
-    PinnedMoment,
-    RhythmMark,
-    RhythmReflection,
-    Visibility,
-)
+from kinds.checkin.models import CheckIn
+from kinds.needs.models import Need, NeedRating, NeedWording, add_steps
+from kinds.rhythm.models import RhythmMark, RhythmReflection
+from models import ConfidentialityPolicy, PinnedMoment, Visibility
 from tests import factories
 from tests.conftest import login
 

@@ -9,7 +9,9 @@ import pytest
 from domain import review
 from domain.homework import couple_week
 from extensions import db
-from models import CheckIn, RhythmMark, utcnow
+from kinds.checkin.models import CheckIn
+from kinds.rhythm.models import RhythmMark
+from models import utcnow
 from tests import factories
 from tests.conftest import login, text_of
 

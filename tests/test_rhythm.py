@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
-from domain.homework import DEFAULT_INSTRUCTIONS, assign, couple_week
+from domain.homework import assign, couple_week
 from domain.weeks import Week
 from extensions import db
-from models import HomeworkKind, RhythmMark, RhythmReflection
+from kinds import registry
+from kinds.rhythm.models import RhythmMark, RhythmReflection
 from tests.conftest import text_of
 
 
@@ -221,13 +223,16 @@ def test_paused_homework_is_visibly_paused(sam, couple, with_homework):
 
 def test_the_counselor_words_the_items_for_this_couple(app, couple, counselor):
     week = couple_week(couple).start
+    words = ["Talk on Sunday", "Bake bread together", "A hug at the door"]
+    # What the counselor's assignment form hands over: its three item fields.
+    form = SimpleNamespace(**{f"item{i}": SimpleNamespace(data=w) for i, w in enumerate(words, 1)})
     rhythm = assign(
         couple,
-        HomeworkKind.RHYTHM,
+        "rhythm",
         starts_on=week,
         weeks=4,
-        instructions=DEFAULT_INSTRUCTIONS[HomeworkKind.RHYTHM],
-        rhythm_items=["Talk on Sunday", "Bake bread together", "A hug at the door"],
+        instructions=registry.named("rhythm").default_instructions,
+        form=form,
     )
     db.session.commit()
     assert [i.wording for i in rhythm.rhythm_items] == [

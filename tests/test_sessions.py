@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from domain.pdf import StaticOnlyFetcher, render_pdf
 from extensions import db
-from models import CheckIn, CounselingSession, PinnedMoment, SummaryPdf
+from kinds.checkin.models import CheckIn
+from models import CounselingSession, PinnedMoment, SummaryPdf
 from tests import factories
 from tests.conftest import login, text_of
 

@@ -8,7 +8,9 @@ from datetime import timedelta
 from html import unescape
 
 from extensions import db
-from models import CheckIn, RhythmMark, utcnow
+from kinds.checkin.models import CheckIn
+from kinds.rhythm.models import RhythmMark
+from models import utcnow
 from tests import factories
 from tests.conftest import text_of
 

@@ -22,14 +22,14 @@ from domain.homework import covering
 from domain.mail import links
 from domain.weeks import Week, current_week
 from extensions import db
+from kinds.checkin.models import KEY as CHECKIN
+from kinds.checkin.models import CheckIn
 from models import (
     Appointment,
     AppointmentStatus,
-    CheckIn,
     CounselingSession,
     CoupleStatus,
     EmailChange,
-    HomeworkKind,
     Invitation,
     Message,
     PasswordReset,
@@ -192,7 +192,7 @@ class CheckInReminderKind(Kind):
         week = _week_of_period(message, couple)
         if week is None or not week.is_open(now):
             return None
-        assignment = covering(couple.assignments, HomeworkKind.CHECKIN, week.start)
+        assignment = covering(couple.assignments, CHECKIN, week.start)
         if assignment is None or assignment.status != "active":
             return None
         done = db.session.scalar(

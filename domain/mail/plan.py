@@ -29,11 +29,11 @@ from domain.mail.delivery import message_key, queue
 from domain.mail.kinds import BY_NAME
 from domain.weeks import current_week
 from extensions import db
+from kinds.checkin.models import KEY as CHECKIN
 from models import (
     AssignmentStatus,
     Couple,
     CoupleStatus,
-    HomeworkKind,
     MailChoice,
     MailSettings,
     Message,
@@ -65,7 +65,7 @@ def _candidates(now: datetime) -> list[dict]:
         if not running:
             continue
         today = now.astimezone(ZoneInfo(couple.timezone)).date()
-        checkin = covering(running, HomeworkKind.CHECKIN, week.start)
+        checkin = covering(running, CHECKIN, week.start)
         for partner in couple.partners:
             user = partner.user
             if user is None or not user.active:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from domain.mail import prefs
 from domain.mail.delivery import queue
 from domain.mail.kinds import BY_NAME
-from models import CheckIn, CounselingSession, Partner, utcnow
+from kinds.checkin.models import CheckIn
+from models import CounselingSession, Partner, utcnow
 
 
 def _just_released(obj: CounselingSession, is_new: bool) -> bool:

@@ -40,7 +40,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app import create_app
 from domain import invitations
 from extensions import db
-from models import CheckIn, Couple, HomeworkKind, User
+from kinds.checkin.models import CheckIn
+from models import Couple, User
 from tests import factories
 
 # HEARTH_CHROMIUM names another Chromium, or "none" to run the suite as a machine without one
@@ -313,7 +314,7 @@ class Seed:
         """A check-in written straight into the database, e.g. for an earlier week."""
         with self.server.app.app_context():
             row = db.session.get(Couple, couple.id)
-            assignment = next(a for a in row.assignments if a.kind == HomeworkKind.CHECKIN)
+            assignment = next(a for a in row.assignments if a.kind == "checkin")
             values = {"connected": 5, "heard": 5, "stress": 5, **answers}
             db.session.add(
                 CheckIn(

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from extensions import db
-from models import CheckIn, Couple
+from kinds.checkin.models import CheckIn
+from models import Couple
 from tests import factories
 from tests.browser.conftest import (
     COUNSELOR_SCREEN,

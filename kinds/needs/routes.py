@@ -1,24 +1,41 @@
-"""A partner's needs list: name a need, turn it into steps, reword it, retire it."""
+"""The needs list: name a need, turn it into steps, reword it, retire it; and on the week,
+"I did this" for a step the other partner asked for, and the owner's weekly rating."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.rendering import keeps_input
 from domain import confidentiality, repeats
-from domain.access import own_need, own_partner_place, partner_required
-from domain.homework import NEEDS_MAX, NEEDS_SUGGESTED, add_steps
-from domain.views import need_history
+from domain.access import own_need, partner_required, step_asked_of
 from extensions import db
-from forms import ButtonForm, NeedForm
-from models import Need, NeedStatus, NeedWording, utcnow
+from forms import ButtonForm
+from kinds import web
+from kinds.needs.forms import NeedForm, RatingForm
+from kinds.needs.history import need_history
+from kinds.needs.models import (
+    KEY,
+    NEEDS_MAX,
+    NEEDS_SUGGESTED,
+    RATING_WORDS,
+    Need,
+    NeedRating,
+    NeedStatus,
+    NeedWording,
+    StepDone,
+    add_steps,
+)
+from models import utcnow
 
-bp = Blueprint("needs", __name__, url_prefix="/needs")
+bp = Blueprint(KEY, __name__, template_folder="templates")
 
 TOO_MANY = (
     "Are you sure? Fewer needs, done well, tend to work better than many at once. "
@@ -38,11 +55,11 @@ def _active_needs(me) -> list[Need]:
     )
 
 
-@bp.get("/")
+@bp.get("/needs/")
 @partner_required
 def index():
     """My needs and their steps, and the needs my partner shared with me."""
-    me = own_partner_place(current_user)
+    me = web.me()
     history = need_history(me)
     return render_template(
         "needs/index.html",
@@ -51,15 +68,16 @@ def index():
         active_count=len(_active_needs(me)),
         limit=NEEDS_MAX,
         button=ButtonForm(),
+        rating_words=RATING_WORDS,
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/needs/new", methods=["GET", "POST"])
 @keeps_input
 @partner_required
 def new():
     """Name a need and the steps the other partner can take."""
-    me = own_partner_place(current_user)
+    me = web.me()
     active = _active_needs(me)
     form = NeedForm()
     status = 200
@@ -104,12 +122,12 @@ def _is_the_same(need: Need, form: NeedForm) -> bool:
     )
 
 
-@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
 @keeps_input
 @partner_required
 def edit(need_id: int):
     """Reword a need or its steps; the old wording stays in the history."""
-    me = own_partner_place(current_user)
+    me = web.me()
     need = own_need(me, need_id)
     if need.status != NeedStatus.ACTIVE:
         flash("This need is retired. Its history is kept as it was.", "info")
@@ -171,16 +189,99 @@ def _apply(need: Need, form: NeedForm) -> None:
     flag_modified(need, "wording")
 
 
-@bp.post("/<int:need_id>/retire")
+@bp.post("/needs/<int:need_id>/retire")
 @partner_required
 def retire(need_id: int):
     """ "We're good on this now": the need leaves the weekly list; its history stays."""
-    me = own_partner_place(current_user)
+    me = web.me()
     need = own_need(me, need_id)
-    ButtonForm()
     if need.status == NeedStatus.ACTIVE:
         need.status = NeedStatus.RETIRED
         need.retired_at = utcnow()
         db.session.commit()
         flash(f"“{need.wording}” is retired. Well done, you two.", "success")
     return redirect(url_for("needs.index"))
+
+
+# --- On the week ------------------------------------------------------------------------
+
+
+@bp.post("/week/<date:week_start>/steps/<int:step_id>/done")
+@partner_required
+def step_done(week_start: date, step_id: int):
+    """'I did this': a step the other partner asked for, taken this week."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    step = step_asked_of(me, step_id)
+    problem = _needs_writable(me, week)
+    if problem:
+        return web.done(me, week, KEY, problem, status=409)
+    db.session.add(StepDone(step_id=step.id, week_start=week.start, partner_id=me.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # already marked: a double tap makes one mark
+    return web.done(me, week, KEY, f"Noted. {me.other.name} will see you did this.")
+
+
+@bp.post("/week/<date:week_start>/steps/<int:step_id>/undo")
+@partner_required
+def step_undo(week_start: date, step_id: int):
+    me = web.me()
+    week = web.week_of(me, week_start)
+    step = step_asked_of(me, step_id)
+    problem = _needs_writable(me, week)
+    if problem:
+        return web.done(me, week, KEY, problem, status=409)
+    done = db.session.scalar(
+        db.select(StepDone).where(StepDone.step_id == step.id, StepDone.week_start == week.start)
+    )
+    if done is not None:
+        db.session.delete(done)
+        db.session.commit()
+    return web.done(me, week, KEY, "Undone.")
+
+
+def _needs_writable(me, week) -> str | None:
+    assignment = web.assignment_of(me, KEY, week)
+    return web.writable(assignment, week)
+
+
+@bp.post("/week/<date:week_start>/needs/<int:need_id>/rating")
+@keeps_input
+@partner_required
+def rate_need(week_start: date, need_id: int):
+    """The owner's weekly word on a need: met, partly or not yet."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    need = own_need(me, need_id)
+    key = f"rating-{need.id}"
+    form = RatingForm(prefix=key)
+    refused = web.refused(
+        me,
+        week,
+        KEY,
+        _needs_writable(me, week),
+        key=key,
+        form=form,
+        invalid="Please look at your rating.",
+    )
+    if refused:
+        return refused
+    rating = db.session.scalar(
+        db.select(NeedRating).where(
+            NeedRating.need_id == need.id, NeedRating.week_start == week.start
+        )
+    )
+    if rating is None:
+        rating = NeedRating(need_id=need.id, week_start=week.start)
+        db.session.add(rating)
+    rating.rating = form.rating.data
+    rating.comment = form.comment.data or ""
+    rating.comment_visibility = form.comment_visibility.data
+    confidentiality.stamp(rating, me.couple)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same rating from a double tap: one row stands
+    return web.done(me, week, KEY, "Saved. Thank you for checking in on it.")

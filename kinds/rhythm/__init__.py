@@ -1,0 +1,1 @@
+"""The weekly rhythm: one real conversation, one shared activity, one moment of affection."""

@@ -1,0 +1,41 @@
+"""The rhythm's forms: a mark with its note, the end-of-week reflection, and the
+counselor's three items."""
+
+from __future__ import annotations
+
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from forms import AssignmentForm, CardForm, VersionedForm, strip, text_field, visibility_field
+from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
+
+
+class RhythmMarkForm(CardForm):
+    note = TextAreaField(
+        "A short note (optional)",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=NOTE_MAX, message=f"Please keep the note to {NOTE_MAX} characters."),
+        ],
+    )
+    note_visibility = visibility_field(Visibility.SHARED.value)
+
+
+class ReflectionForm(VersionedForm):
+    helped = text_field("What helped this week", ANSWER_MAX)
+    didnt_help = text_field("What didn't", ANSWER_MAX)
+    visibility = visibility_field(Visibility.SHARED.value)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and not (self.helped.data or self.didnt_help.data):
+            self.helped.errors = ["Write a line in either box, or both."]
+            return False
+        return ok
+
+
+class RhythmAssignmentForm(AssignmentForm):
+    item1 = text_field("First item", ITEM_MAX, required="Please word the first item.")
+    item2 = text_field("Second item", ITEM_MAX, required="Please word the second item.")
+    item3 = text_field("Third item", ITEM_MAX, required="Please word the third item.")

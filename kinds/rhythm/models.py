@@ -1,0 +1,92 @@
+"""The weekly rhythm's tables: the three items in the counselor's words, each week's marks,
+and each partner's end-of-week reflection."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from extensions import db
+from models.base import ITEM_MAX, NOTE_MAX, VISIBILITY_CHECK, UTCDateTime, Visibility, utcnow
+
+KEY = "rhythm"
+
+
+class RhythmItem(db.Model):
+    """One of the weekly rhythm's three items, in the counselor's words for this couple."""
+
+    __tablename__ = "rhythm_items"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "position", name="uq_rhythm_items_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    wording: Mapped[str] = mapped_column(String(ITEM_MAX))
+
+    # Kept on the assignment too (``Assignment.rhythm_items``), in order.
+    assignment = relationship(
+        "Assignment",
+        backref=backref(
+            "rhythm_items", order_by="RhythmItem.position", cascade="all, delete-orphan"
+        ),
+    )
+
+
+class RhythmMark(db.Model):
+    """A rhythm item done in a given week, by one partner, with an optional note."""
+
+    __tablename__ = "rhythm_marks"
+    __table_args__ = (
+        # One mark per item per week: a double tap or both partners at once make one.
+        UniqueConstraint("item_id", "week_start", name="uq_rhythm_marks_item_week"),
+        CheckConstraint(f"note_visibility {VISIBILITY_CHECK}", name="note_visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rhythm_items.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    note_visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[RhythmItem] = relationship()
+    partner = relationship("Partner")
+
+
+class RhythmReflection(db.Model):
+    """A partner's "what helped / what didn't" at the end of a rhythm week."""
+
+    __tablename__ = "rhythm_reflections"
+    __table_args__ = (
+        UniqueConstraint(
+            "assignment_id", "week_start", "partner_id", name="uq_rhythm_reflections_week"
+        ),
+        CheckConstraint(f"visibility {VISIBILITY_CHECK}", name="visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    helped: Mapped[str] = mapped_column(Text, default="")
+    didnt_help: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.SHARED)
+    # The confidentiality policy in force when this was last written (domain.confidentiality).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("confidentiality_policies.id", ondelete="SET NULL")
+    )
+    policy = relationship("ConfidentialityPolicy", lazy="joined")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

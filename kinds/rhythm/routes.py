@@ -1,0 +1,193 @@
+"""The rhythm's partner actions: tick an item off (with a note), take it back, and the
+end-of-week reflection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from blueprints.rendering import keeps_input
+from domain import confidentiality
+from domain.access import couple_assignment_for, partner_required, rhythm_item_for
+from extensions import db
+from kinds import web
+from kinds.rhythm.forms import ReflectionForm, RhythmMarkForm
+from kinds.rhythm.models import KEY, RhythmMark, RhythmReflection
+
+bp = Blueprint(KEY, __name__, template_folder="templates")
+
+
+@bp.post("/week/<date:week_start>/rhythm/<int:item_id>/done")
+@keeps_input
+@partner_required
+def mark_done(week_start: date, item_id: int):
+    """Tick off a rhythm item for the two of you, with an optional note."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    item = rhythm_item_for(me, item_id)
+    key = f"mark-{item.id}"
+    form = RhythmMarkForm(prefix=key)
+    refused = web.refused(
+        me,
+        week,
+        KEY,
+        web.writable(item.assignment, week),
+        key=key,
+        form=form,
+        invalid="Please look at the note.",
+    )
+    if refused:
+        return refused
+    existing = db.session.scalar(
+        db.select(RhythmMark).where(
+            RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
+        )
+    )
+    if existing is not None:
+        return _already_marked(me, week, existing, form, key)
+    mark = RhythmMark(
+        item_id=item.id,
+        week_start=week.start,
+        partner_id=me.id,
+        note=form.note.data or "",
+        note_visibility=form.note_visibility.data,
+    )
+    confidentiality.stamp(mark, me.couple)
+    db.session.add(mark)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double tap, or the other partner a moment earlier: one mark stands.
+        db.session.rollback()
+        existing = db.session.scalar(
+            db.select(RhythmMark).where(
+                RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
+            )
+        )
+        return _already_marked(me, week, existing, form, key)
+    return web.done(me, week, KEY, "Marked as done. Nice work, you two.")
+
+
+def _already_marked(me, week, existing: RhythmMark, form, key):
+    if existing.partner_id == me.id and (existing.note or "") == (form.note.data or ""):
+        return web.done(me, week, KEY, "Marked as done. Nice work, you two.")
+    who = "You" if existing.partner_id == me.id else me.other.name
+    message = f"{who} marked this done a moment ago."
+    if form.note.data:
+        message += " Your note wasn't saved; it's still in the box below if you'd like to keep it."
+        return web.done(me, week, KEY, message, forms={key: form}, status=409)
+    return web.done(me, week, KEY, message)
+
+
+@bp.post("/week/<date:week_start>/rhythm/<int:item_id>/undo")
+@partner_required
+def mark_undo(week_start: date, item_id: int):
+    """Take back your own mark (the other partner's stays theirs to undo)."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    item = rhythm_item_for(me, item_id)
+    problem = web.writable(item.assignment, week)
+    if problem:
+        return web.done(me, week, KEY, problem, status=409)
+    mark = db.session.scalar(
+        db.select(RhythmMark).where(
+            RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
+        )
+    )
+    if mark is None:
+        return web.done(me, week, KEY, "That wasn't marked anymore.")
+    if mark.partner_id != me.id:
+        return web.done(
+            me,
+            week,
+            KEY,
+            f"{me.other.name} marked this one, so only they can undo it.",
+            status=409,
+        )
+    db.session.delete(mark)
+    db.session.commit()
+    return web.done(me, week, KEY, "Undone. It's back on the list.")
+
+
+@bp.post("/week/<date:week_start>/rhythm/<int:assignment_id>/reflection")
+@keeps_input
+@partner_required
+def reflection(week_start: date, assignment_id: int):
+    """What helped and what didn't, this week: each partner's own words."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    assignment = couple_assignment_for(me, assignment_id)
+    if assignment.kind != KEY:
+        abort(404)
+    key = f"reflection-{assignment.id}"
+    form = ReflectionForm(prefix=key)
+    refused = web.refused(
+        me,
+        week,
+        KEY,
+        web.writable(assignment, week),
+        key=key,
+        form=form,
+        invalid="Please look at your reflection.",
+    )
+    if refused:
+        return refused
+    row = db.session.scalar(
+        db.select(RhythmReflection).where(
+            RhythmReflection.assignment_id == assignment.id,
+            RhythmReflection.week_start == week.start,
+            RhythmReflection.partner_id == me.id,
+        )
+    )
+    if row is not None and row.version != form.version_number():
+        if (row.helped, row.didnt_help, row.visibility) == (
+            form.helped.data or "",
+            form.didnt_help.data or "",
+            form.visibility.data,
+        ):  # the same words again: a double tap
+            return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
+        return _conflict(
+            me, week, assignment, key, form, "You changed this in another tab or on another device."
+        )
+    if row is None:
+        row = RhythmReflection(assignment_id=assignment.id, week_start=week.start, partner_id=me.id)
+        db.session.add(row)
+    row.helped = form.helped.data or ""
+    row.didnt_help = form.didnt_help.data or ""
+    row.visibility = form.visibility.data
+    confidentiality.stamp(row, me.couple)
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        return _conflict(
+            me,
+            week,
+            assignment,
+            key,
+            form,
+            "This was saved from somewhere else at the same moment.",
+        )
+    return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
+
+
+def _conflict(me, week, assignment, key, form, why: str):
+    """A second writer: keep their text in the form and show what is saved now."""
+    form.version.data = str(
+        db.session.scalar(
+            db.select(RhythmReflection.version).where(
+                RhythmReflection.assignment_id == assignment.id,
+                RhythmReflection.week_start == week.start,
+                RhythmReflection.partner_id == me.id,
+            )
+        )
+        or 0
+    )
+    message = (
+        f"{why} What's saved now is shown on the card; your text is still in the boxes. "
+        "Save again to keep yours."
+    )
+    return web.done(me, week, KEY, message, forms={key: form}, status=409, conflict=True)

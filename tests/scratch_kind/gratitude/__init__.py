@@ -1,0 +1,1 @@
+"""Gratitude: one line of thanks a week (a throwaway kind for tests)."""

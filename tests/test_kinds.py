@@ -1,0 +1,312 @@
+"""The registry of kinds: every registered kind keeps the whole contract, and its words are
+walked, exported, erased and audited without anyone naming the kind.
+
+Everything here reads ``kinds.registry.REGISTRY``: a kind is covered the moment it is
+registered (``tests/test_scratch_kind.py`` proves it with a throwaway kind).
+
+The privacy walk here is generic: for every kind and every declared private column, each
+partner writes a unique marker kept for the counselor (last week) and one shared with their
+partner (the week before), through the kind's own ``sample``. Then each partner asks for
+every GET route with every ID the world has (pages and HTMX fragments), the summaries'
+PDFs, the calendar feed and the export ZIP, and finds none of the other's private markers,
+but every shared one. The counselor's export holds them all; after a partner leaves, no
+private marker of theirs is left in any table, and their shared ones are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import itertools
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import String, Text, select
+
+from domain import calendar_feed, erasure
+from domain.homework import assign, couple_week, load
+from domain.visibility import Viewer
+from extensions import db
+from kinds import registry
+from kinds.base import Kind, Place
+from models import AuditEvent, ConfidentialityPolicy, Visibility
+from tests import factories
+from tests.conftest import login
+from tests.test_privacy_walk import Walk
+
+SHARED, COUNSELOR = Visibility.SHARED.value, Visibility.COUNSELOR.value
+
+
+def marker(kind: Kind, private, column: str, writer: str, visibility: str) -> str:
+    """A word no page would write by chance, unique per kind, column, writer and choice."""
+    name = f"{kind.key}/{private.name}/{column}/{writer}/{visibility}"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+    letters = "".join(chr(ord("a") + int(c, 16)) for c in digest)
+    return f"MK{'P' if visibility == COUNSELOR else 'S'}{letters}".upper()
+
+
+# --- The contract -----------------------------------------------------------------------
+
+
+def test_every_kind_keeps_the_whole_contract(app):
+    assert registry.REGISTRY, "no kinds registered"
+    keys = [k.key for k in registry.REGISTRY]
+    assert len(set(keys)) == len(keys), "two kinds share a key"
+    for kind in registry.REGISTRY:
+        assert isinstance(kind, Kind)
+        assert not inspect.isabstract(type(kind)), f"{kind.key}: a part is missing"
+        assert kind.name and kind.default_instructions, kind.key
+        assert kind.blueprint.name == kind.key, "the blueprint is named after the kind"
+        assert app.blueprints.get(kind.key) is kind.blueprint, f"{kind.key} not registered"
+        for template in (kind.card_template, kind.review_template, kind.summary_template):
+            app.jinja_env.get_template(template)  # raises when missing
+        assert kind.models, f"{kind.key} declares no tables"
+        for private in kind.private:
+            assert private.model in kind.models, f"{private.name}: not one of its models"
+            table = private.model.__table__
+            for column in private.columns:
+                assert column in table.c, f"{private.name}: no column {column}"
+            assert hasattr(private.model, private.visibility), private.name
+            assert private.on_leave in ("empty", "delete")
+        for p in kind.pinnable:
+            assert p.model in kind.models
+            for column in p.fields.values():
+                assert column in p.model.__table__.c
+        form = kind.assignment_form()
+        for name in ("starts_on", "weeks", "instructions", "once"):
+            assert hasattr(form, name), f"{kind.key}'s assignment form lacks {name}"
+
+
+def test_every_column_that_holds_a_partners_words_is_declared(app):
+    """A text column in a kind's table is either declared private or plainly not a
+    partner's words (the counselor's wording, a status): listed here, on purpose."""
+    not_partners_words = {
+        "rhythm_items.wording",  # the counselor's words for the couple
+        "needs.status",
+        "need_ratings.rating",  # met/partly/not yet: shared with the need
+    }
+    for kind in registry.REGISTRY:
+        declared = {f"{p.model.__tablename__}.{c}" for p in kind.private for c in p.columns}
+        for model in kind.models:
+            for column in model.__table__.c:
+                if not isinstance(column.type, String | Text):
+                    continue
+                name = f"{model.__tablename__}.{column.name}"
+                if column.name.endswith("visibility") or name in not_partners_words:
+                    continue
+                assert name in declared, f"{name} holds words but is not in {kind.key}.private"
+
+
+# --- A world with a marker in every private field ----------------------------------------
+
+
+@pytest.fixture
+def marked(app):
+    """Sam and Alex, every kind assigned four weeks back; each partner's markers written
+    through each kind's ``sample``, shared one week and counselor-only the next (Sam in
+    the first two weeks, Alex in the last two: some kinds keep one row per week for both)."""
+    counselor = factories.counselor("Dana Rivera")
+    x = factories.couple(counselor, "Sam & Alex")
+    other = factories.couple(factories.counselor("Lee Okafor"), "Kim & Jo", ("Kim", "Jo"))
+    week = couple_week(x).start
+    weeks = [week - timedelta(weeks=3 - i) for i in range(4)]
+    assignments = {
+        kind.key: assign(
+            x, kind.key, starts_on=weeks[0], weeks=None, instructions=kind.default_instructions
+        )
+        for kind in registry.REGISTRY
+    }
+    for kind in registry.REGISTRY:
+        assign(other, kind.key, starts_on=week, weeks=None, instructions="Theirs")
+    db.session.flush()
+    written: dict[str, dict[str, set[str]]] = {}
+    for place, who in ((1, "sam"), (2, "alex")):
+        writer = x.partner_at(place)
+        mine = written[who] = {SHARED: set(), COUNSELOR: set()}
+        for kind in registry.REGISTRY:
+            first = 0 if who == "sam" else 2
+            for visibility, when in ((SHARED, weeks[first]), (COUNSELOR, weeks[first + 1])):
+
+                def word(private, column, kind=kind, visibility=visibility, who=who, mine=mine):
+                    text = marker(kind, private, column, who, visibility)
+                    mine[visibility].add(text)
+                    return text
+
+                kind.sample(assignments[kind.key], writer, when, word, visibility)
+                db.session.flush()
+    # A released summary of the period, for the PDFs.
+    session = factories.session(x, released=True)
+    session.held_at = session.held_at + timedelta(days=1)
+    db.session.commit()
+    return {
+        "x": x,
+        "other": other,
+        "counselor": counselor,
+        "weeks": weeks,
+        "written": written,
+        "session": session,
+    }
+
+
+def test_sample_fills_every_declared_private_column(app, marked):
+    written = marked["written"]["sam"][COUNSELOR] | marked["written"]["sam"][SHARED]
+    for kind in registry.REGISTRY:
+        for private in kind.private:
+            for column in _words(private):
+                for visibility in (SHARED, COUNSELOR):
+                    text = marker(kind, private, column, "sam", visibility)
+                    assert text in written, f"sample() did not fill {private.name}/{column}"
+                    found = db.session.scalar(
+                        select(private.model).where(getattr(private.model, column) == text)
+                    )
+                    assert found is not None, f"{text} not stored in {private.name}"
+                    assert getattr(found, private.visibility) == visibility, private.name
+
+
+def test_every_row_of_every_kind_is_in_the_audit_trail(app, marked):
+    events = db.session.scalars(select(AuditEvent)).all()
+    for kind in registry.REGISTRY:
+        for model in kind.models:
+            rows = db.session.scalars(select(model)).all()
+            for row in rows:
+                described = kind.describe(db.session, row)
+                assert described is not None, f"{model.__name__} is not described"
+                subject, place = described
+                assert subject and isinstance(place, Place)
+                assert place.couple_id in (marked["x"].id, marked["other"].id)
+        # Written rows left their created events.
+        assert any(e.couple_id == marked["x"].id and e.kind == "created" for e in events), kind.key
+
+
+def _words(private) -> list[str]:
+    """The columns of a ``PrivateText`` that hold words (numbers carry no marker: the
+    check-in's scales are walked in ``tests/test_privacy_walk.py``)."""
+    table = private.model.__table__
+    return [c for c in private.columns if isinstance(table.c[c].type, String | Text)]
+
+
+def _candidates(world) -> dict[str, list]:
+    """Every value a URL argument can take here: every id of every table (the world is
+    small), the weeks, the kinds, both copies, both places, both feeds."""
+    x = world["x"]
+    # The tables a URL can name (logs and messages cannot); the world is small, so every
+    # number up to the largest id is tried for every ``<…_id>``.
+    named = {"couples", "partners", "assignments", "counseling_sessions", "users"}
+    named |= {m.__tablename__ for kind in registry.REGISTRY for m in kind.models}
+    top = 0
+    for table in db.metadata.sorted_tables:
+        if table.name in named:
+            top = max(top, db.session.scalar(select(table.c.id).order_by(table.c.id.desc())) or 0)
+    ids = list(range(1, top + 1))
+    feeds = [calendar_feed.issue(p.user) for p in x.partners]
+    db.session.commit()
+    world["feeds"] = [calendar_feed.token_of(f) for f in feeds]
+    values = {
+        "week_start": list(world["weeks"]),
+        "kind": list(registry.keys()),
+        "copy": ["couple", "counselor"],
+        "place": [1, 2],
+        "token": world["feeds"],
+        "filename": ["css/app.css"],
+        "policy_id": list(db.session.scalars(select(ConfidentialityPolicy.id))) or [1],
+    }
+    return values | {"*_id": ids}
+
+
+def _walk(app, world, walker) -> Walk:
+    every = world["written"]["sam"][SHARED] | world["written"]["sam"][COUNSELOR]
+    every |= world["written"]["alex"][SHARED] | world["written"]["alex"][COUNSELOR]
+    client = app.test_client()
+    login(client, walker.user.email)
+    walk = Walk(client, every)
+    values = _candidates(world)
+    adapter = app.url_map.bind("localhost")
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "auth.logout":
+            continue
+        names = sorted(rule.arguments)
+        pools = []
+        for n in names:
+            pool = values.get(n, values["*_id"] if n.endswith("_id") else None)
+            assert pool is not None, f"{rule.rule}: give _candidates values for {n}"
+            pools.append(pool)
+        for combo in itertools.product(*pools):
+            url = adapter.build(rule.endpoint, dict(zip(names, combo, strict=True)))
+            if walk.get(url):
+                walk.get(url, htmx=True)
+    walk.post("/account/export", htmx=False)
+    return walk
+
+
+@pytest.mark.parametrize("walker, writer", [("alex", "sam"), ("sam", "alex")])
+def test_no_partner_reads_the_others_private_words_of_any_kind(app, marked, walker, writer):
+    place = {"sam": 1, "alex": 2}
+    walk = _walk(app, marked, marked["x"].partner_at(place[walker]))
+    private = marked["written"][writer][COUNSELOR]
+    shared = marked["written"][writer][SHARED]
+    leaks = [h for h in walk.hits if h[0] in private]
+    assert not leaks, "\n".join(f"{m} in {where} [{ch}]" for m, where, ch, _ in leaks)
+    # The search is proven able to find each kind's words: some of what the writer shared
+    # is found for every kind (not all: an earlier wording of a need, say, is history the
+    # writer keeps, shown to nobody else).
+    for kind in registry.REGISTRY:
+        mine = {
+            marker(kind, p, c, writer, SHARED) for p in kind.private for c in _words(p)
+        }
+        if mine:
+            assert any(walk.found(m) for m in mine), f"none of {kind.key}'s shared words found"
+    own = marked["written"][walker][COUNSELOR]
+    assert all(walk.found(m) for m in own), "a partner reads their own private words"
+    assert walk.statuses.get("POST /account/export") == 200
+    assert walk.responses >= 100
+
+
+def test_the_counselors_export_holds_every_marker(app, marked):
+    client = app.test_client()
+    login(client, marked["counselor"].email)
+    every = set().union(*(w[v] for w in marked["written"].values() for v in w))
+    walk = Walk(client, every)
+    walk.post(f"/counselor/couples/{marked['x'].id}/export", htmx=False)
+    missing = sorted(m for m in every if not walk.found(m))
+    assert not missing, f"not in the counselor's export: {missing}"
+
+
+def test_a_summary_holds_what_both_may_read_and_the_counselors_copy_the_rest(app, marked):
+    from domain.summary import COUNSELOR_COPY, COUPLE_COPY, build
+
+    session = marked["session"]
+    for kind in registry.REGISTRY:
+        couple_copy = build(session, COUPLE_COPY)
+        sections = dict(couple_copy.sections)
+        assert kind in sections or not kind.private, f"{kind.key} has no summary section"
+    counselor_copy = build(session, COUNSELOR_COPY)
+    assert {k for k, _ in counselor_copy.sections} == set(registry.REGISTRY)
+
+
+def test_a_partner_who_leaves_takes_their_private_words_of_every_kind(app, marked):
+    sam = marked["x"].partner_at(1)
+    erasure.leave(sam)
+    db.session.commit()
+    left = _every_text()
+    for text in marked["written"]["sam"][COUNSELOR]:
+        assert text not in left, f"{text} outlived Sam's leaving"
+    for text in marked["written"]["sam"][SHARED] | marked["written"]["alex"][COUNSELOR]:
+        assert text in left, f"{text} should have stayed"
+    # What is left still loads and shows for the counselor.
+    hw = load(marked["x"], marked["weeks"][0], marked["weeks"][-1])
+    assert set(hw.data) == set(registry.keys())
+    assert Viewer.for_counselor_of(marked["x"]).is_counselor
+
+
+def _every_text() -> str:
+    """Every string stored in any table, audit trail aside (its words are sealed)."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        if table.name == "audit_events":
+            continue
+        columns = [c for c in table.c if isinstance(c.type, String | Text)]
+        if not columns:
+            continue
+        for row in db.session.execute(select(*columns)):
+            found.extend(str(v) for v in row if v)
+    return "\n".join(found)
