@@ -24,7 +24,8 @@ bp = Blueprint("confidentiality", __name__)
 
 # The partner pages that wait until a changed policy has been read (GETs only: a form on
 # its way is never interrupted, so nothing typed is lost).
-ASKING_BLUEPRINTS = {"partner", "needs"}
+# The partner's week and every kind's own pages ask (``kinds.registry``).
+ASKING_BLUEPRINTS = {"partner"}
 ASKING_ENDPOINTS = {"sessions.partner_index"}
 
 
@@ -181,7 +182,10 @@ def ask_to_read_a_changed_policy():
     """A partner whose counselor changed the policy reads it before their next page."""
     if request.method != "GET" or wants_fragment():
         return None
-    if request.blueprint not in ASKING_BLUEPRINTS and request.endpoint not in ASKING_ENDPOINTS:
+    from kinds import registry
+
+    asking = ASKING_BLUEPRINTS | set(registry.keys())
+    if request.blueprint not in asking and request.endpoint not in ASKING_ENDPOINTS:
         return None
     found = partner_reading()
     if found is None:

@@ -100,7 +100,7 @@ class CoupleSummary:
 def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
     """This week's completion, each kind's facts and flags for each of the counselor's
     couples. A fixed number of queries however many couples and weeks there are: each
-    kind reads all the couples' rows at once (``Kind.progress``, ``Kind.dashboard``).
+    kind reads all the couples' rows at once (``Kind.dashboard``).
     """
     now = now or datetime.now(UTC)
     couples = list(
@@ -120,9 +120,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     weeks = {c.id: couple_week(c, now) for c in couples}
     week_of = {c.id: w.start for c, w in ((c, weeks[c.id]) for c in couples)}
     earliest = min(week_of.values()) - timedelta(weeks=2)
-    kinds = {kind.key: kind for kind in registry.REGISTRY}
-    progress = {key: kind.progress(couples, week_of) for key, kind in kinds.items()}
-    notes = [kind.dashboard(couples, week_of, now) for kind in kinds.values()]
+    rows = [(kind, kind.dashboard(couples, week_of, now)) for kind in registry.REGISTRY]
     activity = _recent_activity(couples, earliest - timedelta(weeks=2))
     visits = whats_new.last_visits(counselor_id)
 
@@ -132,19 +130,17 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
         s = CoupleSummary(couple, week)
         active = [a for a in couple.assignments if a.status == AssignmentStatus.ACTIVE]
         s.has_homework = any(a.covers(week.start) for a in active)
-        for a in active:
-            if a.covers(week.start) and a.kind in progress:
-                counted = progress[a.kind](couple, a)
-                s.done += counted.done
-                s.total += counted.total
         times = [activity[p.id] for p in couple.partners if p.id in activity]
         s.last_activity = max(times) if times else None
         s.new_activity = whats_new.is_new(s.last_activity, visits.get(couple.id))
         s.flags = _quiet(couple, s, now)
-        for note in notes:
-            facts, flags = note(couple)
-            s.facts += facts
-            s.flags += flags
+        for kind, row in rows:
+            running = next((a for a in active if a.kind == kind.key and a.covers(week.start)), None)
+            part = row(couple, running)
+            s.done += part.done
+            s.total += part.total
+            s.facts += part.facts
+            s.flags += part.flags
         summaries.append(s)
     return summaries
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -93,10 +93,13 @@ class GridRow:
 
 @dataclass
 class Progress:
-    """This week's count for the dashboard: how much of what can be done is done."""
+    """A kind's part of one couple's row on the dashboard: this week's count (how much of
+    what can be done is done), and lines and flags worth a look before a session."""
 
     done: int = 0
     total: int = 0
+    facts: list[str] = field(default_factory=list)  # "Last check-in: week of 3 Nov"
+    flags: list[str] = field(default_factory=list)  # "Sam's connection dropped from 8 to 5"
 
 
 @dataclass
@@ -245,17 +248,13 @@ class Kind(ABC):
         """The kind's part of the couple page (``review_template``), or None."""
 
     @abstractmethod
-    def progress(self, couples: list[Couple], week_of: dict[int, date]) -> Callable:
-        """For the dashboard, in a fixed number of queries for all ``couples``: a function
-        ``(couple, assignment) -> Progress`` for the couple's week ``week_of[couple.id]``."""
-
     def dashboard(
         self, couples: list[Couple], week_of: dict[int, date], now: datetime
-    ) -> Callable[[Couple], tuple[list[str], list[str]]]:
+    ) -> Callable[[Couple, Assignment | None], Progress]:
         """For the dashboard, in a fixed number of queries for all ``couples``: a function
-        ``couple -> (facts, flags)``: lines the couple's row shows ("Last check-in: week of
-        3 Nov") and flags worth a look before a session."""
-        return lambda couple: ([], [])
+        ``(couple, assignment) -> Progress`` for the couple's week ``week_of[couple.id]``,
+        where ``assignment`` is the couple's running one of this kind that covers it (or
+        None: facts and flags may still be worth saying)."""
 
     @abstractmethod
     def activity(self, couples: list[Couple], since: date) -> list[Select]:

@@ -243,16 +243,13 @@ def test_no_partner_reads_the_others_private_words_of_any_kind(app, marked, walk
     place = {"sam": 1, "alex": 2}
     walk = _walk(app, marked, marked["x"].partner_at(place[walker]))
     private = marked["written"][writer][COUNSELOR]
-    shared = marked["written"][writer][SHARED]
     leaks = [h for h in walk.hits if h[0] in private]
     assert not leaks, "\n".join(f"{m} in {where} [{ch}]" for m, where, ch, _ in leaks)
     # The search is proven able to find each kind's words: some of what the writer shared
     # is found for every kind (not all: an earlier wording of a need, say, is history the
     # writer keeps, shown to nobody else).
     for kind in registry.REGISTRY:
-        mine = {
-            marker(kind, p, c, writer, SHARED) for p in kind.private for c in _words(p)
-        }
+        mine = {marker(kind, p, c, writer, SHARED) for p in kind.private for c in _words(p)}
         if mine:
             assert any(walk.found(m) for m in mine), f"none of {kind.key}'s shared words found"
     own = marked["written"][walker][COUNSELOR]

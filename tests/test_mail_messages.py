@@ -272,6 +272,8 @@ def test_partner_done_only_when_asked_for_and_never_what_they_wrote(
     made = factories.homework(couple)
     db.session.commit()
     jordan, sam = couple.partner_at(1).user, couple.partner_at(2).user
+    # The message goes to Jordan: Jordan's quiet hours must not hold it, whatever the hour.
+    no_quiet_hours(jordan)
     no_quiet_hours(sam)
     from domain.mail import prefs
 

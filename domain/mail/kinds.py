@@ -206,7 +206,7 @@ class CheckInReminderKind(Kind):
             return None  # checked in since: nothing to remind
         return {
             "week": week.label(),
-            "link": links.url("partner.check_in", week_start=week.start),
+            "link": links.url("checkin.check_in", week_start=week.start),
         }
 
 

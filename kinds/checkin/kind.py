@@ -243,26 +243,9 @@ class CheckInKind(Kind):
             charts.append((title, line_chart(title, labels, series, chart_id=f"chart-{key}")))
         return CheckInReview(charts, latest)
 
-    def progress(self, couples, week_of):
-        partner_ids = [p.id for c in couples for p in c.partners]
-        couple_of = {p.id: c.id for c in couples for p in c.partners}
-        earliest = min(week_of.values())
-        done: dict[tuple[int, date], int] = {}
-        for pid, week_start in db.session.execute(
-            select(CheckIn.partner_id, CheckIn.week_start).where(
-                CheckIn.partner_id.in_(partner_ids), CheckIn.week_start >= earliest
-            )
-        ):
-            key = (couple_of[pid], week_start)
-            done[key] = done.get(key, 0) + 1
-
-        def count(couple, assignment) -> Progress:
-            return Progress(done.get((couple.id, week_of[couple.id]), 0), 2)
-
-        return count
-
     def dashboard(self, couples, week_of, now):
-        """The last check-in of each couple, and the flags its numbers raise: a scale that
+        """This week's check-ins, the last check-in of each couple, and the flags their
+        numbers raise: a scale that
         dropped (or stress that rose) by ``DROP`` since the week before, or connection
         scores ``APART`` apart in the same week."""
         partner_ids = [p.id for c in couples for p in c.partners]
@@ -300,17 +283,21 @@ class CheckInKind(Kind):
         for c in recent:
             by_couple.setdefault(couple_of[c.partner_id], []).append(c)
 
-        def note(couple):
+        def row(couple, assignment) -> Progress:
+            week = week_of[couple.id]
+            theirs = by_couple.get(couple.id, [])
             dates = [last[p.id] for p in couple.partners if p.id in last]
             latest = max(dates) if dates else None
-            fact = (
-                f"Last check-in: week of {latest.day} {latest:%b}"
-                if latest
-                else ("Last check-in: none yet")
+            fact = f"Last check-in: week of {latest.day} {latest:%b}" if latest else None
+            progress = Progress(
+                facts=[fact or "Last check-in: none yet"], flags=_flags(couple, week, theirs)
             )
-            return [fact], _flags(couple, week_of[couple.id], by_couple.get(couple.id, []))
+            if assignment is not None:
+                progress.total = 2
+                progress.done = sum(1 for c in theirs if c.week_start == week)
+            return progress
 
-        return note
+        return row
 
     def activity(self, couples, since: date):
         partners = [p.id for c in couples for p in c.partners]

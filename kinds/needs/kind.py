@@ -266,7 +266,7 @@ class NeedsKind(Kind):
         ]
         return NeedsReview(rows) if rows else None
 
-    def progress(self, couples, week_of):
+    def dashboard(self, couples, week_of, now):
         partner_ids = [p.id for c in couples for p in c.partners]
         couple_of = {p.id: c.id for c in couples for p in c.partners}
         needs = db.session.execute(
@@ -290,6 +290,8 @@ class NeedsKind(Kind):
             of_couple.setdefault(couple_of[n.owner_id], []).append(n)
 
         def count(couple, assignment) -> Progress:
+            if assignment is None:
+                return Progress()
             theirs = of_couple.get(couple.id, [])
             week = week_of[couple.id]
             return Progress(sum(1 for n in theirs if (n.id, week) in rated), len(theirs))

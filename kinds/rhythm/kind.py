@@ -272,7 +272,7 @@ class RhythmKind(Kind):
     def review(self, hw, weeks, chart_weeks):
         return None  # the grid's rows say it all on the couple page
 
-    def progress(self, couples, week_of):
+    def dashboard(self, couples, week_of, now):
         item_couple = {i.id: c.id for c in couples for a in c.assignments for i in a.rhythm_items}
         marked: dict[tuple[int, date], set[int]] = {}
         if item_couple:
@@ -285,6 +285,8 @@ class RhythmKind(Kind):
                 marked.setdefault((item_couple[item_id], week_start), set()).add(item_id)
 
         def count(couple, assignment) -> Progress:
+            if assignment is None:
+                return Progress()
             done = marked.get((couple.id, week_of[couple.id]), set())
             items = assignment.rhythm_items
             return Progress(sum(1 for i in items if i.id in done), len(items))

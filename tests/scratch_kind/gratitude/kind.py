@@ -88,8 +88,8 @@ class GratitudeKind(Kind):
     def review(self, hw, weeks, chart_weeks):
         return sorted(hw.data[KEY].values(), key=lambda n: n.week_start) or None
 
-    def progress(self, couples, week_of):
-        return lambda couple, assignment: Progress(0, 2)
+    def dashboard(self, couples, week_of, now):
+        return lambda couple, assignment: Progress(0, 2 if assignment else 0)
 
     def activity(self, couples, since):
         ids = [p.id for c in couples for p in c.partners]
