@@ -176,7 +176,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "INVITATION_DAYS": int(os.environ.get("HEARTH_INVITATION_DAYS", "7")),
         "DEFAULT_TIMEZONE": os.environ.get("HEARTH_DEFAULT_TIMEZONE", "UTC"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "SHOW_SQL": _env_bool("HEARTH_SHOW_SQL", False),
         # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust none).
         "PROXY_FIX": int(os.environ.get("HEARTH_PROXY_FIX", "0")),
         # Flask-Compress: brotli or gzip for pages, CSS, JS and the SVG icon; static files

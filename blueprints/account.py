@@ -177,7 +177,6 @@ def _how_long(seconds: int) -> str:
 @login_required
 def sign_out_everywhere():
     """Sign out every other phone and computer; this one stays signed in."""
-    ButtonForm()
     user = _me()
     end_everywhere(user)
     audit.record("signed_out_everywhere", couple_id=couple_id_of(user))

@@ -10,7 +10,7 @@ from domain import appointments
 from domain.access import counselor_required, couple_for
 from domain.appointments import AppointmentProblem
 from extensions import db
-from forms import AppointmentForm, ButtonForm
+from forms import AppointmentForm
 from models import CoupleStatus
 
 bp = Blueprint("appointments", __name__, url_prefix="/counselor/couples/<int:couple_id>")
@@ -71,7 +71,6 @@ def edit(couple_id: int):
 def cancel(couple_id: int):
     """Cancel the next session; calendars show it as cancelled."""
     couple = couple_for(current_user, couple_id)
-    ButtonForm()  # CSRF is checked for every POST
     cancelled = appointments.cancel(couple)
     db.session.commit()
     if cancelled is None:

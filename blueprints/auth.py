@@ -30,7 +30,7 @@ from blueprints.rendering import keeps_input, render, safe_next, wants_fragment
 from domain import audit, throttle, two_step
 from domain.accounts import authenticate, couple_id_of, find_user_by_email
 from extensions import db
-from forms import ButtonForm, LoginForm, TwoStepForm
+from forms import LoginForm, TwoStepForm
 from models import User
 
 bp = Blueprint("auth", __name__)
@@ -272,7 +272,6 @@ def second_step():
 @bp.post("/logout")
 def logout():
     """Sign out here and on every other device; may return to a local page."""
-    ButtonForm()  # the CSRF check runs for every POST; nothing else to validate
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         end_everywhere(user)

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from domain import audit, calendar_feed
 from domain.accounts import couple_id_of
 from extensions import db
-from forms import ButtonForm
 from models import User
 
 bp = Blueprint("calendar", __name__)
@@ -44,7 +43,6 @@ def feed(token: str):
 @login_required
 def new_link():
     """A new calendar address for the signed-in person; the old one stops working now."""
-    ButtonForm()  # CSRF is checked for every POST
     user = current_user._get_current_object()
     replaced = calendar_feed.feed_of(user) is not None
     calendar_feed.issue(user)

@@ -104,7 +104,6 @@ def couple_settings(couple_id: int):
     if request.method == "GET":
         _fill(form, current)
     elif request.form.get("use_mine"):
-        ButtonForm()  # CSRF is checked for every POST; this form is only the button
         if confidentiality.end_couple_policy(couple):
             db.session.commit()
             flash(

@@ -13,7 +13,7 @@ from domain import appointments, audit, invitations, repeats, review, whats_new
 from domain.access import counselor_required, couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
-from forms import WEEKDAYS, AuditFilterForm, ButtonForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from forms import WEEKDAYS, AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
 
@@ -178,7 +178,6 @@ def reissue_link(couple_id: int, place: int):
     """A fresh link for one partner place; the previous link stops working at once."""
     partner = partner_place_for(current_user, couple_id, place)
     couple = partner.couple
-    ButtonForm()  # CSRF is checked for every POST
     if partner.left:
         # Whoever took the place would inherit what the former partner shared.
         flash("This partner left the couple; their place can't be given to anyone.", "error")
@@ -210,7 +209,6 @@ def reissue_link(couple_id: int, place: int):
 def sign_out_partner(couple_id: int, place: int):
     """Sign a partner out on every device, e.g. when a phone was lost or shared."""
     partner = partner_place_for(current_user, couple_id, place)
-    ButtonForm()  # CSRF is checked for every POST
     if partner.user is None:
         abort(404)
     end_everywhere(partner.user)

@@ -266,7 +266,6 @@ def pins(couple_id: int, session_id: int):
 def release(couple_id: int, session_id: int):
     """Let the couple download their copy (or take it back)."""
     session = _session_for(couple_id, session_id)
-    ButtonForm()
     if request.form.get("undo"):
         session.released_at = None
         message = "The couple's copy is no longer available to them."
