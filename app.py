@@ -112,6 +112,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from sqlalchemy.orm import configure_mappers
+
     from blueprints import (
         account,
         appointments,
@@ -146,6 +148,10 @@ def register_blueprints(app: Flask) -> None:
 
     for kind in registry.REGISTRY:  # each kind's own routes and templates
         app.register_blueprint(kind.blueprint)
+    # Every kind's tables are declared now: configure the mappers at once, so what a kind
+    # adds to a core model (``Assignment.rhythm_items``) exists before the first query,
+    # also in a command whose first use of the database is a kind's loader.
+    configure_mappers()
     app.register_blueprint(sessions.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(appointments.bp)

@@ -307,3 +307,18 @@ def _every_text() -> str:
         for row in db.session.execute(select(*columns)):
             found.extend(str(v) for v in row if v)
     return "\n".join(found)
+
+
+def test_a_pinned_reflection_says_its_box_in_the_picker_and_its_week_in_the_summary(app, marked):
+    from domain.summary import COUPLE_COPY, build, pin_candidates
+    from models import PinnedMoment
+
+    session = marked["session"]
+    found = [c for c in pin_candidates(session) if c[0] == "reflection" and c[2] == "helped"]
+    assert found, "Sam's shared reflection can be quoted"
+    source, row_id, field_name, quote = found[0]
+    assert quote.where.startswith("What helped, week of ")
+    session.pins.append(PinnedMoment(source=source, source_id=row_id, field=field_name))
+    db.session.commit()
+    [pinned] = [q for q in build(session, COUPLE_COPY).pins if q.text == quote.text]
+    assert pinned.where == quote.where.removeprefix("What helped, ")

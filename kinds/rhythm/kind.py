@@ -335,6 +335,13 @@ class RhythmKind(Kind):
             section.weeks.append(RhythmWeek(week, items, reflections))
         return section if section.weeks else None
 
+    def quotable(self, hw) -> list[Quotable]:
+        found = super().quotable(hw)
+        for q in found:
+            if q.source == "reflection":
+                q.where = f"{REFLECTION_LABELS.get(q.field, '')}, {q.where}"
+        return found
+
     def pinnable_rows(self, hw, pinnable) -> list:
         data = hw.data[KEY]
         return list((data.marks if pinnable.model is RhythmMark else data.reflections).values())
@@ -344,10 +351,11 @@ class RhythmKind(Kind):
             text, visibility, where = row.note, row.note_visibility, _wk(row.week_start)
             assignment_id = None
         else:
-            label = {"helped": "What helped", "didnt_help": "What didn't"}.get(field_name, "")
             column = pinnable.column(field_name)
             text = getattr(row, column, "") if column else ""
-            visibility, where = row.visibility, f"{label}, {_wk(row.week_start)}"
+            # In the summary a pinned reflection reads "week of 3 Nov"; the counselor's
+            # picker says which box it came from (``quotable``).
+            visibility, where = row.visibility, _wk(row.week_start)
             assignment_id = row.assignment_id
         return Quotable(
             pinnable.source,
@@ -513,6 +521,9 @@ class RhythmKind(Kind):
                 visibility=visibility,
             )
         )
+
+
+REFLECTION_LABELS = {"helped": "What helped", "didnt_help": "What didn't"}
 
 
 def _fields(form) -> list:
