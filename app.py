@@ -121,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calendar,
         confidentiality,
+        counseling,
         counselor,
         data,
         health,
@@ -129,9 +130,8 @@ def register_blueprints(app: Flask) -> None:
         main,
         partner,
         password_reset,
-        sessions,
     )
-    from blueprints.rendering import DateConverter, IdConverter
+    from web.converters import DateConverter, IdConverter
 
     # Before any route is added: every <int:…> and <date:…> in a path goes through these.
     app.url_map.converters["int"] = IdConverter
@@ -152,7 +152,7 @@ def register_blueprints(app: Flask) -> None:
     # adds to a core model (``Assignment.rhythm_items``) exists before the first query,
     # also in a command whose first use of the database is a kind's loader.
     configure_mappers()
-    app.register_blueprint(sessions.bp)
+    app.register_blueprint(counseling.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(appointments.bp)
     app.register_blueprint(calendar.bp)
@@ -170,13 +170,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from blueprints import filters
+    from web import filters
 
     filters.register(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from blueprints import headers
+    from web import headers
 
     headers.register(app)
 

@@ -6,12 +6,10 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth import device_for, end_everywhere, start_session
-from blueprints.rendering import keeps_input, render
 from domain import audit, email_change, throttle
 from domain import two_step as totp
 from domain.accounts import couple_id_of
-from domain.passwords import hash_password, verify_password
+from domain.passwords import hash_password
 from extensions import db
 from forms import (
     ButtonForm,
@@ -22,12 +20,13 @@ from forms import (
     TwoStepOffForm,
 )
 from models import normalize_email
+from web.rendering import keeps_input, render
+from web.signin import end_everywhere, password_ok, start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 # Both forms on the account page ask for the current password: the prefix keeps ids unique.
 EMAIL_PREFIX = "mail"
-WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
 # The same words whether or not someone else signs in with that address: who has a Hearth
 # account (who is in counseling) is nobody's to learn from this form.
 LINK_SENT = "We've sent a link to {email}. Your address changes when you open it."
@@ -46,22 +45,6 @@ def _page(status: int = 200, **forms):
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("email_form", ChangeEmailForm(formdata=None, prefix=EMAIL_PREFIX))
     return render("account/index.html", status=status, **forms)
-
-
-def password_ok(field, wrong: str = WRONG_PASSWORD) -> bool:
-    """Check the signed-in person's password typed in ``field``; a wrong one counts like a
-    failed sign-in (throttled, audited) and puts ``wrong`` next to the field."""
-    user, address = _me(), request.remote_addr or ""
-    device = device_for(user.email)
-    if throttle.wait_seconds(user.email, address, device):
-        field.errors.append("Too many tries. Please wait a few minutes and try again.")
-        return False
-    if verify_password(user.password_hash, field.data or ""):
-        return True
-    throttle.failed(user.email, address, device)
-    audit.record_now("sign_in_failed", couple_id=couple_id_of(user), subject="Wrong password")
-    field.errors.append(wrong)
-    return False
 
 
 def _two_step_on_page(user, off_form=None, codes_form=None, status: int = 200):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.rendering import keeps_input, render
 from domain import appointments
-from domain.access import counselor_required, couple_for
+from domain.access import couple_for
 from domain.appointments import AppointmentProblem
 from extensions import db
 from forms import AppointmentForm
 from models import CoupleStatus
+from web.guards import counselor_required
+from web.rendering import keeps_input, render
 
 bp = Blueprint("appointments", __name__, url_prefix="/counselor/couples/<int:couple_id>")
 

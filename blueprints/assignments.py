@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.rendering import keeps_input, render
 from domain import repeats
-from domain.access import assignment_for, counselor_required, couple_for
+from domain.access import assignment_for, couple_for
 from domain.homework import AssignmentProblem, assign, set_assignment_status
 from domain.repeats import just_made
 from domain.weeks import local_today, week_of
@@ -16,6 +15,8 @@ from forms import AssignmentStatusForm
 from kinds import registry
 from kinds.base import Kind
 from models import Assignment, AssignmentStatus
+from web.guards import counselor_required
+from web.rendering import keeps_input, render
 
 bp = Blueprint("assignments", __name__, url_prefix="/counselor/couples/<int:couple_id>/homework")
 

@@ -7,14 +7,10 @@ older cookie, on any device, stops working at the next request.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import time
 
 from flask import (
     Blueprint,
-    after_this_request,
     current_app,
     flash,
     make_response,
@@ -23,15 +19,23 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_login import current_user
 
-from blueprints.rendering import keeps_input, render, safe_next, wants_fragment
 from domain import audit, throttle, two_step
 from domain.accounts import authenticate, couple_id_of, find_user_by_email
 from extensions import db
 from forms import LoginForm, TwoStepForm
-from models import User
+from web.redirects import safe_next
+from web.rendering import keeps_input, render, wants_fragment
+from web.signin import (
+    REMEMBER_RENEW_SECONDS,
+    ask_for_code,
+    device_for,
+    end_everywhere,
+    end_session,
+    pending_user,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -39,116 +43,6 @@ SIGN_IN_FAILED = (
     "That e-mail and password don't match an account we know. Please check both and try again."
 )
 CODE_FAILED = "That code didn't work. Please try the newest code from your app."
-# How long the password step stays good while the second step is being typed.
-PENDING_SECONDS = 300
-
-
-def start_session(user: User, *, remember: bool = False) -> None:
-    """Sign ``user`` in on a brand-new session: nothing from before carries over.
-
-    ``remember`` ("keep me signed in") is for partners on their own phone only. The
-    browser is remembered as one of ``user``'s devices (see ``device_for``).
-    """
-    session.clear()
-    remember = remember and user.is_partner
-    login_user(user, remember=remember)
-    session.permanent = False
-    session["seen"] = session["started"] = int(time.time())
-    if remember:
-        session["remembered"] = int(time.time())
-    _remember_device(user)
-
-
-# --- Devices: browsers where an account signed in before ---------------------------------
-
-
-def _devices() -> URLSafeTimedSerializer:
-    config = current_app.config
-    # itsdangerous signs with the last key and accepts every one in the list.
-    keys = [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
-    return URLSafeTimedSerializer(keys, salt="hearth-device")
-
-
-def device_for(email: str) -> str | None:
-    """The id of this browser's device cookie if it names the account of ``email``.
-
-    Wrong passwords typed on such a browser are counted for it alone, so the owner is
-    never paused by someone guessing elsewhere (``domain/throttle.py``).
-    """
-    config = current_app.config
-    raw = request.cookies.get(config["DEVICE_COOKIE_NAME"])
-    if not raw:
-        return None
-    try:
-        found = _devices().loads(raw, max_age=config["DEVICE_DAYS"] * 24 * 60 * 60)
-    except BadSignature:
-        return None
-    if not isinstance(found, dict) or not isinstance(found.get("d"), str):
-        return None
-    if not hmac.compare_digest(str(found.get("a", "")), throttle.account_digest(email)):
-        return None
-    return found["d"][:32] or None
-
-
-def remember_this_browser(user: User) -> None:
-    """Count this browser as one of ``user``'s devices from now on, without signing in.
-
-    For someone who has just shown they read the account's e-mail (a password link):
-    their next sign-in here is counted for this browser alone, so guesses from elsewhere
-    that paused the account do not keep its owner out.
-    """
-    _remember_device(user)
-
-
-def _remember_device(user: User) -> None:
-    config = current_app.config
-    value = _devices().dumps({"a": throttle.account_digest(user.email), "d": secrets.token_hex(8)})
-
-    @after_this_request
-    def _set(response):
-        response.set_cookie(
-            config["DEVICE_COOKIE_NAME"],
-            value,
-            max_age=config["DEVICE_DAYS"] * 24 * 60 * 60,
-            secure=config["DEVICE_COOKIE_SECURE"],
-            httponly=True,
-            samesite="Lax",
-            path="/",
-        )
-        return response
-
-
-# --- Signing out, and what an open form may still show ----------------------------------
-
-
-def csrf_fingerprint(raw: str) -> str:
-    """A short keyed hash of a session's CSRF secret, to know that session again later."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"drafts:" + raw.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def end_session() -> None:
-    """Sign out on this browser. Forms still open in it were posted by this person: after
-    a stale token they may show what was typed (``blueprints.errors``), nobody else's."""
-    raw = session.get("csrf_token")
-    logout_user()
-    session.clear()
-    if raw:
-        session["drafts_of"] = csrf_fingerprint(str(raw))
-
-
-@user_loaded_from_cookie.connect
-def _back_from_remember_cookie(_app, user) -> None:
-    session["remembered"] = int(time.time())
-    session["seen"] = int(time.time())
-
-
-REMEMBER_RENEW_SECONDS = 24 * 60 * 60
-
-
-def end_everywhere(user: User) -> None:
-    """Make every session and remember-me cookie of ``user`` stop working."""
-    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def _throttled(seconds: int, offer_link: bool = False):
@@ -197,36 +91,10 @@ def login():
     return render("auth/login.html", form=form, status=status)
 
 
-def ask_for_code(user: User, target: str | None, *, remember: bool = False):
-    """The password is right; the code from the app (or a recovery code) comes next.
-
-    Nothing is signed in until then; the password step stays good for a few minutes.
-    """
-    session.clear()
-    session["pending"] = {
-        "user": user.get_id(),
-        "at": int(time.time()),
-        "next": target,
-        "remember": remember,
-    }
-    return redirect(url_for("auth.second_step"))
-
-
-def _pending_user() -> tuple[User | None, dict]:
-    pending = session.get("pending") or {}
-    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        return None, {}
-    user_id, _, epoch = str(pending.get("user", "")).partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or str(user.session_epoch) != epoch:
-        return None, {}
-    return user, pending
-
-
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_step():
     """The code from the authenticator app (or a recovery code), after the password."""
-    user, pending = _pending_user()
+    user, pending = pending_user()
     if user is None:
         session.pop("pending", None)
         flash("Please sign in again; that took a little too long.", "info")

@@ -12,13 +12,15 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.rendering import render, safe_next, wants_fragment
 from domain import confidentiality
-from domain.access import counselor_required, couple_for, own_partner_place, partner_required
+from domain.access import couple_for, own_partner_place
 from domain.confidentiality import APPROACH_NAMES, PolicyChoice
 from extensions import db
 from forms import ButtonForm, ConfirmPolicyForm, PolicyForm
 from models import ConfidentialityPolicy
+from web.guards import counselor_required, partner_required
+from web.redirects import safe_next
+from web.rendering import render, wants_fragment
 
 bp = Blueprint("confidentiality", __name__)
 
@@ -26,7 +28,7 @@ bp = Blueprint("confidentiality", __name__)
 # its way is never interrupted, so nothing typed is lost).
 # The partner's week and every kind's own pages ask (``kinds.registry``).
 ASKING_BLUEPRINTS = {"partner"}
-ASKING_ENDPOINTS = {"sessions.partner_index"}
+ASKING_ENDPOINTS = {"counseling.partner_index"}
 
 
 def _choice(form: PolicyForm) -> PolicyChoice:

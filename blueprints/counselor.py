@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.auth import end_everywhere
-from blueprints.rendering import keeps_input, render, wants_fragment
 from domain import appointments, audit, invitations, repeats, review, whats_new
-from domain.access import counselor_required, couple_for, partner_place_for
+from domain.access import couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
 from forms import WEEKDAYS, AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
+from web.guards import counselor_required
+from web.rendering import keeps_input, render, wants_fragment
+from web.signin import end_everywhere
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 

@@ -10,18 +10,14 @@ from flask import Blueprint, flash, make_response, redirect, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
-from blueprints.account import password_ok
-from blueprints.rendering import render
 from domain import audit, erasure, export
-from domain.access import (
-    counselor_required,
-    couple_for,
-    own_partner_place,
-    partner_required,
-)
+from domain.access import couple_for, own_partner_place
 from extensions import db
 from forms import ButtonForm, DeleteCoupleForm, LeaveCoupleForm
 from models import CounselingSession, Couple
+from web.guards import counselor_required, partner_required
+from web.rendering import render
+from web.signin import password_ok
 
 bp = Blueprint("data", __name__)
 

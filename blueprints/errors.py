@@ -8,15 +8,15 @@ from flask import Flask, current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-from blueprints.auth import csrf_fingerprint
-from blueprints.rendering import wants_fragment
 from domain import audit, throttle
-from domain.access import may_see_couple
+from domain.access import NotVisible, may_see_couple
 from domain.accounts import couple_id_of
 from extensions import db
 from forms import secret_field_names
+from web.rendering import wants_fragment
+from web.signin import csrf_fingerprint
 
 MESSAGES = {
     400: ("Something in that request didn't look right", "Please go back and try again."),
@@ -136,6 +136,11 @@ def register(app: Flask) -> None:
             _record_refusal(error.code)
         title, detail = MESSAGES.get(error.code, (error.name, error.description or ""))
         return _render(error.code, title, detail)
+
+    @app.errorhandler(NotVisible)
+    def not_visible(_error):
+        """``domain.access`` found nothing this person may see: a 404, like a missing page."""
+        return http_error(NotFound())
 
     @app.errorhandler(InternalServerError)
     def server_error(_error):

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth import ask_for_code, end_everywhere, start_session
-from blueprints.rendering import keeps_input
 from domain import audit, confidentiality, invitations
 from domain.passwords import hash_password
 from extensions import db
 from forms import JoinForm, NewPasswordForm
 from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
+from web.rendering import keeps_input
+from web.signin import ask_for_code, end_everywhere, start_session
 
 bp = Blueprint("invitations", __name__)
 

@@ -9,14 +9,15 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from blueprints.rendering import keeps_input
-from domain.access import counselor_required, partner_place_for
+from domain.access import partner_place_for
 from domain.mail import invites, prefs, tokens
 from domain.mail.kinds import kind_named, kinds_for
 from extensions import csrf, db
 from forms import Form, email_field, strip, timezone_choices
 from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
+from web.guards import counselor_required
+from web.rendering import keeps_input
 
 bp = Blueprint("mail", __name__)
 

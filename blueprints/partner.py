@@ -10,9 +10,9 @@ from datetime import date
 
 from flask import Blueprint
 
-from domain.access import partner_required
 from domain.homework import couple_week
 from kinds import web
+from web.guards import partner_required
 
 bp = Blueprint("partner", __name__)
 

@@ -9,14 +9,14 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.auth import end_everywhere, remember_this_browser
-from blueprints.rendering import keeps_input, render
 from domain import audit, password_reset, throttle
 from domain.accounts import couple_id_of
 from domain.passwords import hash_password
 from extensions import db
 from forms import Form, NewPasswordForm, strip
 from models import EMAIL_MAX
+from web.rendering import keeps_input, render
+from web.signin import end_everywhere, remember_this_browser
 
 bp = Blueprint("password_reset", __name__)
 

@@ -1,23 +1,21 @@
 """Who may reach what. Every view loads objects through these functions.
 
 Anything a user may not see answers 404, exactly like something that does not exist, so
-that IDs give nothing away.
+that IDs give nothing away. These functions know nothing of HTTP: they raise
+``NotVisible``, which the app answers as a 404 (``blueprints.errors``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from flask import abort
-from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from kinds.needs.models import Need, NeedStep
-from kinds.rhythm.models import RhythmItem
-from models import Assignment, Couple, Partner, Role, User, Visibility
+from models import Assignment, Couple, Partner, Role, User
+
+
+class NotVisible(LookupError):
+    """Not there, or not the viewer's to see: the same answer for both."""
 
 
 def couple_for(user: User, couple_id: int) -> Couple:
@@ -41,15 +39,15 @@ def couple_for(user: User, couple_id: int) -> Couple:
             Partner.user_id == user.id
         )
     else:  # pragma: no cover - the role column only holds the two roles
-        abort(404)
+        raise NotVisible()
     couple = db.session.scalar(query)
     if couple is None:
-        abort(404)
+        raise NotVisible()
     return couple
 
 
 def may_see_couple(user: User, couple_id: int) -> bool:
-    """Whether ``couple_for(user, couple_id)`` would answer, without aborting (for records
+    """Whether ``couple_for(user, couple_id)`` would answer, without raising (for records
     about a request, such as where a refusal is written)."""
     query = select(Couple.id).where(Couple.id == couple_id)
     if user.role == Role.COUNSELOR:
@@ -64,7 +62,7 @@ def may_see_couple(user: User, couple_id: int) -> bool:
 def partner_place_for(user: User, couple_id: int, place: int) -> Partner:
     """One of the couple's two places, for the couple's counselor only."""
     if user.role != Role.COUNSELOR or place not in (1, 2):
-        abort(404)
+        raise NotVisible()
     return couple_for(user, couple_id).partner_at(place)
 
 
@@ -82,28 +80,8 @@ def own_partner_place(user: User) -> Partner:
         )
     )
     if place is None:
-        abort(404)
+        raise NotVisible()
     return place
-
-
-def role_required(role: Role) -> Callable:
-    """Only signed-in users of ``role`` reach the view; others get a friendly 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role != role:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-counselor_required = role_required(Role.COUNSELOR)
-partner_required = role_required(Role.PARTNER)
 
 
 # --- Homework objects -----------------------------------------------------------------
@@ -116,20 +94,8 @@ def assignment_for(user: User, couple_id: int, assignment_id: int) -> Assignment
     couple = couple_for(user, couple_id)
     assignment = next((a for a in couple.assignments if a.id == assignment_id), None)
     if assignment is None or user.role != Role.COUNSELOR:
-        abort(404)
+        raise NotVisible()
     return assignment
-
-
-def rhythm_item_for(me: Partner, item_id: int) -> RhythmItem:
-    """A rhythm item of the partner's own couple."""
-    item = db.session.scalar(
-        select(RhythmItem)
-        .join(Assignment, Assignment.id == RhythmItem.assignment_id)
-        .where(RhythmItem.id == item_id, Assignment.couple_id == me.couple_id)
-    )
-    if item is None:
-        abort(404)
-    return item
 
 
 def couple_assignment_for(me: Partner, assignment_id: int) -> Assignment:
@@ -140,29 +106,5 @@ def couple_assignment_for(me: Partner, assignment_id: int) -> Assignment:
         )
     )
     if assignment is None:
-        abort(404)
+        raise NotVisible()
     return assignment
-
-
-def own_need(me: Partner, need_id: int) -> Need:
-    """A need the partner named themselves."""
-    need = db.session.scalar(select(Need).where(Need.id == need_id, Need.owner_id == me.id))
-    if need is None:
-        abort(404)
-    return need
-
-
-def step_asked_of(me: Partner, step_id: int) -> NeedStep:
-    """A step of the other partner's need, if that need is shared with ``me``."""
-    step = db.session.scalar(
-        select(NeedStep)
-        .join(Need, Need.id == NeedStep.need_id)
-        .where(
-            NeedStep.id == step_id,
-            Need.owner_id == me.other.id,
-            Need.visibility == Visibility.SHARED,
-        )
-    )
-    if step is None:
-        abort(404)
-    return step

@@ -2,7 +2,7 @@
 
 ``load`` fetches everything a page needs for a couple and a range of weeks in a fixed
 number of queries, whatever the number of weeks or answers (one for the assignments,
-then each registered kind's own, ``Kind.load``); the view models in ``domain/views.py``
+then each registered kind's own, ``Kind.load``); the view models in ``domain/cards.py``
 turn it into what one viewer may see.
 """
 

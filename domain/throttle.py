@@ -16,7 +16,7 @@ the owner out:
   addresses can try between them;
 * per address (``LOGIN_LIMIT_ADDRESS``): one address trying many accounts;
 * a browser where this account signed in before carries a *device* cookie
-  (``blueprints.auth``); its tries are counted for that device alone, so the owner on their
+  (``web.signin``); its tries are counted for that device alone, so the owner on their
   own phone or office computer is never paused by anyone else's guesses.
 
 Codes of the second step are counted per account on their own (``LOGIN_LIMIT_CODE``);

@@ -14,13 +14,13 @@ from datetime import date, datetime
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
-from blueprints.rendering import render, wants_fragment
 from domain.access import own_partner_place
+from domain.cards import card_for, partner_week
 from domain.homework import couple_week, covering, load
-from domain.views import card_for, partner_week
 from domain.weeks import Week
 from kinds import registry
 from models import Assignment, AssignmentStatus, Partner, utcnow
+from web.rendering import render, wants_fragment
 
 CLOSED = "This week is closed now, so it stays as it was. This week's card is open for you."
 PAUSED = "Your counselor has paused this for now, so nothing can be changed on it."

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from blueprints.auth import SIGN_IN_FAILED
-from blueprints.rendering import safe_next
 from extensions import db
 from tests import factories
 from tests.conftest import login, text_of
+from web.redirects import safe_next
 
 
 def test_counselor_signs_in_and_lands_on_their_couples(client, counselor):

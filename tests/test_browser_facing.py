@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from blueprints.headers import CONTENT_SECURITY_POLICY
 from extensions import db
 from tests import factories
+from web.headers import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 

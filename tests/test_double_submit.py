@@ -251,7 +251,7 @@ CREATING_FORMS = [
     "invitations/choose_password.html",
     "counselor/couple_form.html",
     "assignments/form.html",
-    "sessions/form.html",
+    "counseling/form.html",
     "checkin/check_in.html",
     "needs/form.html",
 ]

@@ -456,27 +456,29 @@ TARGETS = [
     ),
     Target(
         "session-new",
-        "sessions.new",
+        "counseling.new",
         "counselor",
         lambda w: f"/counselor/couples/{w.couple.id}/sessions/new",
         valid=lambda w: SESSION_VALID,
     ),
     Target(
         "session-edit",
-        "sessions.edit",
+        "counseling.edit",
         "counselor",
         lambda w: f"{session_page(w)}/edit",
         valid=lambda w: SESSION_VALID,
     ),
-    Target("pins", "sessions.pins", "counselor", session_page, lambda w: f"{session_page(w)}/pins"),
+    Target(
+        "pins", "counseling.pins", "counselor", session_page, lambda w: f"{session_page(w)}/pins"
+    ),
     Target(
         "release",
-        "sessions.release",
+        "counseling.release",
         "counselor",
         session_page,
         lambda w: f"{session_page(w)}/release",
     ),
-    Target("settings", "sessions.settings", "counselor", lambda w: "/counselor/settings"),
+    Target("settings", "counseling.settings", "counselor", lambda w: "/counselor/settings"),
     Target(
         "next-session",
         "appointments.edit",

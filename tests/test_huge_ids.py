@@ -13,10 +13,10 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from blueprints.rendering import ID_MAX, IdConverter
 from extensions import db
 from tests import factories
 from tests.conftest import login
+from web.converters import ID_MAX, IdConverter
 
 HUGE = [ID_MAX + 1, 2**63, 2**64, 10**40]
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

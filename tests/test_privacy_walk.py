@@ -389,7 +389,7 @@ def _candidates(world) -> dict[str, list]:
 
 
 # Query strings some GET routes read, walked as well.
-EXTRA_QUERIES = {"sessions.show": ["?copy=counselor"]}
+EXTRA_QUERIES = {"counseling.show": ["?copy=counselor"]}
 
 
 def _walk_everything(app, world, walker, markers: set[str]) -> Walk:

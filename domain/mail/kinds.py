@@ -169,7 +169,7 @@ class SummarySharedKind(Kind):
             return None
         if session.couple_id != user.partner_place.couple_id:
             return None
-        return {"number": session.number, "link": links.url("sessions.partner_index")}
+        return {"number": session.number, "link": links.url("counseling.partner_index")}
 
 
 class WeekStartedKind(Kind):

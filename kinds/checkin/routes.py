@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import keeps_input
 from domain import confidentiality
-from domain.access import partner_required
 from extensions import db
 from kinds import web
 from kinds.checkin.forms import CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
+from web.guards import partner_required
+from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 SAVED = "Thank you for checking in. It's saved."

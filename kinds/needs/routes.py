@@ -13,9 +13,8 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import keeps_input
 from domain import confidentiality, repeats
-from domain.access import own_need, partner_required, step_asked_of
+from domain.access import NotVisible
 from extensions import db
 from forms import ButtonForm
 from kinds import web
@@ -29,13 +28,41 @@ from kinds.needs.models import (
     Need,
     NeedRating,
     NeedStatus,
+    NeedStep,
     NeedWording,
     StepDone,
     add_steps,
 )
-from models import utcnow
+from models import Partner, Visibility, utcnow
+from web.guards import partner_required
+from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
+
+
+def own_need(me: Partner, need_id: int) -> Need:
+    """A need the partner named themselves."""
+    need = db.session.scalar(select(Need).where(Need.id == need_id, Need.owner_id == me.id))
+    if need is None:
+        raise NotVisible()
+    return need
+
+
+def step_asked_of(me: Partner, step_id: int) -> NeedStep:
+    """A step of the other partner's need, if that need is shared with ``me``."""
+    step = db.session.scalar(
+        select(NeedStep)
+        .join(Need, Need.id == NeedStep.need_id)
+        .where(
+            NeedStep.id == step_id,
+            Need.owner_id == me.other.id,
+            Need.visibility == Visibility.SHARED,
+        )
+    )
+    if step is None:
+        raise NotVisible()
+    return step
+
 
 TOO_MANY = (
     "Are you sure? Fewer needs, done well, tend to work better than many at once. "

@@ -6,18 +6,33 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import keeps_input
 from domain import confidentiality
-from domain.access import couple_assignment_for, partner_required, rhythm_item_for
+from domain.access import NotVisible, couple_assignment_for
 from extensions import db
 from kinds import web
 from kinds.rhythm.forms import ReflectionForm, RhythmMarkForm
-from kinds.rhythm.models import KEY, RhythmMark, RhythmReflection
+from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection
+from models import Assignment, Partner
+from web.guards import partner_required
+from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
+
+
+def rhythm_item_for(me: Partner, item_id: int) -> RhythmItem:
+    """A rhythm item of the partner's own couple."""
+    item = db.session.scalar(
+        select(RhythmItem)
+        .join(Assignment, Assignment.id == RhythmItem.assignment_id)
+        .where(RhythmItem.id == item_id, Assignment.couple_id == me.couple_id)
+    )
+    if item is None:
+        raise NotVisible()
+    return item
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/done")

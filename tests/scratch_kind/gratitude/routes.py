@@ -7,12 +7,12 @@ from datetime import date
 from flask import Blueprint
 from sqlalchemy.exc import IntegrityError
 
-from domain.access import partner_required
 from extensions import db
 from forms import CardForm, text_field, visibility_field
 from kinds import web
 from models import NOTE_MAX, Visibility
 from tests.scratch_kind.gratitude.models import KEY, GratitudeNote
+from web.guards import partner_required
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 

@@ -11,16 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.rendering import keeps_input, render
 from domain import appointments, audit, pdf, whats_new
-from domain.access import counselor_required, couple_for, own_partner_place, partner_required
+from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
 from extensions import db
 from forms import ButtonForm, PaperForm, SessionForm
 from models import CounselingSession, PinnedMoment, utcnow
+from web.guards import counselor_required, partner_required
+from web.rendering import keeps_input, render
 
-bp = Blueprint("sessions", __name__)
+bp = Blueprint("counseling", __name__)
 
 
 def _session_for(couple_id: int, session_id: int) -> CounselingSession:
@@ -101,7 +102,7 @@ def index(couple_id: int):
         .where(CounselingSession.couple_id == couple.id)
         .order_by(CounselingSession.number.desc())
     ).all()
-    response = render("sessions/index.html", couple=couple, sessions=sessions)
+    response = render("counseling/index.html", couple=couple, sessions=sessions)
     audit.record_now("viewed", couple_id=couple.id, subject="Sessions")
     return response
 
@@ -132,7 +133,7 @@ def new(couple_id: int):
         )
         if same is not None:  # the same form again (a double tap): not a second session
             flash("This session was just saved; here it is.", "info")
-            return redirect(url_for("sessions.show", couple_id=couple.id, session_id=same.id))
+            return redirect(url_for("counseling.show", couple_id=couple.id, session_id=same.id))
         number = next_session_number(couple)
         session = CounselingSession(couple=couple, number=number)
         _fill(session, form)
@@ -145,11 +146,11 @@ def new(couple_id: int):
             # Two saves at once (a double tap): the first one stands.
             db.session.rollback()
             flash("This session was just saved; here it is.", "info")
-            return redirect(url_for("sessions.index", couple_id=couple.id))
+            return redirect(url_for("counseling.index", couple_id=couple.id))
         flash(f"Session {number} is saved. Preview the summary, then release it.", "success")
-        return redirect(url_for("sessions.show", couple_id=couple.id, session_id=session.id))
+        return redirect(url_for("counseling.show", couple_id=couple.id, session_id=session.id))
     status = 422 if form.errors else 200
-    return render("sessions/form.html", form=form, couple=couple, session=None, status=status)
+    return render("counseling/form.html", form=form, couple=couple, session=None, status=status)
 
 
 @bp.route(
@@ -194,12 +195,12 @@ def edit(couple_id: int, session_id: int):
             else:
                 flash("Saved.", "success")
                 return redirect(
-                    url_for("sessions.show", couple_id=couple.id, session_id=session.id)
+                    url_for("counseling.show", couple_id=couple.id, session_id=session.id)
                 )
     else:
         status = 422
     return render(
-        "sessions/form.html",
+        "counseling/form.html",
         form=form,
         couple=couple,
         session=session,
@@ -219,7 +220,7 @@ def show(couple_id: int, session_id: int):
     pinned = {(p.source, p.source_id, p.field) for p in session.pins}
     summary = build(session, copy)
     response = render(
-        "sessions/show.html",
+        "counseling/show.html",
         couple=session.couple,
         session=session,
         s=summary,
@@ -258,7 +259,7 @@ def pins(couple_id: int, session_id: int):
     flash(
         f"{len(chosen)} moment{'s' if len(chosen) != 1 else ''} pinned to the summary.", "success"
     )
-    return redirect(url_for("sessions.show", couple_id=couple_id, session_id=session_id))
+    return redirect(url_for("counseling.show", couple_id=couple_id, session_id=session_id))
 
 
 @bp.post("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/release")
@@ -274,7 +275,7 @@ def release(couple_id: int, session_id: int):
         message = "Released. Both partners can now download their copy."
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("sessions.show", couple_id=couple_id, session_id=session_id))
+    return redirect(url_for("counseling.show", couple_id=couple_id, session_id=session_id))
 
 
 @bp.get("/counselor/couples/<int:couple_id>/sessions/<int:session_id>/summary-<copy>.pdf")
@@ -296,8 +297,8 @@ def settings():
         current_user.paper_size = form.paper_size.data
         db.session.commit()
         flash("Saved. New summaries use this paper size.", "success")
-        return redirect(url_for("sessions.settings"))
-    return render("sessions/settings.html", form=form, status=422 if form.errors else 200)
+        return redirect(url_for("counseling.settings"))
+    return render("counseling/settings.html", form=form, status=422 if form.errors else 200)
 
 
 # --- Partners ----------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def partner_index():
         )
         .order_by(CounselingSession.number.desc())
     ).all()
-    return render("sessions/partner_index.html", me=me, sessions=sessions)
+    return render("counseling/partner_index.html", me=me, sessions=sessions)
 
 
 @bp.get("/summaries/<int:session_id>.pdf")
