@@ -9,9 +9,8 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from domain import appointments, audit, pdf, whats_new
+from domain import appointments, audit, pdf, versions, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
@@ -179,24 +178,24 @@ def edit(couple_id: int, session_id: int):
     elif form.validate_on_submit() and not _next_session_problem(
         form, couple, session.next_session_at
     ):
-        if form.version_number() != session.version:
-            conflict, status = session, 409
-            form.version.data = str(session.version)
-        else:
-            before = session.next_session_at
-            _fill(session, form)
-            try:
-                db.session.flush()
-                appointments.follow_session(session, before)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                conflict, status = _session_for(couple_id, session_id), 409
-            else:
-                flash("Saved.", "success")
-                return redirect(
-                    url_for("counseling.show", couple_id=couple.id, session_id=session.id)
-                )
+        before = session.next_session_at
+
+        def apply(row: CounselingSession) -> None:
+            _fill(row, form)
+            db.session.flush()
+            appointments.follow_session(row, before)
+
+        saved = versions.save(
+            session,
+            form.version_number(),
+            apply,
+            reload=lambda: _session_for(couple_id, session_id),
+        )
+        if not saved.conflict:
+            flash("Saved.", "success")
+            return redirect(url_for("counseling.show", couple_id=couple.id, session_id=session.id))
+        conflict, status = saved.row, 409
+        form.version.data = str(saved.version)
     else:
         status = 422
     return render(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from domain import confidentiality
+from domain import confidentiality, versions
 from extensions import db
 from kinds import web
 from kinds.checkin.forms import CheckInForm
@@ -51,35 +49,31 @@ def check_in(week_start: date):
     if form.is_submitted() and problem:
         status = 409
     elif form.validate_on_submit():
-        if existing is not None and existing.version != form.version_number():
-            if _same_check_in(existing, form):  # the same answers again: a double tap
-                flash(SAVED, "success")
-                return redirect(web.week_url(me, week, KEY))
-            conflict = existing
-            form.version.data = str(existing.version)
-            status = 409
-        else:
-            row = existing or CheckIn(
-                assignment_id=assignment.id, partner_id=me.id, week_start=week.start
-            )
+
+        def apply(row: CheckIn) -> None:
             for name in NUMBERS:
                 setattr(row, name, getattr(form, name).data)
             for name in PROMPTS:
                 setattr(row, name, getattr(form, name).data or "")
                 setattr(row, f"{name}_visibility", getattr(form, f"{name}_visibility").data)
             confidentiality.stamp(row, me.couple)
-            if existing is None:
-                db.session.add(row)
-            try:
-                db.session.commit()
-            except (IntegrityError, StaleDataError):
-                db.session.rollback()
-                conflict = _saved(me, week, assignment.id)
-                form.version.data = str(conflict.version) if conflict else "0"
-                status = 409
-            else:
-                flash(SAVED, "success")
-                return redirect(web.week_url(me, week, KEY))
+
+        saved = versions.save(
+            existing,
+            form.version_number(),
+            apply,
+            same=lambda row: _same_check_in(row, form),
+            reload=lambda: _saved(me, week, assignment.id),
+            new=lambda: CheckIn(
+                assignment_id=assignment.id, partner_id=me.id, week_start=week.start
+            ),
+        )
+        if not saved.conflict:
+            flash(SAVED, "success")
+            return redirect(web.week_url(me, week, KEY))
+        conflict = saved.row
+        form.version.data = str(saved.version)
+        status = 409
     elif form.is_submitted():
         status = 422
     return render_template(

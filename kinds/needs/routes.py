@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
-from domain import confidentiality, repeats
+from domain import confidentiality, repeats, versions
 from domain.access import NotVisible
 from extensions import db
 from forms import ButtonForm
@@ -168,23 +167,18 @@ def edit(need_id: int):
         form.visibility.data = need.visibility
         form.version.data = str(need.version)
     elif form.validate_on_submit():
-        if form.version_number() != need.version:
-            conflict = need
-            form.version.data = str(need.version)
-            status = 409
-        else:
-            _apply(need, form)
-            try:
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                need = own_need(me, need_id)
-                conflict = need
-                form.version.data = str(need.version)
-                status = 409
-            else:
-                flash("Saved. The earlier wording is kept in the history.", "success")
-                return redirect(url_for("needs.index"))
+        saved = versions.save(
+            need,
+            form.version_number(),
+            lambda row: _apply(row, form),
+            reload=lambda: own_need(me, need_id),
+        )
+        if not saved.conflict:
+            flash("Saved. The earlier wording is kept in the history.", "success")
+            return redirect(url_for("needs.index"))
+        need = conflict = saved.row
+        form.version.data = str(saved.version)
+        status = 409
     else:
         status = 422
     return render_template(

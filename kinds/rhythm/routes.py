@@ -8,9 +8,8 @@ from datetime import date
 from flask import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from domain import confidentiality
+from domain import confidentiality, versions
 from domain.access import NotVisible, couple_assignment_for
 from extensions import db
 from kinds import web
@@ -150,59 +149,47 @@ def reflection(week_start: date, assignment_id: int):
     )
     if refused:
         return refused
-    row = db.session.scalar(
-        db.select(RhythmReflection).where(
-            RhythmReflection.assignment_id == assignment.id,
-            RhythmReflection.week_start == week.start,
-            RhythmReflection.partner_id == me.id,
-        )
+
+    def apply(row: RhythmReflection) -> None:
+        row.helped = form.helped.data or ""
+        row.didnt_help = form.didnt_help.data or ""
+        row.visibility = form.visibility.data
+        confidentiality.stamp(row, me.couple)
+
+    saved = versions.save(
+        _reflection(me, assignment, week),
+        form.version_number(),
+        apply,
+        same=lambda row: (
+            (row.helped, row.didnt_help, row.visibility)
+            == (form.helped.data or "", form.didnt_help.data or "", form.visibility.data)
+        ),
+        reload=lambda: _reflection(me, assignment, week),
+        new=lambda: RhythmReflection(
+            assignment_id=assignment.id, week_start=week.start, partner_id=me.id
+        ),
     )
-    if row is not None and row.version != form.version_number():
-        if (row.helped, row.didnt_help, row.visibility) == (
-            form.helped.data or "",
-            form.didnt_help.data or "",
-            form.visibility.data,
-        ):  # the same words again: a double tap
-            return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
-        return _conflict(
-            me, week, assignment, key, form, "You changed this in another tab or on another device."
-        )
-    if row is None:
-        row = RhythmReflection(assignment_id=assignment.id, week_start=week.start, partner_id=me.id)
-        db.session.add(row)
-    row.helped = form.helped.data or ""
-    row.didnt_help = form.didnt_help.data or ""
-    row.visibility = form.visibility.data
-    confidentiality.stamp(row, me.couple)
-    try:
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        return _conflict(
-            me,
-            week,
-            assignment,
-            key,
-            form,
-            "This was saved from somewhere else at the same moment.",
-        )
-    return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
-
-
-def _conflict(me, week, assignment, key, form, why: str):
-    """A second writer: keep their text in the form and show what is saved now."""
-    form.version.data = str(
-        db.session.scalar(
-            db.select(RhythmReflection.version).where(
-                RhythmReflection.assignment_id == assignment.id,
-                RhythmReflection.week_start == week.start,
-                RhythmReflection.partner_id == me.id,
-            )
-        )
-        or 0
+    if not saved.conflict:
+        return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
+    form.version.data = str(saved.version)
+    why = (
+        "This was saved from somewhere else at the same moment."
+        if saved.raced
+        else "You changed this in another tab or on another device."
     )
     message = (
         f"{why} What's saved now is shown on the card; your text is still in the boxes. "
         "Save again to keep yours."
     )
     return web.done(me, week, KEY, message, forms={key: form}, status=409, conflict=True)
+
+
+def _reflection(me, assignment, week) -> RhythmReflection | None:
+    """This partner's reflection on ``week``, if they wrote one."""
+    return db.session.scalar(
+        db.select(RhythmReflection).where(
+            RhythmReflection.assignment_id == assignment.id,
+            RhythmReflection.week_start == week.start,
+            RhythmReflection.partner_id == me.id,
+        )
+    )
