@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -36,8 +36,8 @@ UNUSABLE = {
     ),
     "expired": (
         "This link has expired",
-        "Links work for 7 days, to keep your account safe. Please ask your counselor for a "
-        "new one; it only takes them a moment.",
+        "Links work for {days} days, to keep your account safe. Please ask your counselor "
+        "for a new one; it only takes them a moment.",
     ),
     "closed": (
         "This link is no longer active",
@@ -48,6 +48,7 @@ UNUSABLE = {
 
 def _unusable(problem: str):
     title, detail = UNUSABLE.get(problem, UNUSABLE["unknown"])
+    detail = detail.format(days=current_app.config["INVITATION_DAYS"])
     status = 404 if problem == "unknown" else 410
     return render_template("invitations/unusable.html", title=title, detail=detail), status
 

@@ -85,7 +85,19 @@ def test_an_expired_link_gets_a_kind_page(client, invited):
     assert response.status_code == 410
     assert "This link has expired" in text_of(response)
     assert "ask your counselor for a new one" in text_of(response)
+    assert "Links work for 7 days" in text_of(response)
     assert join(client, token).status_code == 410
+
+
+def test_the_expired_page_states_the_lifetime_the_practice_configured(app, client, invited):
+    """A practice that gives links three days says three days, not the default seven."""
+    couple, token, _ = invited
+    app.config["INVITATION_DAYS"] = 3
+    invitations.current_for(couple.partner_at(1)).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = text_of(client.get(f"/join/{token}"))
+    assert "Links work for 3 days" in page
+    assert "7 days" not in page
 
 
 def test_links_last_seven_days(app, invited):
