@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -15,7 +15,7 @@ from domain.access import NotVisible, may_see_couple
 from domain.accounts import couple_id_of
 from extensions import db
 from forms import secret_field_names
-from web.rendering import wants_fragment
+from web.rendering import render, wants_fragment
 from web.signin import csrf_fingerprint
 
 MESSAGES = {
@@ -45,8 +45,9 @@ CSRF_MESSAGE = (
 
 
 def _render(status: int, title: str, detail: str):
-    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, status=status, title=title, detail=detail), status
+    return render(
+        "errors/error.html", "errors/_error.html", status, code=status, title=title, detail=detail
+    )
 
 
 def _record_refusal(status: int) -> None:
@@ -125,7 +126,7 @@ def register(app: Flask) -> None:
             if value.strip() and _typed(name)
         ]
         if kept and not wants_fragment():
-            return render_template("errors/kept.html", kept=kept), 400
+            return render("errors/kept.html", kept=kept, status=400)
         return _render(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)

@@ -3,7 +3,7 @@ an invitation link by e-mail from the couple's page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TimeField
@@ -17,7 +17,7 @@ from forms import Form, email_field, strip, timezone_choices
 from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
 from web.guards import counselor_required
-from web.rendering import keeps_input
+from web.rendering import keeps_input, render
 
 bp = Blueprint("mail", __name__)
 
@@ -133,15 +133,15 @@ def unsubscribe(token: str):
         kind = None  # messages that keep an account safe have no way to stop them
     user = db.session.get(User, data["u"]) if data and "u" in data else None
     if kind is None or (data and "u" in data and user is None):
-        return render_template("mail/unsubscribe.html", kind=None), 404
+        return render("mail/unsubscribe.html", kind=None, status=404)
     if request.method == "GET":
-        return render_template("mail/unsubscribe.html", kind=kind, token=token, done=False)
+        return render("mail/unsubscribe.html", kind=kind, token=token, done=False)
     if user is not None:
         prefs.choose(user, kind.name, False)
     elif not prefs.suppressed(data["a"], kind.name):
         db.session.add(MailSuppression(address_digest=data["a"], kind=kind.name))
     db.session.commit()
-    return render_template(
+    return render(
         "mail/unsubscribe.html", kind=kind, token=token, done=True, has_account=user is not None
     )
 
