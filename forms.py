@@ -412,6 +412,8 @@ class AssignmentStatusForm(Form):
 
 
 class SessionForm(VersionedForm):
+    # A one-time key for a new record: the same form sent twice makes one session.
+    once = HiddenField(default=form_key)
     held_on = _date("Date", DataRequired("Please give the date of the session."))
     held_time = TimeField(
         "Time", validators=[DataRequired("Please give the time, e.g. 17:30.")], default=None

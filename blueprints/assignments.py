@@ -49,10 +49,14 @@ def new(couple_id: int, kind: str):
     if form.validate_on_submit():
         done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
         # The same form again (a double tap): the first one stands.
-        again = repeats.seen(form.once.data, current_user.id)
-        if again or _just_assigned(couple, kind, form):
+        went = repeats.earlier(
+            form.once.data,
+            current_user.id,
+            same=done_url if _just_assigned(couple, kind, form) else None,
+        )
+        if went:
             flash(f"{kind.name} is assigned to {couple.name}.", "success")
-            return redirect(done_url)
+            return redirect(went)
         try:
             assign(
                 couple,
@@ -65,10 +69,9 @@ def new(couple_id: int, kind: str):
         except AssignmentProblem as problem:
             form.form_errors.append(str(problem))
         else:
-            repeats.remember(form.once.data, current_user.id, done_url)
-            repeats.commit_once(form.once.data, current_user.id)
+            went = repeats.save_once(form.once.data, current_user.id, done_url)
             flash(f"{kind.name} assigned to {couple.name}.", "success")
-            return redirect(done_url)
+            return redirect(went or done_url)
     status = 422 if form.errors or form.form_errors else 200
     return render(
         "assignments/form.html",

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from domain import appointments, audit, pdf, versions, whats_new
+from domain import appointments, audit, pdf, repeats, versions, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
@@ -19,6 +19,8 @@ from forms import ButtonForm, PaperForm, SessionForm
 from models import CounselingSession, PinnedMoment, utcnow
 from web.guards import counselor_required, partner_required
 from web.rendering import keeps_input, render
+
+JUST_SAVED = "This session was just saved; here it is."
 
 bp = Blueprint("counseling", __name__)
 
@@ -130,9 +132,16 @@ def new(couple_id: int):
                 CounselingSession.focus == form.focus.data,
             )
         )
-        if same is not None:  # the same form again (a double tap): not a second session
-            flash("This session was just saved; here it is.", "info")
-            return redirect(url_for("counseling.show", couple_id=couple.id, session_id=same.id))
+        went = repeats.earlier(
+            form.once.data,
+            current_user.id,
+            same=url_for("counseling.show", couple_id=couple.id, session_id=same.id)
+            if same
+            else None,
+        )
+        if went:  # the same form again (a double tap): not a second session
+            flash(JUST_SAVED, "info")
+            return redirect(went)
         number = next_session_number(couple)
         session = CounselingSession(couple=couple, number=number)
         _fill(session, form)
@@ -140,12 +149,17 @@ def new(couple_id: int):
         try:
             db.session.flush()
             appointments.follow_session(session, None)
-            db.session.commit()
+            made = url_for("counseling.show", couple_id=couple.id, session_id=session.id)
+            went = repeats.save_once(form.once.data, current_user.id, made)
         except IntegrityError:
-            # Two saves at once (a double tap): the first one stands.
+            # Two saves at once with two keys (two tabs): the session number is taken,
+            # and the first one stands.
             db.session.rollback()
-            flash("This session was just saved; here it is.", "info")
+            flash(JUST_SAVED, "info")
             return redirect(url_for("counseling.index", couple_id=couple.id))
+        if went:
+            flash(JUST_SAVED, "info")
+            return redirect(went)
         flash(f"Session {number} is saved. Preview the summary, then release it.", "success")
         return redirect(url_for("counseling.show", couple_id=couple.id, session_id=session.id))
     status = 422 if form.errors else 200

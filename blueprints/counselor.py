@@ -18,6 +18,8 @@ from web.guards import counselor_required
 from web.rendering import keeps_input, render, wants_fragment
 from web.signin import end_everywhere
 
+JUST_CREATED = "This couple was just created; here are their links."
+
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 
 STATUS_MESSAGES = {
@@ -73,13 +75,14 @@ def new_couple():
             Couple.timezone == form.timezone.data,
             Couple.week_starts_on == form.week_starts_on.data,
         )
-        if made is not None:  # the same form again: a double tap, not a second couple
-            flash(f"{made.name} was just created; here are their links.", "info")
-            return redirect(url_for("counselor.couple", couple_id=made.id))
-        earlier = repeats.seen(form.once.data, current_user.id)
-        if earlier is not None:
-            flash("This couple was just created; here are their links.", "info")
-            return redirect(earlier.made)
+        went = repeats.earlier(
+            form.once.data,
+            current_user.id,
+            same=url_for("counselor.couple", couple_id=made.id) if made else None,
+        )
+        if went:  # the same form again: a double tap, not a second couple
+            flash(JUST_CREATED, "info")
+            return redirect(went)
         couple = Couple(
             counselor=current_user,
             name=form.name.data,
@@ -92,13 +95,12 @@ def new_couple():
             invitations.issue(partner, by=current_user)
         db.session.add(couple)
         db.session.flush()
-        repeats.remember(
+        went = repeats.save_once(
             form.once.data, current_user.id, url_for("counselor.couple", couple_id=couple.id)
         )
-        earlier = repeats.commit_once(form.once.data, current_user.id)
-        if earlier is not None:  # the same form, a moment earlier, on another worker
-            flash("This couple was just created; here are their links.", "info")
-            return redirect(earlier.made)
+        if went:  # the same form, a moment earlier, on another worker
+            flash(JUST_CREATED, "info")
+            return redirect(went)
         flash(
             f"{couple.name} is ready. Share each partner's link, or let them scan its code.",
             "success",

@@ -1,8 +1,18 @@
 """Telling a form sent twice from a new one: a double tap, or a browser resending a page.
 
 A repeat gets the answer the first one got (a redirect to what was made) instead of a
-second record. These checks are in code for now; under two truly simultaneous requests
-only a database constraint can keep the second one out (see tests/test_double_submit.py).
+second record. Every form that makes something new goes through the same two steps:
+
+    went = repeats.earlier(form.once.data, user.id, same=...)   # before making anything
+    if went: tell them it is saved, and redirect to ``went``
+    ...make the record...
+    went = repeats.save_once(form.once.data, user.id, made=url)  # instead of commit()
+    if went: the same form won a moment earlier, on another worker: redirect to ``went``
+
+The one-time key (``once``, a hidden field) knows a repeat for as long as it is kept; the
+``same=`` look (what the same words made within ``REPEAT_WINDOW``, via ``just_made``)
+also catches a page sent again after a reload made a new key. Under two truly
+simultaneous requests the key's primary key keeps the second one out.
 
 Everything here is one person's: a form key is looked up with the person who sends it, and
 every ``just_made`` look names whose records it searches (``by``), so two people sending
@@ -63,3 +73,24 @@ def commit_once(key: str | None, user_id: int) -> FormSubmission | None:
             raise
         return earlier
     return None
+
+
+def earlier(key: str | None, user_id: int, same: str | None = None) -> str | None:
+    """Where this form's first sending went, when this one repeats it; else None.
+
+    ``same`` is the address of what the same words made a moment ago, if the view found
+    one (``just_made``).
+    """
+    if same:
+        return same
+    found = seen(key, user_id)
+    return found.made if found is not None else None
+
+
+def save_once(key: str | None, user_id: int, made: str) -> str | None:
+    """Commit the new record with its key; None when it stands. If the same key from the
+    same person was committed a moment earlier, ours is undone and the first one's address
+    is returned."""
+    remember(key, user_id, made)
+    first = commit_once(key, user_id)
+    return first.made if first is not None else None

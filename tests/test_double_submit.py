@@ -135,6 +135,26 @@ def test_recording_a_session_twice_makes_one(counselor_client, couple):
     assert second.headers["Location"] == first.headers["Location"]
 
 
+def test_a_session_form_sent_again_after_a_correction_makes_one(counselor_client, couple):
+    """The first send went through but the page did not show it (a slow connection); the
+    counselor fixed a typo in the focus and sent the same page again: one session, the
+    first one, and they are shown it."""
+    path = f"/counselor/couples/{couple.id}/sessions/new"
+    form = {
+        "held_on": "2026-01-15",
+        "held_time": "17:30",
+        "attended": "both",
+        "focus": "Repair after argumnets",
+        "once": "one-page-of-the-session-form",
+    }
+    first = counselor_client.post(path, data=form)
+    second = counselor_client.post(path, data={**form, "focus": "Repair after arguments"})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert count(CounselingSession, CounselingSession.couple_id == couple.id) == 1
+    assert "just saved" in text_of(counselor_client.get(second.headers["Location"]))
+
+
 def test_a_second_session_at_another_time_is_its_own(counselor_client, couple):
     path = f"/counselor/couples/{couple.id}/sessions/new"
     form = {"held_on": "2026-01-15", "held_time": "17:30", "attended": "both", "focus": "One"}

@@ -36,6 +36,8 @@ from models import Partner, Visibility, utcnow
 from web.guards import partner_required
 from web.rendering import keeps_input
 
+NAMED = "Your need is on the list. Thank you for putting it into words."
+
 bp = Blueprint(KEY, __name__, template_folder="templates")
 
 
@@ -111,10 +113,12 @@ def new():
         flash(LIMIT, "error")
         return redirect(url_for("needs.index"))
     if form.validate_on_submit():
-        same = next((n for n in active if _is_the_same(n, form)), None)
-        if same is not None or repeats.seen(form.once.data, current_user.id):  # the same form again
-            flash("Your need is on the list. Thank you for putting it into words.", "success")
-            return redirect(url_for("needs.index"))
+        listed = url_for("needs.index")
+        same = any(_is_the_same(n, form) for n in active)
+        went = repeats.earlier(form.once.data, current_user.id, same=listed if same else None)
+        if went:  # the same form again
+            flash(NAMED, "success")
+            return redirect(went)
         if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
             form.confirm_extra.errors = [TOO_MANY]
             status = 422
@@ -124,10 +128,9 @@ def new():
             add_steps(need, form.step_lines())
             confidentiality.stamp(need, me.couple)
             db.session.add(need)
-            repeats.remember(form.once.data, current_user.id, url_for("needs.index"))
-            repeats.commit_once(form.once.data, current_user.id)
-            flash("Your need is on the list. Thank you for putting it into words.", "success")
-            return redirect(url_for("needs.index"))
+            went = repeats.save_once(form.once.data, current_user.id, listed)
+            flash(NAMED, "success")
+            return redirect(went or listed)
     elif form.is_submitted():
         status = 422
     return render_template(
