@@ -18,7 +18,6 @@ from domain.access import own_partner_place
 from domain.cards import card_for, partner_week
 from domain.homework import couple_week, covering, load
 from domain.weeks import Week
-from kinds import registry
 from models import Assignment, AssignmentStatus, Partner, utcnow
 from web.rendering import render, wants_fragment
 
@@ -68,6 +67,10 @@ def week_url(me: Partner, week: Week, kind: str | None = None) -> str:
 
 def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, notes=None):
     """The week page, or (HTMX) just the card of ``kind`` plus the counter."""
+    # Imported here: each kind's routes import this module, and the registry imports
+    # each kind, so importing one kind's module first must not need the registry yet.
+    from kinds import registry
+
     now = utcnow()
     current = couple_week(me.couple, now)
     hw = load(me.couple, week.start, week.start)

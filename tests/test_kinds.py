@@ -19,6 +19,7 @@ import hashlib
 import inspect
 import itertools
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -46,6 +47,23 @@ def marker(kind: Kind, private, column: str, writer: str, visibility: str) -> st
 
 
 # --- The contract -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", registry.keys())
+def test_a_kind_can_be_imported_before_the_registry(key):
+    """A script or a test that imports one kind's module first (not through the registry)
+    must not meet a circular import."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import kinds.{key}.kind"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_every_kind_keeps_the_whole_contract(app):
