@@ -11,14 +11,14 @@ from domain import two_step as totp
 from domain.accounts import couple_id_of
 from domain.passwords import hash_password
 from extensions import db
-from forms import (
-    ButtonForm,
+from forms.accounts import (
     ChangeEmailForm,
     ChangePasswordForm,
     CurrentPasswordForm,
     TwoStepForm,
     TwoStepOffForm,
 )
+from forms.base import ButtonForm
 from models import normalize_email
 from web.rendering import keeps_input, render
 from web.signin import end_everywhere, password_ok, start_session

@@ -9,7 +9,7 @@ from domain import appointments
 from domain.access import couple_for
 from domain.appointments import AppointmentProblem
 from extensions import db
-from forms import AppointmentForm
+from forms.counseling import AppointmentForm
 from models import CoupleStatus
 from web.guards import counselor_required
 from web.rendering import keeps_input, render

@@ -11,7 +11,7 @@ from domain.homework import AssignmentProblem, assign, set_assignment_status
 from domain.repeats import just_made
 from domain.weeks import local_today, week_of
 from extensions import db
-from forms import AssignmentStatusForm
+from forms.couples import AssignmentStatusForm
 from kinds import registry
 from kinds.base import Kind
 from models import Assignment, AssignmentStatus

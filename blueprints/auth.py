@@ -24,7 +24,7 @@ from flask_login import current_user
 from domain import audit, throttle, two_step
 from domain.accounts import authenticate, couple_id_of, find_user_by_email
 from extensions import db
-from forms import LoginForm, TwoStepForm
+from forms.accounts import LoginForm, TwoStepForm
 from web.redirects import safe_next
 from web.rendering import keeps_input, render, wants_fragment
 from web.signin import (

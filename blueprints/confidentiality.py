@@ -16,7 +16,8 @@ from domain import confidentiality
 from domain.access import couple_for, own_partner_place
 from domain.confidentiality import APPROACH_NAMES, PolicyChoice
 from extensions import db
-from forms import ButtonForm, ConfirmPolicyForm, PolicyForm
+from forms.base import ButtonForm
+from forms.confidentiality import ConfirmPolicyForm, PolicyForm
 from models import ConfidentialityPolicy
 from web.guards import counselor_required, partner_required
 from web.redirects import safe_next

@@ -15,7 +15,8 @@ from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
 from extensions import db
-from forms import ButtonForm, PaperForm, SessionForm
+from forms.base import ButtonForm
+from forms.counseling import PaperForm, SessionForm
 from models import CounselingSession, PinnedMoment, utcnow
 from web.guards import counselor_required, partner_required
 from web.rendering import keeps_input, render

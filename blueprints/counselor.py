@@ -10,8 +10,9 @@ from flask_login import current_user
 from domain import appointments, audit, invitations, repeats, review, whats_new
 from domain.access import couple_for, partner_place_for
 from domain.repeats import just_made
+from domain.weeks import WEEKDAYS
 from extensions import db
-from forms import WEEKDAYS, AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from forms.couples import AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
 from web.guards import counselor_required

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from domain import audit, erasure, export
 from domain.access import couple_for, own_partner_place
 from extensions import db
-from forms import ButtonForm, DeleteCoupleForm, LeaveCoupleForm
+from forms.base import ButtonForm
+from forms.couples import DeleteCoupleForm, LeaveCoupleForm
 from models import CounselingSession, Couple
 from web.guards import counselor_required, partner_required
 from web.rendering import render

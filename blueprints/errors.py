@@ -14,7 +14,7 @@ from domain import audit, throttle
 from domain.access import NotVisible, may_see_couple
 from domain.accounts import couple_id_of
 from extensions import db
-from forms import secret_field_names
+from forms.base import secret_field_names
 from web.rendering import render, wants_fragment
 from web.signin import csrf_fingerprint
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from domain import audit, confidentiality, invitations
 from domain.passwords import hash_password
 from extensions import db
-from forms import JoinForm, NewPasswordForm
+from forms.accounts import JoinForm, NewPasswordForm
 from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
 from web.rendering import keeps_input
 from web.signin import ask_for_code, end_everywhere, start_session

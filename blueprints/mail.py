@@ -13,7 +13,7 @@ from domain.access import partner_place_for
 from domain.mail import invites, prefs, tokens
 from domain.mail.kinds import kind_named, kinds_for
 from extensions import csrf, db
-from forms import Form, email_field, strip, timezone_choices
+from forms.base import Form, email_field, strip, timezone_choices
 from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
 from web.guards import counselor_required

@@ -13,7 +13,8 @@ from domain import audit, password_reset, throttle
 from domain.accounts import couple_id_of
 from domain.passwords import hash_password
 from extensions import db
-from forms import Form, NewPasswordForm, strip
+from forms.accounts import NewPasswordForm
+from forms.base import Form, strip
 from models import EMAIL_MAX
 from web.rendering import keeps_input, render
 from web.signin import end_everywhere, remember_this_browser

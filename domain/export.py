@@ -27,8 +27,8 @@ from domain import pdf
 from domain.homework import CoupleHomework, load
 from domain.summary import COUNSELOR_COPY, COUPLE_COPY, build
 from domain.visibility import VISIBILITY_WORDS, Audience, Viewer
+from domain.weeks import WEEKDAYS
 from extensions import db
-from forms import WEEKDAYS
 from kinds import registry
 from models import CounselingSession, Couple, Partner, Visibility, utcnow
 

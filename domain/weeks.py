@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
 WEEK = timedelta(days=7)
 # Every date a person can type (sessions, homework, audit filters) or name in a URL (a
 # week) lies in this range. Far-off dates such as 0001-01-01 or 9999-12-31 only broke

@@ -182,7 +182,7 @@ class Kind(ABC):
 
     def assignment_form(self):
         """The counselor's form to assign or reword this kind (``forms.homework``)."""
-        from forms import AssignmentForm
+        from forms.couples import AssignmentForm
 
         return AssignmentForm
 

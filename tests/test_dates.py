@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from wtforms import DateField
 from wtforms.fields.core import UnboundField
 
-import forms
 from domain.homework import couple_week
 from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY
 from extensions import db
+from forms.base import all_forms, day_in_range_check
 from models import Assignment, CounselingSession
 from tests.conftest import login
 
@@ -27,11 +27,10 @@ FAR_OFF = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"]
 
 
 def _date_fields():
-    for _name, cls in inspect.getmembers(forms, inspect.isclass):
-        if issubclass(cls, forms.FlaskForm):
-            for field_name, unbound in inspect.getmembers(cls):
-                if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, DateField):
-                    yield cls, field_name, unbound
+    for cls in all_forms():
+        for field_name, unbound in inspect.getmembers(cls):
+            if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, DateField):
+                yield cls, field_name, unbound
 
 
 def test_every_date_field_of_every_form_has_the_shared_bound():
@@ -40,7 +39,7 @@ def test_every_date_field_of_every_form_has_the_shared_bound():
     assert {("AssignmentForm", "starts_on"), ("SessionForm", "held_on")} <= names
     assert {("SessionForm", "next_on"), ("AuditFilterForm", "start")} <= names
     for cls, name, unbound in found:
-        assert forms._day_in_range in unbound.kwargs["validators"], (cls.__name__, name)
+        assert day_in_range_check in unbound.kwargs["validators"], (cls.__name__, name)
         assert unbound.kwargs["render_kw"]["max"] == LATEST_DAY.isoformat()
 
 

@@ -99,13 +99,12 @@ def test_every_name_a_person_chooses_is_checked_for_a_role():
 
     from wtforms.fields.core import UnboundField
 
-    import forms
+    from forms.base import all_forms, not_a_role
 
     found = []
-    for _, cls in inspect.getmembers(forms, inspect.isclass):
-        if issubclass(cls, forms.FlaskForm):
-            for name, unbound in inspect.getmembers(cls):
-                if isinstance(unbound, UnboundField) and name == "display_name":
-                    found.append(cls.__name__)
-                    assert forms._not_a_role in unbound.kwargs["validators"], cls.__name__
+    for cls in all_forms():
+        for name, unbound in inspect.getmembers(cls):
+            if isinstance(unbound, UnboundField) and name == "display_name":
+                found.append(cls.__name__)
+                assert not_a_role in unbound.kwargs["validators"], cls.__name__
     assert "JoinForm" in found

@@ -9,7 +9,7 @@ import segno
 from flask import Flask
 
 from domain import invitations
-from forms import WEEKDAYS
+from domain.weeks import WEEKDAYS
 
 
 def qr_data_uri(text: str) -> str:

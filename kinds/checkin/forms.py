@@ -5,7 +5,8 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from forms import AssignmentForm, VersionedForm, text_field, visibility_field
+from forms.base import VersionedForm, text_field, visibility_field
+from forms.couples import AssignmentForm
 from kinds.checkin.models import PROMPTS, SCALES
 from models import ANSWER_MAX, Visibility
 

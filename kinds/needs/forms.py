@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from forms import CardForm, VersionedForm, form_key, strip, visibility_field
+from forms.base import CardForm, VersionedForm, form_key, strip, visibility_field
 from kinds.needs.models import RATING_WORDS, Rating
 from models import NEED_MAX, NOTE_MAX, STEP_MAX, Visibility
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from domain import confidentiality, repeats, versions
 from domain.access import NotVisible
 from extensions import db
-from forms import ButtonForm
+from forms.base import ButtonForm
 from kinds import web
 from kinds.needs.forms import NeedForm, RatingForm
 from kinds.needs.history import need_history

@@ -6,7 +6,8 @@ from __future__ import annotations
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from forms import AssignmentForm, CardForm, VersionedForm, strip, text_field, visibility_field
+from forms.base import CardForm, VersionedForm, strip, text_field, visibility_field
+from forms.couples import AssignmentForm
 from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from forms import CardForm, text_field, visibility_field
+from forms.base import CardForm, text_field, visibility_field
 from kinds import web
 from models import NOTE_MAX, Visibility
 from tests.scratch_kind.gratitude.models import KEY, GratitudeNote
