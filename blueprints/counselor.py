@@ -9,11 +9,18 @@ from flask_login import current_user
 
 from blueprints.auth import end_everywhere
 from blueprints.rendering import keeps_input, render, wants_fragment
-from domain import appointments, audit, invitations, repeats, review, whats_new
+from domain import appointments, audit, couples, invitations, repeats, review, whats_new
 from domain.access import counselor_required, couple_for, partner_place_for
 from domain.repeats import just_made
 from extensions import db
-from forms import WEEKDAYS, AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
+from forms import (
+    WEEKDAYS,
+    AuditFilterForm,
+    CoupleForm,
+    CoupleStatusForm,
+    NewCoupleForm,
+    grouped_timezone_choices,
+)
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
 
@@ -62,8 +69,14 @@ def dashboard():
 def new_couple():
     """Create a couple and an invitation link for each of the two partners."""
     form = NewCoupleForm()
+    used = couples.zones_used(current_user.id)  # the last new couple's zone first
+    form.timezone.choices = grouped_timezone_choices(couples.common_zones(used))
     if request.method == "GET":
-        form.timezone.data = form.timezone.data or _default_timezone()
+        form.timezone.data = used[0] if used else _default_timezone()
+        if not used:
+            # No earlier choice: the browser's own zone is a better guess than UTC
+            # (static/js/app.js sets it; without a script UTC stays).
+            form.timezone.render_kw = {"data-browser-zone": ""}
     if form.validate_on_submit():
         made = just_made(
             Couple,
@@ -79,6 +92,13 @@ def new_couple():
         if earlier is not None:
             flash("This couple was just created; here are their links.", "info")
             return redirect(earlier.made)
+        taken = couples.same_name(current_user.id, form.name.data)
+        if taken is not None and request.form.get("anyway") != form.name.data:
+            # A question, not a refusal: two couples may share a name. The form comes back
+            # once with everything kept and "Create it anyway" for this very name.
+            return render(
+                "counselor/couple_form.html", form=form, couple=None, taken=taken, status=200
+            )
         couple = Couple(
             counselor=current_user,
             name=form.name.data,
@@ -104,7 +124,7 @@ def new_couple():
         )
         return redirect(url_for("counselor.couple", couple_id=couple.id))
     status = 422 if form.errors else 200
-    return render("counselor/couple_form.html", form=form, couple=None, status=status)
+    return render("counselor/couple_form.html", form=form, couple=None, taken=None, status=status)
 
 
 def _default_timezone() -> str:
@@ -138,6 +158,8 @@ def edit_couple(couple_id: int):
     """Change the couple's name, time zone or the weekday their week starts."""
     couple = couple_for(current_user, couple_id)
     form = CoupleForm(obj=couple)
+    used = couples.zones_used(current_user.id)
+    form.timezone.choices = grouped_timezone_choices(couples.common_zones(used))
     if (
         form.validate_on_submit()
         and couple.assignments
