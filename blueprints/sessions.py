@@ -114,11 +114,9 @@ def new(couple_id: int):
     couple = couple_for(current_user, couple_id)
     form = SessionForm(couple=couple)
     if request.method == "GET":
-        now = utcnow().astimezone(ZoneInfo(couple.timezone))
-        form.held_on.data, form.held_time.data = (
-            now.date(),
-            now.time().replace(second=0, microsecond=0),
-        )
+        # The booked appointment, else the usual time of day: rarely the minute of typing.
+        start = appointments.recording_start(couple)
+        form.held_on.data, form.held_time.data = start.date(), start.time()
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
     if form.validate_on_submit() and not _next_session_problem(form, couple, None):

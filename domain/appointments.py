@@ -216,6 +216,30 @@ def follow_session(
     return None
 
 
+def recording_start(couple: Couple, now: datetime | None = None) -> datetime:
+    """When a session being recorded now most likely began, on the couple's clock: the
+    form's first guess, which the counselor can change.
+
+    The appointment booked as the next session (the first one after the latest record) if
+    it is today or earlier; otherwise today at the time of day of the latest session; for
+    a first session with nothing booked, now to the quarter hour. A booking on a later day
+    is not this session: it stays the next one.
+    """
+    now = now or utcnow()
+    zone = ZoneInfo(couple.timezone)
+    today = now.astimezone(zone).date()
+    latest = _latest_session(couple)
+    after = latest.held_at + SAME_SESSION if latest else datetime.min.replace(tzinfo=UTC)
+    booked = _first_after(couple, after)
+    if booked is not None and booked.starts_at.astimezone(zone).date() <= today:
+        return booked.starts_at.astimezone(zone)
+    if latest is not None:
+        at = latest.held_at.astimezone(zone).time().replace(second=0, microsecond=0)
+        return datetime.combine(today, at, tzinfo=zone)
+    local = now.astimezone(zone)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
 # --- Who has a session when -------------------------------------------------------------
 
 
