@@ -46,9 +46,12 @@ def register_between_sessions(app: Flask) -> None:
     """What the pages show between sessions: the next session, what is new, the feed."""
     from blueprints.appointments import form_for
     from blueprints.calendar import feed_links
-    from domain import appointments
+    from domain import appointments, summary
 
     app.add_template_filter(appointments.long_day_time, "long_day_time")
+    app.add_template_filter(summary.full_day_time, "full_day_time")
+    app.add_template_filter(summary.session_title, "session_title")
+    app.add_template_filter(sentence, "sentence")
     app.add_template_filter(clock, "clock")
     app.add_template_global(appointments.upcoming, "next_session_of")
     app.add_template_global(new_summaries, "new_summaries")
@@ -89,6 +92,20 @@ def day_time(value: datetime | None, tz: str | None = None) -> str:
     if tz:
         value = value.astimezone(ZoneInfo(tz))
     return f"{value:%a} {value.day} {value:%b}, {value:%H:%M}"
+
+
+def sentence(text: str | None) -> str:
+    """``text`` ending as a sentence does: a full stop added unless it already ends with
+    one (or "!", "?", "…", also inside closing quotes or brackets), a trailing comma, colon
+    or semicolon becoming the full stop. Parts of an answer then read one after another,
+    never "written down.; didn't"."""
+    if not text:
+        return ""
+    text = text.rstrip()
+    if text.rstrip("\"'”’)]»").endswith((".", "!", "?", "…")):
+        return text
+    # "We tried;" ends as "We tried.", not "We tried;."
+    return f"{text.rstrip(',;: ')}."
 
 
 def day_month(value) -> str:
