@@ -217,7 +217,7 @@ def test_counselor_releases_a_summary_and_partner_2_downloads_it_on_a_phone(
 
     # "Your copy" is the counselor's: the clinical notes and Sam's private answer are there.
     tabs.get_by_role("link", name="Your copy").click()
-    expect(page).to_have_url(re.compile(r"\?copy=counselor$"))
+    expect(page).to_have_url(re.compile(r"\?copy=counselor(#read)?$"))
     expect(tabs.get_by_role("link", name="Your copy")).to_have_attribute("aria-current", "page")
     expect(preview).to_contain_text("counselor's copy")
     expect(preview.locator(".private-notes")).to_contain_text(CLINICAL)
