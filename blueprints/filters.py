@@ -33,6 +33,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(qr_data_uri, "qr_data_uri")
     app.add_template_filter(day_time, "day_time")
     app.add_template_filter(day_month, "day_month")
+    app.add_template_filter(sentence, "sentence")
+    from domain import summary
+
+    # How a session is named, on pages and in PDFs alike.
+    app.add_template_filter(summary.full_day_time, "full_day_time")
+    app.add_template_filter(summary.session_title, "session_title")
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
     from kinds import registry
 
@@ -46,12 +52,9 @@ def register_between_sessions(app: Flask) -> None:
     """What the pages show between sessions: the next session, what is new, the feed."""
     from blueprints.appointments import form_for
     from blueprints.calendar import feed_links
-    from domain import appointments, summary
+    from domain import appointments
 
     app.add_template_filter(appointments.long_day_time, "long_day_time")
-    app.add_template_filter(summary.full_day_time, "full_day_time")
-    app.add_template_filter(summary.session_title, "session_title")
-    app.add_template_filter(sentence, "sentence")
     app.add_template_filter(clock, "clock")
     app.add_template_global(appointments.upcoming, "next_session_of")
     app.add_template_global(new_summaries, "new_summaries")
