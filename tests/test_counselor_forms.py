@@ -217,6 +217,23 @@ def test_an_appointment_booked_for_a_later_day_is_the_next_session_not_this_one(
     assert (start.date(), f"{start:%H:%M}") == (date(2026, 12, 2), "17:30")
 
 
+def test_of_two_booked_since_the_last_record_todays_is_the_one(couple):
+    earlier = factories.session(couple)
+    earlier.held_at = at_local(couple, date(2026, 11, 11), 17, 30)
+    book(couple, at_local(couple, date(2026, 11, 25), 8, 0))  # not recorded: maybe missed
+    book(couple, at_local(couple, date(2026, 12, 2), 11, 30))
+    start = appointments.recording_start(couple, NOW)
+    assert (start.date(), f"{start:%H:%M}") == (date(2026, 12, 2), "11:30")
+
+
+def test_a_cancelled_appointment_is_not_a_guess(couple):
+    earlier = factories.session(couple)
+    earlier.held_at = at_local(couple, date(2026, 11, 18), 17, 30)
+    book(couple, at_local(couple, date(2026, 12, 2), 13, 0)).status = AppointmentStatus.CANCELLED
+    start = appointments.recording_start(couple, NOW)
+    assert f"{start:%H:%M}" == "17:30"
+
+
 def test_the_session_time_is_the_last_sessions_time_of_day(couple):
     earlier = factories.session(couple)
     earlier.held_at = at_local(couple, date(2026, 11, 4), 9, 45)
