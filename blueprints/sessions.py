@@ -144,7 +144,8 @@ def new(couple_id: int):
             db.session.rollback()
             flash("This session was just saved; here it is.", "info")
             return redirect(url_for("sessions.index", couple_id=couple.id))
-        flash(f"Session {number} is saved. Preview the summary, then release it.", "success")
+        # The page itself says what comes next: quote, read, release.
+        flash(f"Session {number} is saved.", "success")
         return redirect(url_for("sessions.show", couple_id=couple.id, session_id=session.id))
     status = 422 if form.errors else 200
     return render("sessions/form.html", form=form, couple=couple, session=None, status=status)
