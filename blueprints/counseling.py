@@ -117,11 +117,9 @@ def new(couple_id: int):
     couple = couple_for(current_user, couple_id)
     form = SessionForm(couple=couple)
     if request.method == "GET":
-        now = utcnow().astimezone(ZoneInfo(couple.timezone))
-        form.held_on.data, form.held_time.data = (
-            now.date(),
-            now.time().replace(second=0, microsecond=0),
-        )
+        # The booked appointment, else the usual time of day: rarely the minute of typing.
+        start = appointments.recording_start(couple)
+        form.held_on.data, form.held_time.data = start.date(), start.time()
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
     if form.validate_on_submit() and not _next_session_problem(form, couple, None):
@@ -161,7 +159,8 @@ def new(couple_id: int):
         if went:
             flash(JUST_SAVED, "info")
             return redirect(went)
-        flash(f"Session {number} is saved. Preview the summary, then release it.", "success")
+        # The page itself says what comes next: quote, read, release.
+        flash(f"Session {number} is saved.", "success")
         return redirect(url_for("counseling.show", couple_id=couple.id, session_id=session.id))
     status = 422 if form.errors else 200
     return render("counseling/form.html", form=form, couple=couple, session=None, status=status)

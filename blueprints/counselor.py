@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from domain import appointments, audit, invitations, repeats, review, whats_new
+from domain import appointments, audit, couples, invitations, repeats, review, whats_new
 from domain.access import couple_for, partner_place_for
 from domain.repeats import just_made
 from domain.weeks import WEEKDAYS
 from extensions import db
+from forms.base import grouped_timezone_choices
 from forms.couples import AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
@@ -66,8 +67,14 @@ def dashboard():
 def new_couple():
     """Create a couple and an invitation link for each of the two partners."""
     form = NewCoupleForm()
+    used = couples.zones_used(current_user.id)  # the last new couple's zone first
+    form.timezone.choices = grouped_timezone_choices(couples.common_zones(used))
     if request.method == "GET":
-        form.timezone.data = form.timezone.data or _default_timezone()
+        form.timezone.data = used[0] if used else _default_timezone()
+        if not used:
+            # No earlier choice: the browser's own zone is a better guess than UTC
+            # (static/js/app.js sets it; without a script UTC stays).
+            form.timezone.render_kw = {"data-browser-zone": ""}
     if form.validate_on_submit():
         made = just_made(
             Couple,
@@ -84,6 +91,13 @@ def new_couple():
         if went:  # the same form again: a double tap, not a second couple
             flash(JUST_CREATED, "info")
             return redirect(went)
+        taken = couples.same_name(current_user.id, form.name.data)
+        if taken is not None and request.form.get("anyway") != form.name.data:
+            # A question, not a refusal: two couples may share a name. The form comes back
+            # once with everything kept and "Create it anyway" for this very name.
+            return render(
+                "counselor/couple_form.html", form=form, couple=None, taken=taken, status=200
+            )
         couple = Couple(
             counselor=current_user,
             name=form.name.data,
@@ -108,7 +122,7 @@ def new_couple():
         )
         return redirect(url_for("counselor.couple", couple_id=couple.id))
     status = 422 if form.errors else 200
-    return render("counselor/couple_form.html", form=form, couple=None, status=status)
+    return render("counselor/couple_form.html", form=form, couple=None, taken=None, status=status)
 
 
 def _default_timezone() -> str:
@@ -142,6 +156,8 @@ def edit_couple(couple_id: int):
     """Change the couple's name, time zone or the weekday their week starts."""
     couple = couple_for(current_user, couple_id)
     form = CoupleForm(obj=couple)
+    used = couples.zones_used(current_user.id)
+    form.timezone.choices = grouped_timezone_choices(couples.common_zones(used))
     if (
         form.validate_on_submit()
         and couple.assignments

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from domain.weeks import local_today
+from domain.weeks import local_midnight, local_today
 from extensions import db
 from models import (
     Appointment,
@@ -214,6 +214,40 @@ def follow_session(
             db.session.flush()
             return current
     return None
+
+
+def recording_start(couple: Couple, now: datetime | None = None) -> datetime:
+    """When a session being recorded now most likely began, on the couple's clock: the
+    form's first guess, which the counselor can change.
+
+    The appointment booked since the latest record, today's or else the most recent one
+    before; otherwise today at the time of day of the latest session; for a first session
+    with nothing booked, now to the quarter hour. A booking on a later day is not this
+    session: it stays the next one.
+    """
+    now = now or utcnow()
+    zone = ZoneInfo(couple.timezone)
+    today = now.astimezone(zone).date()
+    latest = _latest_session(couple)
+    after = latest.held_at + SAME_SESSION if latest else datetime.min.replace(tzinfo=UTC)
+    booked = db.session.scalar(
+        select(Appointment)
+        .where(
+            Appointment.couple_id == couple.id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at > after,
+            Appointment.starts_at < local_midnight(today + timedelta(days=1), couple.timezone),
+        )
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        .limit(1)
+    )
+    if booked is not None:
+        return booked.starts_at.astimezone(zone)
+    if latest is not None:
+        at = latest.held_at.astimezone(zone).time().replace(second=0, microsecond=0)
+        return datetime.combine(today, at, tzinfo=zone)
+    local = now.astimezone(zone)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
 
 
 # --- Who has a session when -------------------------------------------------------------

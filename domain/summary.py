@@ -55,7 +55,7 @@ class Summary:
     # (kind, its section), for each kind assigned in the period, in the registry's order.
     sections: list = field(default_factory=list)
     pins: list[Quote] = field(default_factory=list)
-    agreed: list[tuple[str, str]] = field(default_factory=list)
+    agreed: list[str] = field(default_factory=list)  # names of the homework carried on
     hw: CoupleHomework | None = None  # what it was built from, for the pin picker
     # The confidentiality policy in force: in full on the counselor's copy, one line on
     # the couple's.
@@ -75,6 +75,19 @@ class Summary:
         slug = "-".join(part for part in slug.split("-") if part) or "couple"
         suffix = "-counselor-copy" if self.is_counselor_copy else ""
         return f"hearth-summary-{self.held_local:%Y-%m-%d}-{slug}{suffix}.pdf"
+
+
+def full_day_time(moment: datetime, tz: str) -> str:
+    """ "Wednesday 2 December 2026 at 13:00" where the couple lives: how a session's time
+    reads wherever a session is named, year included (a summary is kept for years)."""
+    local = _local(moment, tz)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def session_title(session: CounselingSession) -> str:
+    """ "Session 1 · Wednesday 2 December 2026 at 13:00": a session's name everywhere,
+    pages and PDFs alike."""
+    return f"Session {session.number} · {full_day_time(session.held_at, session.couple.timezone)}"
 
 
 def previous_session(session: CounselingSession) -> CounselingSession | None:
@@ -138,7 +151,9 @@ def build(session: CounselingSession, copy: str) -> Summary:
         if section is not None:
             summary.sections.append((kind, section))
     summary.pins = _pins(session, audience, names, hw)
-    summary.agreed = [(registry.named(a.kind).name, a.instructions) for a in session.agreed]
+    # What was agreed in this session, by name: the standing instructions are on each
+    # partner's cards already, and were not what the session decided.
+    summary.agreed = [registry.named(a.kind).name for a in session.agreed]
     return summary
 
 

@@ -38,8 +38,8 @@ class LoginForm(Form):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(
-        "Keep me signed in on this phone",
-        description="For 30 days. Only on a phone or computer that is yours alone.",
+        "Keep me signed in",
+        description="Partners: for 30 days, on a phone or computer that is yours alone.",
     )
 
 

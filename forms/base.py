@@ -106,6 +106,24 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice(z, z.replace("_", " ")) for z in sorted(zones)]
 
 
+def grouped_timezone_choices(common: list[str]) -> list[SelectChoice]:
+    """The time zone picker with the ``common`` zones first, in their order, under
+    "Common", then every other zone alphabetically (each zone once, so the one chosen is
+    the one shown)."""
+    every = timezone_choices()
+    known = {choice.value for choice in every}
+    first = [z for z in dict.fromkeys(common) if z in known]
+    leading = set(first)
+    return [
+        *(SelectChoice(z, z.replace("_", " "), optgroup="Common") for z in first),
+        *(
+            SelectChoice(c.value, c.label, optgroup="Other time zones")
+            for c in every
+            if c.value not in leading
+        ),
+    ]
+
+
 def strip(value):
     """Trim surrounding spaces so "  Sam " and "Sam" are the same name.
 

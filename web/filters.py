@@ -33,6 +33,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(qr_data_uri, "qr_data_uri")
     app.add_template_filter(day_time, "day_time")
     app.add_template_filter(day_month, "day_month")
+    app.add_template_filter(sentence, "sentence")
+    from domain import summary
+
+    # How a session is named, on pages and in PDFs alike.
+    app.add_template_filter(summary.full_day_time, "full_day_time")
+    app.add_template_filter(summary.session_title, "session_title")
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
     from kinds import registry
 
@@ -89,6 +95,20 @@ def day_time(value: datetime | None, tz: str | None = None) -> str:
     if tz:
         value = value.astimezone(ZoneInfo(tz))
     return f"{value:%a} {value.day} {value:%b}, {value:%H:%M}"
+
+
+def sentence(text: str | None) -> str:
+    """``text`` ending as a sentence does: a full stop added unless it already ends with
+    one (or "!", "?", "…", also inside closing quotes or brackets), a trailing comma, colon
+    or semicolon becoming the full stop. Parts of an answer then read one after another,
+    never "written down.; didn't"."""
+    if not text:
+        return ""
+    text = text.rstrip()
+    if text.rstrip("\"'”’)]»").endswith((".", "!", "?", "…")):
+        return text
+    # "We tried;" ends as "We tried.", not "We tried;."
+    return f"{text.rstrip(',;: ')}."
 
 
 def day_month(value) -> str:

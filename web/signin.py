@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 
-from flask import after_this_request, current_app, redirect, request, session, url_for
+from flask import after_this_request, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -35,6 +35,16 @@ def start_session(user: User, *, remember: bool = False) -> None:
     browser is remembered as one of ``user``'s devices (see ``device_for``).
     """
     session.clear()
+    if remember and not user.is_partner:
+        # Offered to everyone on the sign-in page; a counselor's session keeps its limits
+        # (``blueprints.auth.session_limits``), so say so rather than let the tick pretend.
+        flash(
+            "You're signed in. “Keep me signed in” is for partners' own phones: counselors "
+            f"are signed out after {current_app.config['COUNSELOR_IDLE_MINUTES']} minutes "
+            "without activity, or "
+            f"{round(current_app.config['COUNSELOR_SESSION_HOURS'])} hours in all.",
+            "info",
+        )
     remember = remember and user.is_partner
     login_user(user, remember=remember)
     session.permanent = False

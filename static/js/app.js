@@ -60,6 +60,23 @@
     });
   }
 
+  // A new couple's time zone, when the counselor has no earlier choice: this browser's
+  // own zone, if the picker has it (without a script the server's default stays).
+  function setUpBrowserZone(root) {
+    root.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
+      select.removeAttribute("data-browser-zone");
+      var zone;
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+      if (!zone) return;
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === zone) { select.value = zone; return; }
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setUpBrowserZone(document); });
+  document.addEventListener("htmx:load", function (event) { setUpBrowserZone(event.detail.elt); });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
