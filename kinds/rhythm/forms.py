@@ -3,10 +3,11 @@ counselor's three items."""
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from forms import AssignmentForm, CardForm, VersionedForm, strip, text_field, visibility_field
+from kinds.rhythm.models import LABEL_MAX
 from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
 
 
@@ -35,7 +36,24 @@ class ReflectionForm(VersionedForm):
         return ok
 
 
+def label_field(label: str) -> StringField:
+    """An item's short label: optional (taken from the wording when left empty)."""
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=LABEL_MAX, message=f"Please keep the label to {LABEL_MAX} characters."),
+        ],
+        description="A few words for your week grid and the summary's tables. "
+        "Leave it empty to take them from the wording.",
+    )
+
+
 class RhythmAssignmentForm(AssignmentForm):
     item1 = text_field("First item", ITEM_MAX, required="Please word the first item.")
+    label1 = label_field("Short label for the first item")
     item2 = text_field("Second item", ITEM_MAX, required="Please word the second item.")
+    label2 = label_field("Short label for the second item")
     item3 = text_field("Third item", ITEM_MAX, required="Please word the third item.")
+    label3 = label_field("Short label for the third item")
