@@ -146,11 +146,12 @@ class RhythmKind(Kind):
             words = [(w, label_from(w)) for w in DEFAULT_ITEMS]
         for (item_f, label_f), (wording, label) in zip(_fields(form), words, strict=False):
             item_f.data = wording
-            label_f.data = label
+            if label_f is not None:
+                label_f.data = label
 
     def apply(self, form, assignment, *, new: bool) -> None:
         if form is not None:
-            words = [(i.data, lb.data or "") for i, lb in _fields(form)]
+            words = [(i.data, (lb.data if lb else "") or "") for i, lb in _fields(form)]
         else:
             words = [(w, "") for w in DEFAULT_ITEMS]
         if new:
@@ -173,8 +174,10 @@ class RhythmKind(Kind):
         return [selectinload(Assignment.rhythm_items)]
 
     def describe_assignment(self, assignment) -> dict:
-        return {"items": [i.wording for i in assignment.rhythm_items],
-                "labels": [i.shown_label for i in assignment.rhythm_items]}
+        return {
+            "items": [i.wording for i in assignment.rhythm_items],
+            "labels": [i.shown_label for i in assignment.rhythm_items],
+        }
 
     # --- Reading ---------------------------------------------------------------------
 
@@ -600,8 +603,9 @@ REFLECTION_LABELS = {"helped": "What helped", "didnt_help": "What didn't"}
 
 
 def _fields(form) -> list:
-    """The assignment form's three item fields with their labels, in order."""
-    return [(form.item1, form.label1), (form.item2, form.label2), (form.item3, form.label3)]
+    """The assignment form's three item fields with their label fields, in order (None
+    where a caller's form has no labels: they are then taken from the wording)."""
+    return [(getattr(form, f"item{n}"), getattr(form, f"label{n}", None)) for n in (1, 2, 3)]
 
 
 def _wk(week_start: date) -> str:

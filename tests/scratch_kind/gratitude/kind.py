@@ -97,8 +97,15 @@ class GratitudeKind(Kind):
                 if text:
                     private = note.visibility == Visibility.COUNSELOR
                     found.append(
-                        Entry("gratitude", week.start, "Thanks", pid, note.created_at,
-                              words=[("", text)], private=private)
+                        Entry(
+                            "gratitude",
+                            week.start,
+                            "Thanks",
+                            pid,
+                            note.created_at,
+                            words=[("", text)],
+                            private=private,
+                        )
                     )
         return found
 
