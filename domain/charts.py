@@ -42,7 +42,7 @@ def line_chart(
     height: int = 180,
 ) -> Markup:
     """A small line chart of 1–10 scores per week, with a text description for screen readers."""
-    left, right, top, bottom = 30, 22, 12, 40
+    left, right, top, bottom = 40, 22, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(week_labels), 1)
 
