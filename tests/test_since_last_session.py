@@ -287,3 +287,29 @@ def test_the_counselors_copy_marks_every_private_word_and_the_couples_has_none(
 def test_a_label_is_taken_from_the_wording_sensibly(wording, label):
     assert label_from(wording) == label
     assert len(label_from(wording)) <= 40
+
+
+def test_a_label_left_as_suggested_follows_a_new_wording(app, dana, couple):
+    url = f"/counselor/couples/{couple.id}/homework/new/rhythm"
+    form = dana.get(url).get_data(as_text=True)
+    assert 'value="One real conversation"' in form
+    response = dana.post(
+        url,
+        data={
+            "starts_on": datetime.now(UTC).date().isoformat(),
+            "weeks": "6",
+            "instructions": "Three small things.",
+            "once": re.search(r'name="once"[^>]*value="([^"]+)"', form).group(1),
+            "item1": "One real conversation: about repair, not blame.",
+            "label1": "One real conversation",
+            "item2": "Bake bread together, slowly",
+            "label2": "One shared activity",  # the suggestion for the old wording
+            "item3": "A hug at the door",
+            "label3": "Hug",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    labels = [
+        i.label for i in db.session.scalars(db.select(RhythmItem).order_by(RhythmItem.position))
+    ]
+    assert labels == ["One real conversation", "Bake bread together", "Hug"]

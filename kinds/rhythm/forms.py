@@ -52,8 +52,8 @@ def label_field(label: str) -> StringField:
 
 class RhythmAssignmentForm(AssignmentForm):
     item1 = text_field("First item", ITEM_MAX, required="Please word the first item.")
-    label1 = label_field("Short label for the first item")
+    label1 = label_field("Grid label, first")
     item2 = text_field("Second item", ITEM_MAX, required="Please word the second item.")
-    label2 = label_field("Short label for the second item")
+    label2 = label_field("Grid label, second")
     item3 = text_field("Third item", ITEM_MAX, required="Please word the third item.")
-    label3 = label_field("Short label for the third item")
+    label3 = label_field("Grid label, third")

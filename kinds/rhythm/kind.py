@@ -156,16 +156,15 @@ class RhythmKind(Kind):
             words = [(w, "") for w in DEFAULT_ITEMS]
         if new:
             assignment.rhythm_items = [
-                RhythmItem(position=i, wording=w, label=label or label_from(w))
-                for i, (w, label) in enumerate(words, start=1)
+                RhythmItem(position=i, wording=w, label=_label(label, w, default))
+                for i, ((w, label), default) in enumerate(
+                    zip(words, DEFAULT_ITEMS, strict=True), start=1
+                )
             ]
             return
         for item, (wording, label) in zip(assignment.rhythm_items, words, strict=False):
-            # A label left as it was taken from the old wording follows the new wording.
-            if not label or (wording != item.wording and label == label_from(item.wording)):
-                label = label_from(wording)
+            item.label = _label(label, wording, item.wording)
             item.wording = wording
-            item.label = label
 
     def same_settings(self, form, assignment) -> bool:
         return [i.wording for i in assignment.rhythm_items] == [i.data for i, _ in _fields(form)]
@@ -600,6 +599,14 @@ class RhythmKind(Kind):
 
 
 REFLECTION_LABELS = {"helped": "What helped", "didnt_help": "What didn't"}
+
+
+def _label(label: str, wording: str, before: str) -> str:
+    """The label to keep: the counselor's, unless it is empty or was only the one taken
+    from the wording ``before`` it changed (then it follows the new wording)."""
+    if not label or (wording != before and label == label_from(before)):
+        return label_from(wording)
+    return label
 
 
 def _fields(form) -> list:
