@@ -45,8 +45,6 @@ def label_field(label: str) -> StringField:
             Optional(),
             Length(max=LABEL_MAX, message=f"Please keep the label to {LABEL_MAX} characters."),
         ],
-        description="A few words for your week grid and the summary's tables. "
-        "Leave it empty to take them from the wording.",
     )
 
 

@@ -73,6 +73,17 @@ def test_the_counselor_reads_the_week_behind_a_grid_cell(new_page, demo_couple, 
     blocking, _ = axe_problems(page, "couple-with-week", screenshots)
     assert not blocking, "\n".join(blocking)
 
+    # A long item gets the short label the counselor gives it, in the grid.
+    page.locator("#homework .assignment").filter(has_text="Weekly rhythm").get_by_role(
+        "link", name="Edit wording"
+    ).click()
+    label = page.get_by_label("Grid label, second")
+    expect(label).to_have_value("One shared activity")
+    label.fill("Doing something together")
+    screenshots.take(page, "counselor-week-rhythm-labels")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("table.grid").first).to_contain_text("Doing something together")
+
 
 def _grid_and_latest_weeks(page: Page, screenshots) -> None:
     """The README's picture: the grid and the two latest weeks of "Since the last session"."""
