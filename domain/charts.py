@@ -11,11 +11,17 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 # Two partners: different colour, different dash and different marker, so the lines can
-# be told apart without colour too.
+# be told apart without colour too. The second marker is a hollow square larger than the
+# first's dot, and each line sits a little apart from the score's height: when both
+# partners gave the same score, both stay visible rather than one hiding the other.
 STYLES = [
     {"color": "#9c4221", "dash": "", "marker": "circle"},
     {"color": "#2f5d8a", "dash": "6 4", "marker": "square"},
 ]
+# Text is drawn at least this large (in the chart's own units; the chart is drawn at its
+# width or wider on a laptop, so at least 11 px on screen).
+FONT = 12
+SPREAD = 3.0  # px between two partners' lines at the same score
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,10 @@ def line_chart(
     low: int = 1,
     high: int = 10,
     width: int = 320,
-    height: int = 170,
+    height: int = 180,
 ) -> Markup:
     """A small line chart of 1–10 scores per week, with a text description for screen readers."""
-    left, right, top, bottom = 28, 22, 12, 34
+    left, right, top, bottom = 40, 22, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(week_labels), 1)
 
@@ -56,17 +62,22 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             'stroke="#e6dcd1" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="{FONT}" text-anchor="end" '
             f'fill="#65574b">{v}</text>'
         )
     for i, label in enumerate(week_labels):
         if n <= 8 or i % 2 == (n - 1) % 2:
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="9" '
+                f'<text x="{x(i):.1f}" y="{height - bottom + 15}" font-size="{FONT}" '
                 f'text-anchor="middle" fill="#65574b">{escape(label)}</text>'
             )
     for s_index, s in enumerate(series):
         style = STYLES[s_index % len(STYLES)]
+        dy = (s_index - (len(series) - 1) / 2) * SPREAD
+
+        def sy(v: float, dy: float = dy) -> float:
+            return y(v) + dy
+
         # Break the line where a week is missing rather than inventing a value.
         run: list[str] = []
         runs: list[list[str]] = []
@@ -76,7 +87,7 @@ def line_chart(
                     runs.append(run)
                 run = []
             else:
-                run.append(f"{x(i):.1f},{y(v):.1f}")
+                run.append(f"{x(i):.1f},{sy(v):.1f}")
         if run:
             runs.append(run)
         for r in runs:
@@ -91,12 +102,12 @@ def line_chart(
                 continue
             if style["marker"] == "circle":
                 parts.append(
-                    f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{style["color"]}"/>'
+                    f'<circle cx="{x(i):.1f}" cy="{sy(v):.1f}" r="3.5" fill="{style["color"]}"/>'
                 )
             else:
                 parts.append(
-                    f'<rect x="{x(i) - 3.5:.1f}" y="{y(v) - 3.5:.1f}" width="7" height="7" '
-                    f'fill="{style["color"]}"/>'
+                    f'<rect x="{x(i) - 5:.1f}" y="{sy(v) - 5:.1f}" width="10" height="10" '
+                    f'fill="none" stroke="{style["color"]}" stroke-width="2"/>'
                 )
     # Legend along the bottom.
     lx = left
@@ -107,9 +118,10 @@ def line_chart(
         parts.append(
             f'<line x1="{lx}" x2="{lx + 18}" y1="{ly - 3}" y2="{ly - 3}" '
             f'stroke="{style["color"]}" stroke-width="2"{dash}/>'
-            f'<text x="{lx + 22}" y="{ly}" font-size="10" fill="#2b2118">{escape(s.name)}</text>'
+            f'<text x="{lx + 22}" y="{ly}" font-size="{FONT}" fill="#2b2118">'
+            f"{escape(s.name)}</text>"
         )
-        lx += 30 + 7 * len(s.name)
+        lx += 34 + 7 * len(s.name)
     parts.append("</svg>")
     # Every string from people (names, labels) went through escape() above.
     return Markup("".join(parts))  # noqa: S704

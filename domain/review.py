@@ -9,21 +9,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from domain import whats_new
 from domain.homework import couple_week, load
+from domain.visibility import Audience
 from domain.weeks import Week, weeks_back
+from domain.weeks import week_of as week_containing
 from extensions import db
 from kinds import registry
-from kinds.base import GridRow
-from models import AssignmentStatus, Couple, Partner
+from kinds.base import Entry, GridRow
+from models import AssignmentStatus, CounselingSession, Couple, Partner
 
 GRID_WEEKS = 8
 CHART_WEEKS = 12
 QUIET_DAYS = 14
+# Without a recorded session, "Since the last session" shows the last few weeks.
+SINCE_WEEKS = 4
+
+
+@dataclass
+class GridCell:
+    """One cell of the week grid as the counselor reads it."""
+
+    text: str  # "S", "both", "none", "so far", "not joined yet", "–"
+    state: str  # both / one / none / so-far / not-joined / na (the cell's colour)
+    target: str = ""  # the id of the week's entries behind the cell, when there are any
+
+
+@dataclass
+class GridLine:
+    row: GridRow
+    cells: list[GridCell]
+
+
+@dataclass
+class EntryGroup:
+    """One grid row's entries in one week ("One real conversation": who did it, their note)."""
+
+    label: str
+    target: str  # the id a grid cell links to
+    entries: list[Entry]
+
+
+@dataclass
+class WeekEntries:
+    week: Week
+    open: bool  # answers may still come ("so far")
+    before_last_session: bool  # an older week of the grid, folded away
+    groups: list[EntryGroup]
 
 
 @dataclass
@@ -33,6 +70,19 @@ class CoupleReview:
     rows: list[GridRow]
     sections: list  # (kind, what its ``review`` returned), in the registry's order
     initials: dict[int, str]
+    grid: list[GridLine] = field(default_factory=list)
+    # "Since the last session": the grid's weeks and those since the session, oldest first.
+    since: list[WeekEntries] = field(default_factory=list)
+    last_session: CounselingSession | None = None
+    names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def recent(self) -> list[WeekEntries]:
+        return [w for w in self.since if not w.before_last_session]
+
+    @property
+    def earlier(self) -> list[WeekEntries]:
+        return [w for w in self.since if w.before_last_session]
 
 
 def _initials(couple: Couple) -> dict[int, str]:
@@ -72,12 +122,84 @@ def couple_review(couple: Couple, now: datetime | None = None) -> CoupleReview:
         for kind in registry.REGISTRY
         if (section := kind.review(hw, grid_weeks, chart_weeks)) is not None
     ]
-    return CoupleReview(couple, grid_weeks, rows, sections, initials)
+    review = CoupleReview(couple, grid_weeks, rows, sections, initials)
+    review.last_session = last_session(couple)
+    since_weeks = _since_weeks(couple, review.last_session, current, chart_weeks)
+    # The grid's older weeks too, folded away, so that every cell opens its words.
+    shown = sorted(set(since_weeks) | set(grid_weeks))
+    review.names = {p.id: p.name_with_role for p in couple.partners}
+    audience = Audience.counselor_of(couple)
+    entries = [
+        e for kind in registry.REGISTRY for e in kind.entries(hw, shown, audience, review.names)
+    ]
+    review.since = _by_week(shown, set(since_weeks), rows, entries, now)
+    review.grid = _grid(review, couple, now)
+    return review
 
 
-def _short(text: str, limit: int = 42) -> str:
-    first = text.split(":")[0] if ":" in text[:limit] else text
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+def last_session(couple: Couple) -> CounselingSession | None:
+    """The couple's latest recorded counseling session, if any."""
+    return db.session.scalar(
+        select(CounselingSession)
+        .where(CounselingSession.couple_id == couple.id)
+        .order_by(CounselingSession.number.desc())
+        .limit(1)
+    )
+
+
+def _since_weeks(couple: Couple, session, current: Week, loaded: list[Week]) -> list[Week]:
+    """From the week of the last session to this week (within what was loaded), or the last
+    ``SINCE_WEEKS`` weeks of homework when no session was recorded yet."""
+    if session is None:
+        return loaded[-SINCE_WEEKS:]
+    held = session.held_at.astimezone(ZoneInfo(couple.timezone)).date()
+    first = week_containing(held, couple.timezone, couple.week_starts_on)
+    return [w for w in loaded if w.start >= first.start] or [current]
+
+
+def _target(week: Week, anchor: str) -> str:
+    return f"since-{week.start.isoformat()}-{anchor}"
+
+
+def _by_week(weeks, since: set, rows: list[GridRow], entries: list[Entry], now) -> list:
+    """The entries of each week, grouped under their grid row, in the grid's order."""
+    order = {row.anchor: (i, row.label) for i, row in enumerate(rows)}
+    out = []
+    for week in weeks:
+        mine = [e for e in entries if e.week == week.start]
+        groups = []
+        for anchor in sorted({e.anchor for e in mine}, key=lambda a: order.get(a, (99, a))):
+            found = [e for e in mine if e.anchor == anchor]
+            found.sort(key=lambda e: (e.at is None, e.at or datetime.min.replace(tzinfo=UTC)))
+            label = order.get(anchor, (0, ""))[1] or found[0].what
+            groups.append(EntryGroup(label, _target(week, anchor), found))
+        out.append(WeekEntries(week, week.is_open(now), week not in since, groups))
+    return out
+
+
+def _grid(review: CoupleReview, couple: Couple, now) -> list[GridLine]:
+    """The grid's cells in words: the open week says "so far" rather than "none", a couple
+    who have not joined say so, and a cell with words behind it links to them."""
+    targets = {g.target for w in review.since for g in w.groups}
+    nobody = not any(p.joined for p in couple.partners)
+    lines = []
+    for row in review.rows:
+        cells = []
+        for week, value in zip(review.weeks, row.cells, strict=True):
+            target = _target(week, row.anchor) if row.anchor else ""
+            target = target if target in targets else ""
+            if value == "":
+                cells.append(GridCell("–", "na"))
+            elif value == "none" and nobody:
+                cells.append(GridCell("not joined yet", "not-joined"))
+            elif value == "none" and week.is_open(now):
+                cells.append(GridCell("so far", "so-far", target))
+            elif value == "none":
+                cells.append(GridCell("none", "none", target))
+            else:
+                cells.append(GridCell(value, "both" if value == "both" else "one", target))
+        lines.append(GridLine(row, cells))
+    return lines
 
 
 # --- Dashboard ---------------------------------------------------------------------------

@@ -84,11 +84,36 @@ class Place:
 
 @dataclass
 class GridRow:
-    """One row of the counselor's week grid: a label and one cell per week."""
+    """One row of the counselor's week grid: a label and one cell per week.
+
+    ``anchor`` ties the row to the ``Entry`` rows with the same anchor: a tap on a cell
+    opens that week's entries in "Since the last session".
+    """
 
     label: str
     cells: list[str]  # per week: a partner's initial, "both", "none" or "" (not assigned)
     detail: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class Entry:
+    """One thing a partner did or wrote in one week, as the counselor reads it in "Since
+    the last session": what it was, who, when, and only the words ``Audience`` allowed.
+
+    ``private`` says whether the words were kept for the counselor (True), shared with the
+    partner (False), or there are no words to tag (None: a tick without a note).
+    """
+
+    anchor: str  # the GridRow it belongs to
+    week: date
+    what: str  # "One real conversation", "What went well", a need's wording
+    writer_id: int | None
+    at: datetime | None
+    outcome: str = ""  # "done", "Partly", "connected 7 · heard 6 · outside stress 3"
+    words: list[tuple[str, str]] = field(default_factory=list)  # (label or "", text)
+    private: bool | None = None
+    policy: Any = None  # the confidentiality policy the words were written under
 
 
 @dataclass
@@ -246,6 +271,14 @@ class Kind(ABC):
     @abstractmethod
     def review(self, hw: CoupleHomework, weeks: list[Week], chart_weeks: list[Week]) -> Any:
         """The kind's part of the couple page (``review_template``), or None."""
+
+    @abstractmethod
+    def entries(
+        self, hw: CoupleHomework, weeks: list[Week], audience: Audience, names: dict[int, str]
+    ) -> list[Entry]:
+        """Everything done and written in ``weeks`` for the counselor's "Since the last
+        session", each with the ``anchor`` of its grid row; only the words ``audience`` may
+        read (``names``: partner place id -> name)."""
 
     @abstractmethod
     def dashboard(

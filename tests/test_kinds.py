@@ -100,6 +100,7 @@ def test_every_column_that_holds_a_partners_words_is_declared(app):
     partner's words (the counselor's wording, a status): listed here, on purpose."""
     not_partners_words = {
         "rhythm_items.wording",  # the counselor's words for the couple
+        "rhythm_items.label",  # the counselor's short label for an item
         "needs.status",
         "need_ratings.rating",  # met/partly/not yet: shared with the need
     }

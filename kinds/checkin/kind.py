@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from domain.charts import Series, line_chart
 from domain.visibility import VISIBILITY_WORDS, Audience, revealed
 from extensions import db
-from kinds.base import GridRow, Kind, Pinnable, Place, PrivateText, Progress, Quotable
+from kinds.base import (
+    Entry,
+    GridRow,
+    Kind,
+    Pinnable,
+    Place,
+    PrivateText,
+    Progress,
+    Quotable,
+)
 from kinds.checkin.forms import CheckInAssignmentForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from kinds.checkin.routes import bp
@@ -216,7 +225,7 @@ class CheckInKind(Kind):
                 cells.append("")
                 continue
             cells.append(who({p.id for p in hw.couple.partners if (p.id, w.start) in rows}))
-        return [GridRow("Check-in", cells)]
+        return [GridRow("Check-in", cells, anchor="checkin")]
 
     def review(self, hw, weeks, chart_weeks) -> CheckInReview | None:
         if not any(a.kind == KEY for a in hw.assignments):
@@ -241,7 +250,60 @@ class CheckInKind(Kind):
                 for p in couple.partners
             ]
             charts.append((title, line_chart(title, labels, series, chart_id=f"chart-{key}")))
-        return CheckInReview(charts, latest)
+        # A trend needs two weeks to compare; one point on a chart says nothing.
+        answered = {w for (_pid, w) in rows if any(w == cw.start for cw in chart_weeks)}
+        return CheckInReview(charts if len(answered) >= 2 else [], latest)
+
+    def entries(self, hw, weeks, audience, names) -> list[Entry]:
+        if not any(a.kind == KEY for a in hw.assignments):
+            return []
+        rows = hw.data[KEY].rows
+        assignments = {a.id: a for a in hw.assignments}
+        found = []
+        for week in weeks:
+            for pid in names:
+                c = rows.get((pid, week.start))
+                if c is None:
+                    continue
+                shown = revealed(assignments.get(c.assignment_id), week.start, hw)
+                theirs = their_check_in(c, pid, names[pid], audience, shown)
+                scales = theirs.scales if theirs else None
+                outcome = "checked in"
+                if scales:
+                    outcome = (
+                        f"connected {scales['connected']} · heard {scales['heard']} · "
+                        f"outside stress {scales['stress']}"
+                    )
+                found.append(
+                    Entry(
+                        "checkin",
+                        week.start,
+                        "Check-in",
+                        pid,
+                        c.updated_at or c.created_at,
+                        outcome=outcome,
+                        # The numbers kept from the partner are marked like words.
+                        private=(not c.scales_shared) if scales else None,
+                        policy=c.policy,
+                    )
+                )
+                answers = theirs.answers if theirs else {}
+                for key, label in PROMPTS.items():
+                    if key in answers:
+                        private = getattr(c, f"{key}_visibility") == PRIVATE
+                        found.append(
+                            Entry(
+                                "checkin",
+                                week.start,
+                                label,
+                                pid,
+                                c.updated_at or c.created_at,
+                                words=[("", answers[key])],
+                                private=private,
+                                policy=c.policy,
+                            )
+                        )
+        return found
 
     def dashboard(self, couples, week_of, now):
         """This week's check-ins, the last check-in of each couple, and the flags their
@@ -348,7 +410,13 @@ class CheckInKind(Kind):
             )
             for key, title in SCALES.items()
         ]
-        return CheckInSection(weeks, charts)
+        # As on the couple page: a trend needs two weeks to compare.
+        compared = sum(
+            1
+            for i in range(len(summary.weeks))
+            if any(series[k][p.id][i] is not None for k in SCALES for p in partners)
+        )
+        return CheckInSection(weeks, charts if compared >= 2 else [])
 
     def pinnable_rows(self, hw, pinnable) -> list:
         return list(hw.data[KEY].rows.values())

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.visibility import VISIBILITY_WORDS, Audience, strictest
 from extensions import db
-from kinds.base import GridRow, Kind, Place, PrivateText, Progress
+from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
 from kinds.needs.forms import RatingForm
 from kinds.needs.history import need_alive_in
 from kinds.needs.models import (
@@ -108,7 +108,7 @@ class NeedLine:
     owner: str
     wording: str
     private: bool
-    weeks: list  # (week, rating word, comment, steps done)
+    weeks: list  # (week, rating word, comment, steps done, comment kept for the counselor)
 
 
 def need_view(hw, need: Need, week, viewer) -> NeedView:
@@ -255,7 +255,10 @@ class NeedsKind(Kind):
             steps.append(
                 who({d.partner_id for (_sid, ws), d in data.steps_done.items() if ws == w.start})
             )
-        return [GridRow("Needs rated", rated), GridRow("Steps taken for the other", steps)]
+        return [
+            GridRow("Needs rated", rated, anchor="needs-rated"),
+            GridRow("Steps taken for the other", steps, anchor="needs-steps"),
+        ]
 
     def review(self, hw, weeks, chart_weeks) -> NeedsReview | None:
         data = hw.data[KEY]
@@ -265,6 +268,55 @@ class NeedsKind(Kind):
             for need in data.needs_of(partner.id)
         ]
         return NeedsReview(rows) if rows else None
+
+    def entries(self, hw, weeks, audience, names) -> list[Entry]:
+        data = hw.data[KEY]
+        if not any(a.kind == KEY for a in hw.assignments):
+            return []
+        steps = {s.id: (n, s) for n in data.needs for s in n.steps}
+        found = []
+        for week in weeks:
+            for need in data.needs:
+                rating = data.ratings.get((need.id, week.start))
+                wording = audience.text(need.owner_id, need.wording, need.visibility)
+                if rating is None or wording is None:
+                    continue
+                visibility = strictest(rating.comment_visibility, need.visibility)
+                comment = audience.text(need.owner_id, rating.comment, visibility)
+                found.append(
+                    Entry(
+                        "needs-rated",
+                        week.start,
+                        wording,
+                        need.owner_id,
+                        rating.updated_at,
+                        outcome=RATING_WORDS.get(rating.rating, rating.rating),
+                        words=[("Comment", comment)] if comment else [],
+                        # A need kept for the counselor is itself words to keep.
+                        private=visibility != SHARED if comment else (need.visibility != SHARED),
+                        policy=rating.policy if comment else need.policy,
+                    )
+                )
+            for (step_id, week_start), done in data.steps_done.items():
+                if week_start != week.start or step_id not in steps:
+                    continue
+                need, step = steps[step_id]
+                text = audience.text(need.owner_id, step.text, need.visibility)
+                if text is None:
+                    continue
+                found.append(
+                    Entry(
+                        "needs-steps",
+                        week.start,
+                        text,
+                        done.partner_id,
+                        done.created_at,
+                        outcome=f"a step for {names.get(need.owner_id, 'their partner')}",
+                        private=True if need.visibility != SHARED else None,
+                        policy=need.policy if need.visibility != SHARED else None,
+                    )
+                )
+        return found
 
     def dashboard(self, couples, week_of, now):
         partner_ids = [p.id for c in couples for p in c.partners]
@@ -325,13 +377,14 @@ class NeedsKind(Kind):
                 if not need_alive_in(need, week.start, summary.couple):
                     continue
                 rating = data.ratings.get((need.id, week.start))
-                comment = None
+                comment, private = None, False
                 if rating is not None:
                     visibility = strictest(rating.comment_visibility, need.visibility)
                     comment = audience.text(need.owner_id, rating.comment, visibility)
+                    private = visibility != SHARED
                 done = sum(1 for s in need.steps if (s.id, week.start) in data.steps_done)
                 word = RATING_WORDS.get(rating.rating) if rating else None
-                weeks.append((week, word, comment, done))
+                weeks.append((week, word, comment, done, private))
             if weeks:
                 lines.append(
                     NeedLine(names[need.owner_id], need.wording, need.visibility != SHARED, weeks)

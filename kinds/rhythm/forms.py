@@ -3,11 +3,12 @@ counselor's three items."""
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from forms.base import CardForm, VersionedForm, strip, text_field, visibility_field
 from forms.couples import AssignmentForm
+from kinds.rhythm.models import LABEL_MAX
 from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
 
 
@@ -36,7 +37,22 @@ class ReflectionForm(VersionedForm):
         return ok
 
 
+def label_field(label: str) -> StringField:
+    """An item's short label: optional (taken from the wording when left empty)."""
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=LABEL_MAX, message=f"Please keep the label to {LABEL_MAX} characters."),
+        ],
+    )
+
+
 class RhythmAssignmentForm(AssignmentForm):
     item1 = text_field("First item", ITEM_MAX, required="Please word the first item.")
+    label1 = label_field("Grid label, first")
     item2 = text_field("Second item", ITEM_MAX, required="Please word the second item.")
+    label2 = label_field("Grid label, second")
     item3 = text_field("Third item", ITEM_MAX, required="Please word the third item.")
+    label3 = label_field("Grid label, third")

@@ -10,9 +10,18 @@ from sqlalchemy.orm import selectinload
 
 from domain.visibility import VISIBILITY_WORDS, Audience
 from extensions import db
-from kinds.base import GridRow, Kind, Pinnable, Place, PrivateText, Progress, Quotable
+from kinds.base import (
+    Entry,
+    GridRow,
+    Kind,
+    Pinnable,
+    Place,
+    PrivateText,
+    Progress,
+    Quotable,
+)
 from kinds.rhythm.forms import ReflectionForm, RhythmAssignmentForm, RhythmMarkForm
-from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection
+from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection, label_from
 from kinds.rhythm.routes import bp
 from models import Assignment, AssignmentStatus, Visibility
 
@@ -80,20 +89,16 @@ class RhythmCard:
 @dataclass
 class RhythmWeek:
     week: object
-    items: list[tuple[str, str | None, str | None]]  # wording, done by, note
-    reflections: list[tuple[str, str | None, str | None]]  # who, helped, didn't
+    # wording, done by, note, note kept for the counselor
+    items: list[tuple[str, str | None, str | None, bool]]
+    # who, helped, didn't, kept for the counselor
+    reflections: list[tuple[str, str | None, str | None, bool]]
 
 
 @dataclass
 class RhythmSection:
     weeks: list[RhythmWeek]
-    items: list[str]  # the columns, worded as in the latest week shown
-
-
-def short(text: str, limit: int = 42) -> str:
-    """An item's label for narrow places: before its colon, or cut with an ellipsis."""
-    first = text.split(":")[0] if ":" in text[:limit] else text
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    items: list[str]  # the columns' short labels, as in the latest week shown
 
 
 class RhythmKind(Kind):
@@ -135,28 +140,43 @@ class RhythmKind(Kind):
         return RhythmAssignmentForm
 
     def prefill(self, form, assignment) -> None:
-        words = [i.wording for i in assignment.rhythm_items] if assignment else DEFAULT_ITEMS
-        for field_, wording in zip(_fields(form), words, strict=False):
-            field_.data = wording
+        if assignment:
+            words = [(i.wording, i.shown_label) for i in assignment.rhythm_items]
+        else:
+            words = [(w, label_from(w)) for w in DEFAULT_ITEMS]
+        for (item_f, label_f), (wording, label) in zip(_fields(form), words, strict=False):
+            item_f.data = wording
+            if label_f is not None:
+                label_f.data = label
 
     def apply(self, form, assignment, *, new: bool) -> None:
-        words = [f.data for f in _fields(form)] if form is not None else list(DEFAULT_ITEMS)
+        if form is not None:
+            words = [(i.data, (lb.data if lb else "") or "") for i, lb in _fields(form)]
+        else:
+            words = [(w, "") for w in DEFAULT_ITEMS]
         if new:
             assignment.rhythm_items = [
-                RhythmItem(position=i, wording=w) for i, w in enumerate(words, start=1)
+                RhythmItem(position=i, wording=w, label=_label(label, w, default))
+                for i, ((w, label), default) in enumerate(
+                    zip(words, DEFAULT_ITEMS, strict=True), start=1
+                )
             ]
             return
-        for item, wording in zip(assignment.rhythm_items, words, strict=False):
+        for item, (wording, label) in zip(assignment.rhythm_items, words, strict=False):
+            item.label = _label(label, wording, item.wording)
             item.wording = wording
 
     def same_settings(self, form, assignment) -> bool:
-        return [i.wording for i in assignment.rhythm_items] == [f.data for f in _fields(form)]
+        return [i.wording for i in assignment.rhythm_items] == [i.data for i, _ in _fields(form)]
 
     def assignment_loads(self) -> list:
         return [selectinload(Assignment.rhythm_items)]
 
     def describe_assignment(self, assignment) -> dict:
-        return {"items": [i.wording for i in assignment.rhythm_items]}
+        return {
+            "items": [i.wording for i in assignment.rhythm_items],
+            "labels": [i.shown_label for i in assignment.rhythm_items],
+        }
 
     # --- Reading ---------------------------------------------------------------------
 
@@ -256,7 +276,9 @@ class RhythmKind(Kind):
                     continue
                 mark = data.marks.get((item.id, w.start))
                 cells.append(who({mark.partner_id} if mark else set()))
-            rows.append(GridRow(short(item.wording), cells, item.wording))
+            rows.append(
+                GridRow(item.shown_label, cells, item.wording, anchor=f"rhythm-{item.position}")
+            )
         cells = []
         for w in weeks:
             if not rhythm.covers(w.start):
@@ -266,11 +288,63 @@ class RhythmKind(Kind):
                 p.id for p in hw.couple.partners if (rhythm.id, w.start, p.id) in data.reflections
             }
             cells.append(who(ids))
-        rows.append(GridRow("What helped / didn't", cells))
+        rows.append(GridRow("What helped / didn't", cells, anchor="rhythm-reflection"))
         return rows
 
     def review(self, hw, weeks, chart_weeks):
-        return None  # the grid's rows say it all on the couple page
+        return None  # the grid's rows and the week's entries say it all on the couple page
+
+    def entries(self, hw, weeks, audience, names) -> list[Entry]:
+        data = hw.data[KEY]
+        found = []
+        for week in weeks:
+            assignment = hw.assignment(KEY, week.start)
+            if assignment is None:
+                continue
+            for item in assignment.rhythm_items:
+                mark = data.marks.get((item.id, week.start))
+                if mark is None:
+                    continue
+                note = audience.text(mark.partner_id, mark.note, mark.note_visibility)
+                found.append(
+                    Entry(
+                        f"rhythm-{item.position}",
+                        week.start,
+                        item.shown_label,
+                        mark.partner_id,
+                        mark.created_at,
+                        outcome="done",
+                        words=[("Note", note)] if note else [],
+                        private=(mark.note_visibility == PRIVATE) if note else None,
+                        policy=mark.policy,
+                    )
+                )
+            for pid in names:
+                r = data.reflections.get((assignment.id, week.start, pid))
+                if r is None:
+                    continue
+                words = [
+                    (label, text)
+                    for label, text in (
+                        ("What helped", audience.text(pid, r.helped, r.visibility)),
+                        ("What didn't", audience.text(pid, r.didnt_help, r.visibility)),
+                    )
+                    if text
+                ]
+                if words:
+                    found.append(
+                        Entry(
+                            "rhythm-reflection",
+                            week.start,
+                            "End-of-week reflection",
+                            pid,
+                            r.updated_at,
+                            words=words,
+                            private=r.visibility == PRIVATE,
+                            policy=r.policy,
+                        )
+                    )
+        return found
 
     def dashboard(self, couples, week_of, now):
         item_couple = {i.id: c.id for c in couples for a in c.assignments for i in a.rhythm_items}
@@ -314,15 +388,16 @@ class RhythmKind(Kind):
             assignment = hw.assignment(KEY, week.start)
             if assignment is None:
                 continue
-            section.items = [i.wording for i in assignment.rhythm_items]
+            section.items = [i.shown_label for i in assignment.rhythm_items]
             items = []
             for item in assignment.rhythm_items:
                 mark = data.marks.get((item.id, week.start))
                 if mark is None:
-                    items.append((item.wording, None, None))
+                    items.append((item.wording, None, None, False))
                 else:
                     note = audience.text(mark.partner_id, mark.note, mark.note_visibility)
-                    items.append((item.wording, names[mark.partner_id], note))
+                    private = mark.note_visibility == PRIVATE
+                    items.append((item.wording, names[mark.partner_id], note, private))
             reflections = []
             for pid, name in names.items():
                 r = data.reflections.get((assignment.id, week.start, pid))
@@ -331,7 +406,7 @@ class RhythmKind(Kind):
                 helped = audience.text(pid, r.helped, r.visibility)
                 didnt = audience.text(pid, r.didnt_help, r.visibility)
                 if helped or didnt:
-                    reflections.append((name, helped, didnt))
+                    reflections.append((name, helped, didnt, r.visibility == PRIVATE))
             section.weeks.append(RhythmWeek(week, items, reflections))
         return section if section.weeks else None
 
@@ -526,9 +601,18 @@ class RhythmKind(Kind):
 REFLECTION_LABELS = {"helped": "What helped", "didnt_help": "What didn't"}
 
 
+def _label(label: str, wording: str, before: str) -> str:
+    """The label to keep: the counselor's, unless it is empty or was only the one taken
+    from the wording ``before`` it changed (then it follows the new wording)."""
+    if not label or (wording != before and label == label_from(before)):
+        return label_from(wording)
+    return label
+
+
 def _fields(form) -> list:
-    """The assignment form's three item fields, in order."""
-    return [form.item1, form.item2, form.item3]
+    """The assignment form's three item fields with their label fields, in order (None
+    where a caller's form has no labels: they are then taken from the wording)."""
+    return [(getattr(form, f"item{n}"), getattr(form, f"label{n}", None)) for n in (1, 2, 3)]
 
 
 def _wk(week_start: date) -> str:

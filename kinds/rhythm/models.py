@@ -12,6 +12,24 @@ from extensions import db
 from models.base import ITEM_MAX, NOTE_MAX, VISIBILITY_CHECK, UTCDateTime, Visibility, utcnow
 
 KEY = "rhythm"
+# An item's short label, for the week grid and the summary's table heads.
+LABEL_MAX = 40
+
+
+def label_from(wording: str) -> str:
+    """A short label taken from an item's wording: the words before its first colon,
+    full stop or comma when they make a label ("One real conversation"), else its first
+    words, cut at a word with an ellipsis. The counselor may change it."""
+    text = " ".join((wording or "").split())
+    for stop in (":", ".", ";", ",", " - ", " – ", "("):
+        head = text.split(stop, 1)[0].strip()
+        if 0 < len(head) <= LABEL_MAX and head != text:
+            text = head
+            break
+    if len(text) <= LABEL_MAX:
+        return text
+    cut = text[: LABEL_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
 
 
 class RhythmItem(db.Model):
@@ -26,6 +44,13 @@ class RhythmItem(db.Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     wording: Mapped[str] = mapped_column(String(ITEM_MAX))
+    # A few words for narrow places (the grid, the PDF's table heads): ``shown_label``.
+    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="", server_default="")
+
+    @property
+    def shown_label(self) -> str:
+        """The counselor's label, or one taken from the wording when there is none."""
+        return self.label or label_from(self.wording)
 
     # Kept on the assignment too (``Assignment.rhythm_items``), in order.
     assignment = relationship(

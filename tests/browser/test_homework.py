@@ -306,10 +306,11 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # 4. The counselor sees it all: the grid, the charts, every answer, and the flags.
     page.goto(f"/counselor/couples/{couple.id}")
     rows = grid(page)
-    assert row_starting(rows, "One real conversation")[-1] == "none"
+    # This week is still open: what is not done yet reads "so far", not "none".
+    assert row_starting(rows, "One real conversation")[-1] == "so far"
     assert row_starting(rows, "Bake bread")[-1] == "R"
     assert row_starting(rows, AFFECTION)[-1] == "R"
-    assert row_starting(rows, "What helped")[-1] == "none"
+    assert row_starting(rows, "What helped")[-1] == "so far"
     assert row_starting(rows, "Needs rated")[-1] == "R"
     assert row_starting(rows, "Steps taken for the other")[-1] == "C"
     assert row_starting(rows, "Check-in")[-2:] == ["R", "both"]
@@ -323,16 +324,18 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     robins = latest.filter(has=page.get_by_role("heading", name="Robin"))
     expect(robins).to_contain_text("Connected 8 · heard 5 · outside stress 3")
     expect(robins).to_contain_text(P1_PRIVATE["check-in answer"])
-    expect(robins.locator(".private-tag")).to_have_text("for you only")
+    expect(robins.locator(".private-tag")).to_have_text("Counselor only")
     caseys = latest.filter(has=page.get_by_role("heading", name="Casey"))
     expect(caseys).to_contain_text("numbers kept from their partner")
     expect(caseys).to_contain_text(P2_PRIVATE)
     needs_rows = grid(page, "table.needs-grid")
-    assert row_starting(needs_rows, f"Robin (partner): {SHARED_NEED}")[-1] == "Partly"
-    assert row_starting(needs_rows, f"Robin (partner): {P1_PRIVATE['need']}")[-1] == ""
-    expect(page.locator("table.needs-grid td[title]")).to_have_attribute(
-        "title", P1_PRIVATE["rating comment"]
+    assert row_starting(needs_rows, f"Robin (partner): {SHARED_NEED}")[-1] == (
+        "Partly\nwith a comment"
     )
+    assert row_starting(needs_rows, f"Robin (partner): {P1_PRIVATE['need']}")[-1] == ""
+    # The rating's comment is a tap away, not in a tooltip.
+    page.locator("table.needs-grid").get_by_role("link", name="with a comment").click()
+    expect(page.locator(".since-group:target")).to_contain_text(P1_PRIVATE["rating comment"])
     screenshots.take(page, "homework-counselor-review", docs="counselor-review.png")
 
     page.get_by_role("link", name="Couples", exact=True).click()

@@ -106,7 +106,7 @@ def check_summary_pdf(download: Download, path: Path) -> bytes:
     assert "P1-SHARED-ANSWER" in squashed(text), text
     for secret in NEVER_FOR_THE_COUPLE:
         assert secret not in squashed(text), f"{secret!r} is in the couple's PDF"
-    assert "Private clinical notes" not in text and "for counselor only" not in text
+    assert "Private clinical notes" not in text and "Counselor only" not in text
     return data
 
 
@@ -221,7 +221,7 @@ def test_counselor_releases_a_summary_and_partner_2_downloads_it_on_a_phone(
     expect(preview.locator(".private-notes")).to_contain_text(CLINICAL)
     expect(preview).to_contain_text(P1_PRIVATE)
     expect(preview).to_contain_text(P1_SHARED)
-    expect(preview.get_by_text("for counselor only")).to_have_count(1)
+    expect(preview.get_by_text("Counselor only")).to_have_count(1)
     screenshots.take(page, "summaries-session-counselor-copy")
     tabs.get_by_role("link", name="Couple's copy").click()
     expect(page.locator(".preview .private-notes")).to_have_count(0)

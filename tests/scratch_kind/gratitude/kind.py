@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.audit_changes import couple_of_assignment
 from domain.visibility import Audience
 from extensions import db
-from kinds.base import GridRow, Kind, Place, PrivateText, Progress
+from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
 from models import AssignmentStatus, Visibility
 from tests.scratch_kind.gratitude.models import KEY, GratitudeNote
 from tests.scratch_kind.gratitude.routes import NoteForm, bp
@@ -83,10 +83,31 @@ class GratitudeKind(Kind):
         if not any(a.kind == KEY for a in hw.assignments):
             return []
         cells = [who({p for (p, w) in hw.data[KEY] if w == week.start}) for week in weeks]
-        return [GridRow("Gratitude", cells)]
+        return [GridRow("Gratitude", cells, anchor="gratitude")]
 
     def review(self, hw, weeks, chart_weeks):
         return sorted(hw.data[KEY].values(), key=lambda n: n.week_start) or None
+
+    def entries(self, hw, weeks, audience, names):
+        found = []
+        for week in weeks:
+            for pid in names:
+                note = hw.data[KEY].get((pid, week.start))
+                text = audience.text(pid, note.text, note.visibility) if note else None
+                if text:
+                    private = note.visibility == Visibility.COUNSELOR
+                    found.append(
+                        Entry(
+                            "gratitude",
+                            week.start,
+                            "Thanks",
+                            pid,
+                            note.created_at,
+                            words=[("", text)],
+                            private=private,
+                        )
+                    )
+        return found
 
     def dashboard(self, couples, week_of, now):
         return lambda couple, assignment: Progress(0, 2 if assignment else 0)
