@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from domain.homework import assign, couple_week
 from extensions import db
 from kinds import registry
-from models import Couple
+from models import Couple, utcnow
 
 WEEKS = 6
 
@@ -28,6 +28,16 @@ def add_history(couple: Couple, now: datetime | None = None) -> None:
     current = couple_week(couple, now)
     first = current.start - timedelta(weeks=WEEKS - 1)
     starts = [first + timedelta(weeks=i) for i in range(WEEKS)]
+    moment = now or utcnow()
+
+    def written(week, day: int, hour: int) -> datetime:
+        """When a demo answer was written: its day and hour in the week, but never later
+        than a few minutes ago (this week's days that have not come yet)."""
+        at = _at(week, day, hour, tz)
+        if at <= moment:
+            return at
+        return max(moment - timedelta(minutes=5), _at(week, 0, 0, tz))
+
     for kind in registry.REGISTRY:
         assignment = assign(
             couple,
@@ -38,7 +48,7 @@ def add_history(couple: Couple, now: datetime | None = None) -> None:
         )
         assignment.created_at = _at(first, 0, 9, tz) - timedelta(days=1)
         db.session.flush()
-        kind.demo(assignment, starts, lambda week, day, hour: _at(week, day, hour, tz))
+        kind.demo(assignment, starts, written)
     db.session.flush()
 
 

@@ -80,6 +80,31 @@ def test_seed_demo_creates_a_joined_couple_and_an_invited_one(app):
         assert authenticate(email, "demo password 2026") is not None
 
 
+def test_seed_demo_writes_no_answer_in_the_future(app):
+    """The demo couple's answers of this week are dated today at the latest: a counselor
+    trying Hearth on a Thursday must not read words "written" on Saturday."""
+    from datetime import datetime
+
+    from kinds import registry
+    from models import utcnow
+
+    assert run(app, "seed-demo", env={"HEARTH_DEMO_PASSWORD": "demo password 2026"}).exit_code == 0
+    now = utcnow()
+    checked = 0
+    for kind in registry.REGISTRY:
+        for model in kind.models:
+            for column in model.__table__.columns:
+                if getattr(column.type, "impl", column.type).python_type is datetime:
+                    latest = db.session.scalar(select(func.max(column)))
+                    if latest is not None:
+                        checked += 1
+                        assert latest.replace(tzinfo=now.tzinfo) <= now, (
+                            model.__name__,
+                            column.name,
+                        )
+    assert checked >= 3
+
+
 def test_seed_demo_generates_and_prints_a_password(app, monkeypatch):
     monkeypatch.delenv("HEARTH_DEMO_PASSWORD", raising=False)
     result = run(app, "seed-demo")
