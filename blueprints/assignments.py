@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from blueprints.counselor import couple_page
 from domain import repeats
 from domain.access import assignment_for, couple_for
 from domain.homework import AssignmentProblem, assign, set_assignment_status
 from domain.repeats import just_made
 from domain.weeks import local_today, week_of
 from extensions import db
-from forms.couples import AssignmentStatusForm
+from forms.couples import STATUS_UNKNOWN, AssignmentStatusForm
 from kinds import registry
 from kinds.base import Kind
 from models import Assignment, AssignmentStatus
@@ -136,14 +137,12 @@ def set_status(couple_id: int, assignment_id: int):
     form = AssignmentStatusForm()
     kind_name = registry.named(assignment.kind).name
     if not form.validate_on_submit():
-        flash("That status isn't one we know. Nothing was changed.", "error")
+        problem, status = " ".join(form.status.errors) or STATUS_UNKNOWN, 422
     elif assignment.status == AssignmentStatus.ENDED and form.status.data != AssignmentStatus.ENDED:
-        flash(
-            f"{kind_name} has ended; assign it again to start a new run.",
-            "error",
-        )
+        problem, status = f"{kind_name} has ended; assign it again to start a new run.", 409
     else:
         set_assignment_status(assignment, form.status.data)
         db.session.commit()
         flash(STATUS_MESSAGES[AssignmentStatus(form.status.data)].format(kind=kind_name), "success")
-    return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor="homework"))
+        return redirect(url_for("counselor.couple", couple_id=couple_id, _anchor="homework"))
+    return couple_page(assignment.couple, status=status, problems={assignment.id: problem})

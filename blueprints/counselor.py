@@ -133,13 +133,23 @@ def _default_timezone() -> str:
 @counselor_required
 def couple(couple_id: int):
     """One couple: their partner places, invitation links and QR codes, and status."""
-    couple = couple_for(current_user, couple_id)
+    return couple_page(couple_for(current_user, couple_id))
+
+
+def couple_page(couple, *, status: int = 200, status_form=None, problems=None):
+    """The couple page; after a refused action, with ``status`` and the refused form (or a
+    message per assignment id in ``problems``) where the action was.
+
+    Every showing is a counselor view, recorded in the audit trail.
+    """
     response = render(
         "counselor/couple.html",
         "counselor/_couple.html",
+        status,
         couple=couple,
         places=[place_view(p) for p in couple.partners],
-        status_form=CoupleStatusForm(status=couple.status),
+        status_form=status_form or CoupleStatusForm(status=couple.status),
+        problems=problems or {},
         review=review.couple_review(couple),
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         kinds=registry.keys(),
@@ -183,12 +193,11 @@ def set_status(couple_id: int):
     """Pause, archive or reactivate a couple."""
     couple = couple_for(current_user, couple_id)
     form = CoupleStatusForm()
-    if form.validate_on_submit():
-        couple.status = form.status.data
-        db.session.commit()
-        flash(STATUS_MESSAGES[CoupleStatus(couple.status)].format(name=couple.name), "success")
-    else:
-        flash("That status isn't one we know. Nothing was changed.", "error")
+    if not form.validate_on_submit():
+        return couple_page(couple, status=422, status_form=form)
+    couple.status = form.status.data
+    db.session.commit()
+    flash(STATUS_MESSAGES[CoupleStatus(couple.status)].format(name=couple.name), "success")
     return redirect(url_for("counselor.couple", couple_id=couple.id))
 
 

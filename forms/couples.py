@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Length,
     NumberRange,
@@ -73,10 +74,15 @@ class NewCoupleForm(CoupleForm):
     )
 
 
+STATUS_UNKNOWN = "Please choose one of the statuses in the list; nothing was changed."
+
+
 class CoupleStatusForm(Form):
     status = SelectField(
         "Status",
         choices=[SelectChoice(s.value, s.value.capitalize()) for s in CoupleStatus],
+        validate_choice=False,
+        validators=[AnyOf([s.value for s in CoupleStatus], message=STATUS_UNKNOWN)],
     )
 
 
@@ -112,6 +118,8 @@ class AssignmentStatusForm(Form):
             SelectChoice("paused", "Paused"),
             SelectChoice("ended", "Ended"),
         ],
+        validate_choice=False,
+        validators=[AnyOf(["active", "paused", "ended"], message=STATUS_UNKNOWN)],
     )
 
 

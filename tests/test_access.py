@@ -115,8 +115,8 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/edit", *counselor_only(302, 404)),
     row("POST", "/counselor/couples/{y}/edit", *counselor_only(404, 302)),
     row("POST", "/counselor/couples/{missing}/edit", *counselor_only(404, 404)),
-    row("POST", "/counselor/couples/{x}/status", *counselor_only(302, 404)),
-    row("POST", "/counselor/couples/{y}/status", *counselor_only(404, 302)),
+    row("POST", "/counselor/couples/{x}/status", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/status", *counselor_only(404, 422)),
     row("POST", "/counselor/couples/{x}/partners/2/link", *counselor_only(302, 404)),
     row("POST", "/counselor/couples/{y}/partners/2/link", *counselor_only(404, 302)),
     row("POST", "/counselor/couples/{x}/partners/3/link", *counselor_only(404, 404)),
@@ -142,8 +142,8 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/homework/{x_rhythm}/edit", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/{y_rhythm}/edit", *counselor_only(404, 422)),
     row("POST", "/counselor/couples/{x}/homework/{y_rhythm}/edit", *counselor_only(404, 404)),
-    row("POST", "/counselor/couples/{x}/homework/{x_rhythm}/status", *counselor_only(302, 404)),
-    row("POST", "/counselor/couples/{y}/homework/{y_rhythm}/status", *counselor_only(404, 302)),
+    row("POST", "/counselor/couples/{x}/homework/{x_rhythm}/status", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/homework/{y_rhythm}/status", *counselor_only(404, 422)),
     row("POST", "/counselor/couples/{x}/homework/{y_rhythm}/status", *counselor_only(404, 404)),
     # --- Sessions and summaries, counselor side: X has {x_session} (released) and
     # {x_draft} (not released); Y has {y_session} (released).

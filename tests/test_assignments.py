@@ -106,8 +106,13 @@ def test_pause_resume_end_and_assign_again(dana, couple, signed_in):
 
     dana.post(status_url, data={"status": "ended"})
     assert "Weekly rhythm" not in text_of(sam.get("/week"))
-    resumed = dana.post(status_url, data={"status": "active"}, follow_redirects=True)
+    resumed = dana.post(status_url, data={"status": "active"})
+    assert resumed.status_code == 409  # the couple page, the reason on that homework's card
+    assert f'id="assignment-{rhythm.id}-error"' in resumed.get_data(as_text=True)
     assert "assign it again" in text_of(resumed)
+    unknown = dana.post(status_url, data={"status": "finished-ish"})
+    assert unknown.status_code == 422
+    assert "nothing was changed" in text_of(unknown)
     again = dana.post(f"/counselor/couples/{couple.id}/homework/new/rhythm", data=form(couple))
     assert again.status_code == 302
     assert db.session.scalar(select(func.count(Assignment.id))) == 2

@@ -118,8 +118,11 @@ def test_pausing_and_archiving_a_couple(client, counselor, couple):
     db.session.refresh(couple)
     assert couple.status == CoupleStatus.PAUSED
 
-    response = client.post(url, data={"status": "gone"}, follow_redirects=True)
-    assert "Nothing was changed" in text_of(response)
+    response = client.post(url, data={"status": "gone"})
+    assert response.status_code == 422  # the page again, the message beside the status
+    assert 'id="status-error"' in response.get_data(as_text=True)
+    assert "nothing was changed" in text_of(response)
+    assert couple.name in text_of(response)
     db.session.refresh(couple)
     assert couple.status == CoupleStatus.PAUSED
 

@@ -11,6 +11,7 @@ again must come back as text, on every page that shows it.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -847,6 +848,8 @@ def _markup_values(target: Target, w: World, fields: list[Field], n: int) -> tup
             text = f"{MARKUP[(n + i) % len(MARKUP)]}{{{{7*7}}}}\x00m{n}x{i}"
             if f.name.endswith("steps"):
                 text = f"{MARKUP[1]}{{{{7*7}}}}m{n}x{i}\n{MARKUP[0]}"
+            elif re.fullmatch(r"label\d", f.name):  # a grid label: 40 characters at most
+                text = f"<i data-probe-xss>{{{{7*7}}}}m{n}x{i}"
             typed.append((f"m{n}x{i}", text))
             values.add(f.name, text)
         elif f.kind == "radio":
