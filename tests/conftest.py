@@ -194,6 +194,25 @@ def signed_in(app):
 
 
 @pytest.fixture
+def dana(client, counselor):
+    """Dana, the counselor, signed in on ``client``."""
+    login(client, counselor.email)
+    return client
+
+
+@pytest.fixture
+def sam(signed_in, couple, with_homework):
+    """Sam, the couple's first partner, signed in on a client of their own; homework assigned."""
+    return signed_in(couple.partner_at(1).user)
+
+
+@pytest.fixture
+def alex(signed_in, couple, with_homework):
+    """Alex, the couple's second partner, signed in on a client of their own; homework assigned."""
+    return signed_in(couple.partner_at(2).user)
+
+
+@pytest.fixture
 def smtp(app):
     """A real SMTP server on 127.0.0.1 that the app sends to; yields its ``Inbox``."""
     from tests import smtp_server

@@ -17,7 +17,7 @@ from extensions import db
 from kinds.checkin.models import CheckIn
 from models import CounselingSession, PinnedMoment, SummaryPdf
 from tests import factories
-from tests.conftest import login, text_of
+from tests.conftest import text_of
 
 PRIVATE_NOTE = "PRIVATECLINICALNOTE"
 SHARED_NOTE = "SHAREABLENOTEFORTHECOUPLE"
@@ -39,12 +39,6 @@ def history(app, counselor, couple):
     check_in.felt_off, check_in.felt_off_visibility = PRIVATE_ANSWER, "counselor"
     db.session.commit()
     return hw
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
 
 
 def record(client, couple, hw, **overrides):

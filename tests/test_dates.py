@@ -21,7 +21,6 @@ from domain.homework import couple_week
 from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY
 from extensions import db
 from models import Assignment, CounselingSession
-from tests.conftest import login
 
 FAR_OFF = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"]
 
@@ -47,12 +46,6 @@ def test_every_date_field_of_every_form_has_the_shared_bound():
 def _error_next_to(page: str, field_id: str) -> str:
     at = page.index(f'id="{field_id}-error"')
     return page[at : at + 300].replace("&#39;", "'")
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
 
 
 def _session_data(hw, **overrides):
