@@ -47,7 +47,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, event, func, select  # noqa: E402
+from sqlalchemy import delete, func, select  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
 from bench import serving  # noqa: E402
@@ -56,6 +56,7 @@ from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
 from kinds.needs.models import Need  # noqa: E402
 from models import CounselingSession, Couple, Partner, SummaryPdf, User  # noqa: E402
+from tests.query_counter import QueryCounter  # noqa: E402
 
 HOST = "127.0.0.1"
 GOALS = "pages >= 40% of the floor's requests/s, p95 <= 50 ms at 16 connections"
@@ -347,21 +348,6 @@ def first_visit(port: int) -> dict:
             headers += header_bytes
         total[encoding] = (body, headers)
     return {"files": ["/login", *assets], "bytes": total}
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def in_process_client(app, email: str, password: str):

@@ -15,11 +15,12 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import MetaData, event, inspect
+from sqlalchemy import MetaData, inspect
 
 from app import create_app
 from extensions import db
 from tests import factories
+from tests.query_counter import QueryCounter
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 
@@ -139,28 +140,6 @@ def text_of(response) -> str:
 
 def table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names())
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture
