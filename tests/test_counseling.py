@@ -339,17 +339,9 @@ def test_pinned_moments_wait_until_both_have_checked_in(dana, couple, signed_in)
     hw = factories.homework(couple)
     hw["checkin"].reveal_after_both = True
     sam, alex_place = couple.partner_at(1), couple.partner_at(2)
-    sam_check_in = CheckIn(
-        assignment_id=hw["checkin"].id,
-        partner_id=sam.id,
-        week_start=hw["week"],
-        connected=6,
-        heard=6,
-        stress=3,
-        went_well=WAITING_WORDS,
-        went_well_visibility="shared",
+    sam_check_in = factories.check_in(
+        hw, sam, hw["week"], 6, 6, 3, went_well=WAITING_WORDS, went_well_visibility="shared"
     )
-    db.session.add(sam_check_in)
     db.session.commit()
     session = record(dana, couple, hw)
     url = f"/counselor/couples/{couple.id}/sessions/{session.id}"
@@ -382,16 +374,7 @@ def test_pinned_moments_wait_until_both_have_checked_in(dana, couple, signed_in)
     # The counselor's own copy has everything, as always.
     assert WAITING_WORDS in text_of(dana.get(url + "?copy=counselor"))
 
-    db.session.add(
-        CheckIn(
-            assignment_id=hw["checkin"].id,
-            partner_id=alex_place.id,
-            week_start=hw["week"],
-            connected=5,
-            heard=5,
-            stress=4,
-        )
-    )
+    factories.check_in(hw, alex_place, hw["week"], stress=4)
     db.session.commit()
     assert all(WAITING_WORDS in text for text in alex_reads())
     preview = dana.get(url).get_data(as_text=True)
