@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import tempfile
+from datetime import date
 from html import unescape
 
 import pytest
@@ -129,6 +130,22 @@ def couple(app, counselor):
 def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
     """Sign in through the real form; returns the response after redirects."""
     return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)
+
+
+def session_form(hw: dict | None = None, **fields) -> dict:
+    """The counselor's form for recording (or editing) a session, filled in validly: held
+    today at 17:30 with both partners there; with ``hw``, its weekly rhythm agreed on.
+    ``fields`` change or add fields."""
+    data = {
+        "held_on": date.today().isoformat(),
+        "held_time": "17:30",
+        "attended": "both",
+        "focus": "Repair after arguments",
+        "version": "0",
+    }
+    if hw is not None:
+        data["agreed"] = [hw["rhythm"].id]
+    return data | fields
 
 
 def text_of(response) -> str:

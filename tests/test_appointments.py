@@ -13,7 +13,7 @@ from domain import appointments
 from extensions import db
 from models import Appointment, CounselingSession, CoupleStatus, utcnow
 from tests import factories
-from tests.conftest import text_of, week_page
+from tests.conftest import session_form, text_of, week_page
 
 
 def long_day(day: date, at: str) -> str:
@@ -157,17 +157,13 @@ def test_another_counselors_couple_cannot_be_booked(couple, signed_in):
 
 
 def record(client, couple, hw, next_on, next_time="17:30", **extra):
-    data = {
-        "held_on": date.today().isoformat(),
+    ours = {
         "held_time": "08:00",
-        "attended": "both",
         "focus": "Small steps back to each other",
-        "agreed": [hw["rhythm"].id],
         "next_on": str(next_on) if next_on else "",
         "next_time": next_time,
-        "version": "0",
-        **extra,
     }
+    data = session_form(hw, **ours | extra)
     return client.post(f"/counselor/couples/{couple.id}/sessions/new", data=data)
 
 
@@ -194,12 +190,7 @@ def test_editing_the_record_moves_or_cancels_the_appointment(dana, couple, with_
     session = latest_session(couple)
     uid = booked(couple)[0].uid
     edit = f"/counselor/couples/{couple.id}/sessions/{session.id}/edit"
-    base = {
-        "held_on": date.today().isoformat(),
-        "held_time": "08:00",
-        "attended": "both",
-        "focus": "Small steps back to each other",
-    }
+    base = session_form(held_time="08:00", focus="Small steps back to each other")
     later = date.today() + timedelta(days=15)
     response = dana.post(
         edit, data={**base, "next_on": str(later), "next_time": "18:00", "version": "1"}
