@@ -50,6 +50,8 @@ def free_port() -> int:
 
 @dataclass
 class Answer:
+    """One response, read whole."""
+
     status: int
     headers: http.client.HTTPMessage  # case-insensitive; a missing header reads as None
     body: bytes
@@ -70,7 +72,8 @@ class Answer:
 
 @dataclass
 class Client:
-    """One person's browser: cookies, and the CSRF token of the last page signed in to."""
+    """One person's browser: a cookie jar, and after ``sign_in`` the CSRF token of the page
+    they landed on (what HTMX sends as ``X-CSRFToken``)."""
 
     port: int
     timeout: float = 30
@@ -156,6 +159,8 @@ def csrf_from(page: bytes | str) -> str:
 
 @dataclass
 class Server:
+    """A gunicorn master (in a process group of its own) and the port it serves on."""
+
     port: int
     process: subprocess.Popen
 
