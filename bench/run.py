@@ -25,14 +25,11 @@ What it does, all on this machine and all bounded in time:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,24 +37,24 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import unescape
 from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, event, func, select  # noqa: E402
+from sqlalchemy import delete, func, select  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
 from bench import serving  # noqa: E402
+from bench.client import HOST, Client, csrf_from, run_gunicorn  # noqa: E402
 from bench.serving import FLOOR_PATH  # noqa: E402
 from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
 from kinds.needs.models import Need  # noqa: E402
 from models import CounselingSession, Couple, Partner, SummaryPdf, User  # noqa: E402
+from tests.query_counter import QueryCounter  # noqa: E402
 
-HOST = "127.0.0.1"
 GOALS = "pages >= 40% of the floor's requests/s, p95 <= 50 ms at 16 connections"
 
 
@@ -74,122 +71,7 @@ class Target:
     result: dict = field(default_factory=dict)
 
 
-@dataclass
-class Client:
-    """Cookies and the CSRF token of one signed-in person, for http.client and wrk."""
-
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-    csrf: str = ""
-
-    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
-        try:
-            sent = {"Cookie": self.cookie_header()} if self.cookies else {}
-            if body:
-                sent["Content-Type"] = "application/x-www-form-urlencoded"
-            sent.update(headers or {})
-            connection.request(method, path, body=body or None, headers=sent)
-            response = connection.getresponse()
-            data = response.read()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                value = rest.split(";", 1)[0]
-                if "Max-Age=0" in header or not value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = value
-            raw_headers = sum(len(k) + len(v) + 4 for k, v in response.getheaders()) + 17
-            return response.status, dict(response.getheaders()), data, raw_headers
-        finally:
-            connection.close()
-
-    def cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-
-def csrf_from(html: bytes) -> str:
-    text = html.decode()
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', unescape(text)
-    )
-    if not found:
-        raise RuntimeError("no CSRF token on the page")
-    return found.group(1)
-
-
-def sign_in(port: int, email: str, password: str) -> Client:
-    client = Client(port)
-    status, _headers, page, _ = client.request("GET", "/login")
-    assert status == 200, status
-    form = f"csrf_token={client_quote(csrf_from(page))}&email={client_quote(email)}"
-    form += f"&password={client_quote(password)}"
-    status, headers, _page, _ = client.request("POST", "/login", form)
-    if status != 302:
-        raise RuntimeError(f"sign-in as {email} answered {status}, not a redirect")
-    for _ in range(5):  # / sends each person on to their own start page
-        status, headers, page, _ = client.request("GET", headers["Location"])
-        if status != 302:
-            break
-    client.csrf = csrf_from(page)
-    return client
-
-
-def client_quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
-
-
 # --- gunicorn ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(database_url: str, port: int, log, workers: int | None = None):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        HEARTH_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        # A benchmark signs in a handful of times; no throttle should get in the way, and
-        # its counselor has no authenticator to finish a second step with.
-        HEARTH_LOGIN_THROTTLE="0",
-        HEARTH_REQUIRE_TWO_STEP="0",
-        # A recycled worker spends a second of CPU importing the app again; keep that out of
-        # whichever target happens to be running (production recycles every ~1000 requests).
-        HEARTH_MAX_REQUESTS="0",
-    )
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "-c",
-        "gunicorn.conf.py",
-        "--bind",
-        f"{HOST}:{port}",
-    ]
-    if workers:
-        command += ["--workers", str(workers)]
-    command.append("bench.serving:create_app()")
-    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log.name}")
-        try:
-            status, *_ = Client(port).request("GET", FLOOR_PATH)
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def server_cpu_seconds(process: subprocess.Popen) -> float:
@@ -212,18 +94,6 @@ def server_cpu_seconds(process: subprocess.Popen) -> float:
         if int(entry.name) == process.pid:
             ticks += int(fields[13]) + int(fields[14])  # exited workers' utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop gunicorn (our own process group) gracefully, then for sure."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 # --- wrk -----------------------------------------------------------------------------------
@@ -317,51 +187,31 @@ def sizes(target: Target, port: int, client: Client | None) -> dict:
         if target.htmx:
             headers["HX-Request"] = "true"
         path = target.paths[0] if target.paths else target.path
-        status, got, data, header_bytes = (client or Client(port)).request(
-            target.method, path, body, headers
-        )
-        if status != 200:
-            raise RuntimeError(f"{target.name}: {path} answered {status}")
-        if label != "raw" and got.get("Content-Encoding") not in (encoding, None):
-            raise RuntimeError(f"{target.name}: asked for {encoding}, got {got}")
-        out[label] = len(data)
-        out["headers"] = header_bytes
+        answer = (client or Client(port)).request(target.method, path, body, headers)
+        if answer.status != 200:
+            raise RuntimeError(f"{target.name}: {path} answered {answer.status}")
+        if label != "raw" and answer.headers["Content-Encoding"] not in (encoding, None):
+            raise RuntimeError(f"{target.name}: asked for {encoding}, got {dict(answer.headers)}")
+        out[label] = len(answer.body)
+        out["headers"] = answer.header_bytes
     return out
 
 
 def first_visit(port: int) -> dict:
     """What a phone downloads the first time it opens Hearth: the sign-in page and every
     file it links to (stylesheet, scripts, icon), per encoding, bodies and headers."""
-    client = Client(port)
-    _status, _headers, page, _ = client.request("GET", "/login")
-    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.decode())
+    page = Client(port).get("/login").text
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
     total = {}
     for encoding in ("identity", "br", "gzip"):
         body = headers = 0
         for path in ["/login", *assets]:
-            status, _got, data, header_bytes = Client(port).request(
-                "GET", path, headers={"Accept-Encoding": encoding}
-            )
-            assert status == 200, (path, status)
-            body += len(data)
-            headers += header_bytes
+            answer = Client(port).get(path, headers={"Accept-Encoding": encoding})
+            assert answer.status == 200, (path, answer.status)
+            body += len(answer.body)
+            headers += answer.header_bytes
         total[encoding] = (body, headers)
     return {"files": ["/login", *assets], "bytes": total}
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def in_process_client(app, email: str, password: str):
@@ -511,27 +361,33 @@ def run(args) -> list[Target]:
     if args.only:
         targets = [t for t in targets if t.name == targets[0].name or args.only in t.name]
     folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
-    port = free_port()
-    with open(folder / "gunicorn.log", "w") as log:
-        process = start_gunicorn(args.database_url, port, log, args.workers)
-        try:
-            clients = {
-                "counselor": sign_in(port, data.counselor_email, seeding.BENCH_PASSWORD),
-                "partner": sign_in(port, data.partner_email, seeding.BENCH_PASSWORD),
-            }
-            for target in targets:
-                client = clients.get(target.who)
-                target.result.update(sizes(target, port, client))  # also warms the cache
-                if not target.paths:
-                    wrk(target, port, client, args, min(2, args.duration), folder)  # warm-up
-                cpu = server_cpu_seconds(process)
-                target.result.update(wrk(target, port, client, args, args.duration, folder))
-                cpu = server_cpu_seconds(process) - cpu
-                target.result["cpu_ms"] = cpu * 1000 / max(target.result["requests"], 1)
-                print(f"  measured {target.name}", file=sys.stderr)
-            visit = first_visit(port)
-        finally:
-            stop(process)
+    with run_gunicorn(
+        args.database_url,
+        folder / "gunicorn.log",
+        args.workers,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        # A benchmark signs in a handful of times; no throttle should get in the way.
+        HEARTH_LOGIN_THROTTLE="0",
+        # A recycled worker spends a second of CPU importing the app again; keep that out of
+        # whichever target happens to be running (production recycles every ~1000 requests).
+        HEARTH_MAX_REQUESTS="0",
+    ) as server:
+        port, process = server.port, server.process
+        clients = {}
+        for who, email in (("counselor", data.counselor_email), ("partner", data.partner_email)):
+            clients[who] = Client(port, timeout=60)
+            clients[who].sign_in(email, seeding.BENCH_PASSWORD)
+        for target in targets:
+            client = clients.get(target.who)
+            target.result.update(sizes(target, port, client))  # also warms the cache
+            if not target.paths:
+                wrk(target, port, client, args, min(2, args.duration), folder)  # warm-up
+            cpu = server_cpu_seconds(process)
+            target.result.update(wrk(target, port, client, args, args.duration, folder))
+            cpu = server_cpu_seconds(process) - cpu
+            target.result["cpu_ms"] = cpu * 1000 / max(target.result["requests"], 1)
+            print(f"  measured {target.name}", file=sys.stderr)
+        visit = first_visit(port)
     query_counts(app, targets, data, seeding.BENCH_PASSWORD)
     shutil.rmtree(folder, ignore_errors=True)
     report(args, targets, visit)

@@ -9,17 +9,19 @@ import os
 import re
 import secrets
 import tempfile
+from datetime import date
 from html import unescape
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import MetaData, event, inspect
+from sqlalchemy import MetaData, inspect
 
 from app import create_app
 from extensions import db
 from tests import factories
+from tests.query_counter import QueryCounter
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 
@@ -130,6 +132,22 @@ def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
     return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)
 
 
+def session_form(hw: dict | None = None, **fields) -> dict:
+    """The counselor's form for recording (or editing) a session, filled in validly: held
+    today at 17:30 with both partners there; with ``hw``, its weekly rhythm agreed on.
+    ``fields`` change or add fields."""
+    data = {
+        "held_on": date.today().isoformat(),
+        "held_time": "17:30",
+        "attended": "both",
+        "focus": "Repair after arguments",
+        "version": "0",
+    }
+    if hw is not None:
+        data["agreed"] = [hw["rhythm"].id]
+    return data | fields
+
+
 def text_of(response) -> str:
     """The visible text of an HTML response, tags removed, whitespace collapsed."""
     html = response.get_data(as_text=True)
@@ -139,28 +157,6 @@ def text_of(response) -> str:
 
 def table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names())
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture
@@ -191,6 +187,25 @@ def signed_in(app):
         return c
 
     return make
+
+
+@pytest.fixture
+def dana(client, counselor):
+    """Dana, the counselor, signed in on ``client``."""
+    login(client, counselor.email)
+    return client
+
+
+@pytest.fixture
+def sam(signed_in, couple, with_homework):
+    """Sam, the couple's first partner, signed in on a client of their own; homework assigned."""
+    return signed_in(couple.partner_at(1).user)
+
+
+@pytest.fixture
+def alex(signed_in, couple, with_homework):
+    """Alex, the couple's second partner, signed in on a client of their own; homework assigned."""
+    return signed_in(couple.partner_at(2).user)
 
 
 @pytest.fixture

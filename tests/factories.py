@@ -85,9 +85,8 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
     """``weeks`` weeks of answers of every kind before (and including) this week."""
     from datetime import timedelta
 
-    from kinds.checkin.models import CheckIn
     from kinds.needs.models import NeedRating, StepDone
-    from kinds.rhythm.models import RhythmMark, RhythmReflection
+    from kinds.rhythm.models import RhythmReflection
 
     first = made["week"] - timedelta(weeks=weeks - 1)
     for kind in ("rhythm", "needs", "checkin"):
@@ -95,8 +94,8 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
     sam, alex = couple.partner_at(1), couple.partner_at(2)
     for i in range(weeks):
         week = first + timedelta(weeks=i)
-        for item in made["rhythm"].rhythm_items:
-            db.session.add(RhythmMark(item_id=item.id, week_start=week, partner_id=sam.id))
+        for item in range(len(made["rhythm"].rhythm_items)):
+            rhythm_mark(made, sam, week, item)
         db.session.add(
             RhythmReflection(
                 assignment_id=made["rhythm"].id, week_start=week, partner_id=alex.id, helped="ok"
@@ -111,17 +110,40 @@ def history(couple: Couple, made: dict, weeks: int) -> None:
                 )
             )
         for partner in (sam, alex):
-            db.session.add(
-                CheckIn(
-                    assignment_id=made["checkin"].id,
-                    partner_id=partner.id,
-                    week_start=week,
-                    connected=5 + i % 3,
-                    heard=5,
-                    stress=4,
-                )
-            )
+            check_in(made, partner, week, connected=5 + i % 3, heard=5, stress=4)
     db.session.flush()
+
+
+def rhythm_mark(made: dict, partner: Partner, week, item: int = 0, **fields):
+    """``partner`` ticked off item ``item`` (0, 1 or 2) of ``made``'s weekly rhythm in ``week``."""
+    from kinds.rhythm.models import RhythmMark
+
+    mark = RhythmMark(
+        item_id=made["rhythm"].rhythm_items[item].id,
+        week_start=week,
+        partner_id=partner.id,
+        **fields,
+    )
+    db.session.add(mark)
+    return mark
+
+
+def check_in(made: dict, partner: Partner, week, connected=5, heard=5, stress=5, **fields):
+    """``partner``'s check-in on ``made``'s check-in homework for ``week``: the three scales,
+    and any prompts in ``fields``."""
+    from kinds.checkin.models import CheckIn
+
+    answer = CheckIn(
+        assignment_id=made["checkin"].id,
+        partner_id=partner.id,
+        week_start=week,
+        connected=connected,
+        heard=heard,
+        stress=stress,
+        **fields,
+    )
+    db.session.add(answer)
+    return answer
 
 
 def session(couple: Couple, released: bool = False, focus: str = "Repair after arguments"):

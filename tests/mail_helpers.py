@@ -53,6 +53,16 @@ def no_quiet_hours(user) -> None:
     db.session.commit()
 
 
+def set_mail_settings(user, **values) -> None:
+    """Save these of ``user``'s message settings (``send_at=time(18, 30)``, quiet hours...)."""
+    from domain.mail import prefs
+
+    row = prefs.editable_settings(user)
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.session.commit()
+
+
 def links_in(text: str) -> list[str]:
     return re.findall(r"https?://[^\s<>\"]+", text)
 

@@ -13,7 +13,7 @@ from domain import appointments
 from extensions import db
 from models import Appointment, CounselingSession, CoupleStatus, utcnow
 from tests import factories
-from tests.conftest import text_of, week_page
+from tests.conftest import session_form, text_of, week_page
 
 
 def long_day(day: date, at: str) -> str:
@@ -35,11 +35,6 @@ def book(client, couple, day, at="18:00", minutes="50"):
 
 
 @pytest.fixture
-def office(counselor, signed_in):
-    return signed_in(counselor)
-
-
-@pytest.fixture
 def new_york(counselor):
     couple = factories.couple(
         counselor, "Kim & Jo", names=("Kim", "Jo"), timezone="America/New_York"
@@ -48,9 +43,9 @@ def new_york(counselor):
     return couple
 
 
-def test_booking_the_next_session_shows_it_on_both_partners_phones(office, new_york, signed_in):
+def test_booking_the_next_session_shows_it_on_both_partners_phones(dana, new_york, signed_in):
     day = date.today() + timedelta(days=9)
-    response = book(office, new_york, day, "18:00")
+    response = book(dana, new_york, day, "18:00")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/counselor/couples/{new_york.id}#next-session")
     line = f"Next session: {long_day(day, '18:00')}"
@@ -64,10 +59,10 @@ def test_booking_the_next_session_shows_it_on_both_partners_phones(office, new_y
     assert appointment.minutes == 50 and appointment.status == "scheduled"
 
 
-def test_the_couple_page_shows_the_next_session_and_the_form_to_move_it(office, new_york):
+def test_the_couple_page_shows_the_next_session_and_the_form_to_move_it(dana, new_york):
     day = date.today() + timedelta(days=3)
-    book(office, new_york, day, "09:15", "75")
-    page = office.get(f"/counselor/couples/{new_york.id}")
+    book(dana, new_york, day, "09:15", "75")
+    page = dana.get(f"/counselor/couples/{new_york.id}")
     text = text_of(page)
     assert f"Next session {long_day(day, '09:15')} · 75 minutes" in text
     html = page.get_data(as_text=True)
@@ -88,9 +83,9 @@ def test_the_couple_page_shows_the_next_session_and_the_form_to_move_it(office, 
         ("{soon}", "25:61", "time", "Please give the time as hours and minutes"),
     ],
 )
-def test_bad_dates_are_refused_beside_the_field_and_kept(office, couple, day, at, field, message):
+def test_bad_dates_are_refused_beside_the_field_and_kept(dana, couple, day, at, field, message):
     day = day.format(soon=date.today() + timedelta(days=4))
-    response = book(office, couple, day, at)
+    response = book(dana, couple, day, at)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     error = html[html.index(f'id="{field}-error"') :]
@@ -100,51 +95,51 @@ def test_bad_dates_are_refused_beside_the_field_and_kept(office, couple, day, at
     assert booked(couple) == []
 
 
-def test_a_time_the_clocks_skip_is_refused(office, couple):
+def test_a_time_the_clocks_skip_is_refused(dana, couple):
     # Europe/London jumps from 01:00 to 02:00 on the last Sunday of March.
     year = date.today().year + (1 if date.today() >= date(date.today().year, 3, 1) else 0)
     day = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
-    response = book(office, couple, day, "01:30")
+    response = book(dana, couple, day, "01:30")
     assert response.status_code == 422
     assert "The clocks change that night" in text_of(response)
     assert booked(couple) == []
-    assert book(office, couple, day, "02:30").status_code == 302
+    assert book(dana, couple, day, "02:30").status_code == 302
 
 
-def test_moving_keeps_the_uid_and_raises_the_sequence(office, couple, signed_in):
+def test_moving_keeps_the_uid_and_raises_the_sequence(dana, couple, signed_in):
     first, later = date.today() + timedelta(days=5), date.today() + timedelta(days=6)
-    book(office, couple, first)
+    book(dana, couple, first)
     (before,) = booked(couple)
     uid = before.uid
-    book(office, couple, later, "19:30")
+    book(dana, couple, later, "19:30")
     (after,) = booked(couple)
     assert after.uid == uid
     assert after.sequence == 1
-    book(office, couple, later, "19:30")  # the same time again changes nothing
+    book(dana, couple, later, "19:30")  # the same time again changes nothing
     assert booked(couple)[0].sequence == 1
     assert f"Next session: {long_day(later, '19:30')}" in week_page(
         signed_in(couple.partner_at(1).user)
     )
 
 
-def test_cancelling_keeps_it_marked_cancelled_and_the_line_goes(office, couple, signed_in):
-    book(office, couple, date.today() + timedelta(days=5))
-    response = office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+def test_cancelling_keeps_it_marked_cancelled_and_the_line_goes(dana, couple, signed_in):
+    book(dana, couple, date.today() + timedelta(days=5))
+    response = dana.post(f"/counselor/couples/{couple.id}/next-session/cancel")
     assert response.status_code == 302
     (appointment,) = booked(couple)
     assert appointment.status == "cancelled" and appointment.sequence == 1
     assert "Next session" not in week_page(signed_in(couple.partner_at(2).user))
-    assert "Nothing booked yet" in text_of(office.get(f"/counselor/couples/{couple.id}"))
+    assert "Nothing booked yet" in text_of(dana.get(f"/counselor/couples/{couple.id}"))
     # Booking again is a new appointment beside the cancelled one.
-    book(office, couple, date.today() + timedelta(days=8))
+    book(dana, couple, date.today() + timedelta(days=8))
     assert [a.status for a in booked(couple)] == ["cancelled", "scheduled"]
     assert len({a.uid for a in booked(couple)}) == 2
 
 
-def test_an_archived_couple_cannot_be_booked(office, couple):
+def test_an_archived_couple_cannot_be_booked(dana, couple):
     couple.status = CoupleStatus.ARCHIVED
     db.session.commit()
-    response = book(office, couple, date.today() + timedelta(days=5))
+    response = book(dana, couple, date.today() + timedelta(days=5))
     assert response.status_code == 422
     assert "archived" in text_of(response)
     assert booked(couple) == []
@@ -162,17 +157,13 @@ def test_another_counselors_couple_cannot_be_booked(couple, signed_in):
 
 
 def record(client, couple, hw, next_on, next_time="17:30", **extra):
-    data = {
-        "held_on": date.today().isoformat(),
+    ours = {
         "held_time": "08:00",
-        "attended": "both",
         "focus": "Small steps back to each other",
-        "agreed": [hw["rhythm"].id],
         "next_on": str(next_on) if next_on else "",
         "next_time": next_time,
-        "version": "0",
-        **extra,
     }
+    data = session_form(hw, **ours | extra)
     return client.post(f"/counselor/couples/{couple.id}/sessions/new", data=data)
 
 
@@ -184,9 +175,9 @@ def latest_session(couple) -> CounselingSession:
     )
 
 
-def test_recording_a_session_with_a_next_date_books_it(office, couple, with_homework, signed_in):
+def test_recording_a_session_with_a_next_date_books_it(dana, couple, with_homework, signed_in):
     day = date.today() + timedelta(days=14)
-    assert record(office, couple, with_homework, day).status_code == 302
+    assert record(dana, couple, with_homework, day).status_code == 302
     (appointment,) = booked(couple)
     assert appointment.starts_at == latest_session(couple).next_session_at
     assert f"Next session: {long_day(day, '17:30')}" in week_page(
@@ -194,50 +185,45 @@ def test_recording_a_session_with_a_next_date_books_it(office, couple, with_home
     )
 
 
-def test_editing_the_record_moves_or_cancels_the_appointment(office, couple, with_homework):
-    record(office, couple, with_homework, date.today() + timedelta(days=14))
+def test_editing_the_record_moves_or_cancels_the_appointment(dana, couple, with_homework):
+    record(dana, couple, with_homework, date.today() + timedelta(days=14))
     session = latest_session(couple)
     uid = booked(couple)[0].uid
     edit = f"/counselor/couples/{couple.id}/sessions/{session.id}/edit"
-    base = {
-        "held_on": date.today().isoformat(),
-        "held_time": "08:00",
-        "attended": "both",
-        "focus": "Small steps back to each other",
-    }
+    base = session_form(held_time="08:00", focus="Small steps back to each other")
     later = date.today() + timedelta(days=15)
-    response = office.post(
+    response = dana.post(
         edit, data={**base, "next_on": str(later), "next_time": "18:00", "version": "1"}
     )
     assert response.status_code == 302, text_of(response)
     (moved,) = booked(couple)
     assert moved.uid == uid and moved.sequence == 1
     assert moved.starts_at.astimezone(ZoneInfo(couple.timezone)).date() == later
-    response = office.post(edit, data={**base, "next_on": "", "next_time": "", "version": "2"})
+    response = dana.post(edit, data={**base, "next_on": "", "next_time": "", "version": "2"})
     assert response.status_code == 302, text_of(response)
     (cancelled,) = booked(couple)
     assert cancelled.status == "cancelled" and cancelled.sequence == 2
 
 
-def test_moving_the_appointment_updates_the_latest_session_record(office, couple, with_homework):
-    record(office, couple, with_homework, date.today() + timedelta(days=14))
+def test_moving_the_appointment_updates_the_latest_session_record(dana, couple, with_homework):
+    record(dana, couple, with_homework, date.today() + timedelta(days=14))
     later = date.today() + timedelta(days=16)
-    book(office, couple, later, "10:00")
+    book(dana, couple, later, "10:00")
     expected = datetime.combine(later, time(10), tzinfo=ZoneInfo(couple.timezone))
     assert latest_session(couple).next_session_at == expected.astimezone(UTC)
-    office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+    dana.post(f"/counselor/couples/{couple.id}/next-session/cancel")
     assert latest_session(couple).next_session_at is None
 
 
-def test_a_next_session_in_the_past_is_refused_when_recording(office, couple, with_homework):
-    response = record(office, couple, with_homework, date.today() - timedelta(days=2))
+def test_a_next_session_in_the_past_is_refused_when_recording(dana, couple, with_homework):
+    response = record(dana, couple, with_homework, date.today() - timedelta(days=2))
     assert response.status_code == 422
     assert "That moment has already passed" in text_of(response)
     assert 'value="Small steps back to each other"' in response.get_data(as_text=True)
     assert latest_session(couple) is None and booked(couple) == []
 
 
-def test_an_old_record_keeps_its_past_next_date_when_edited(office, couple):
+def test_an_old_record_keeps_its_past_next_date_when_edited(dana, couple):
     held = utcnow() - timedelta(days=30)
     old = CounselingSession(
         couple=couple,
@@ -249,11 +235,11 @@ def test_an_old_record_keeps_its_past_next_date_when_edited(office, couple):
     )
     db.session.add(old)
     db.session.commit()
-    form = office.get(f"/counselor/couples/{couple.id}/sessions/{old.id}/edit")
+    form = dana.get(f"/counselor/couples/{couple.id}/sessions/{old.id}/edit")
     html = form.get_data(as_text=True)
     local = old.next_session_at.astimezone(ZoneInfo(couple.timezone))
     held_local = held.astimezone(ZoneInfo(couple.timezone))
-    response = office.post(
+    response = dana.post(
         f"/counselor/couples/{couple.id}/sessions/{old.id}/edit",
         data={
             "held_on": held_local.date().isoformat(),
@@ -329,7 +315,7 @@ def test_sessions_tomorrow_reads_each_couples_own_day(counselor):
     assert appointments.sessions_on(0, now) == []
 
 
-def test_the_dashboard_shows_todays_and_tomorrows_sessions(office, counselor, couple):
+def test_the_dashboard_shows_todays_and_tomorrows_sessions(dana, counselor, couple):
     now = utcnow()
     zone = ZoneInfo(couple.timezone)
     local_now = now.astimezone(zone)
@@ -339,17 +325,17 @@ def test_the_dashboard_shows_todays_and_tomorrows_sessions(office, counselor, co
     far = datetime.combine(local_now.date() + timedelta(days=3), time(9), tzinfo=zone)
     appointments.schedule(later, far.astimezone(UTC))
     db.session.commit()
-    text = text_of(office.get("/counselor/"))
+    text = text_of(dana.get("/counselor/"))
     assert "Today No sessions. Tomorrow 23:30 Sam & Alex · 50 min · Europe/London" in text
     assert text.count("Robin & Ash") == 1  # in the list of couples, not in the agenda
 
 
-def test_booking_moving_and_cancelling_leave_a_trail(office, couple):
+def test_booking_moving_and_cancelling_leave_a_trail(dana, couple):
     from models import AuditEvent
 
-    book(office, couple, date.today() + timedelta(days=5))
-    book(office, couple, date.today() + timedelta(days=6))
-    office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+    book(dana, couple, date.today() + timedelta(days=5))
+    book(dana, couple, date.today() + timedelta(days=6))
+    dana.post(f"/counselor/couples/{couple.id}/next-session/cancel")
     rows = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.couple_id == couple.id, AuditEvent.subject == "Next session")
@@ -357,21 +343,21 @@ def test_booking_moving_and_cancelling_leave_a_trail(office, couple):
     ).all()
     assert [r.kind for r in rows] == ["created", "changed", "changed"]
     assert {r.actor_id for r in rows} == {couple.counselor_id}
-    trail = text_of(office.get(f"/counselor/couples/{couple.id}/audit"))
+    trail = text_of(dana.get(f"/counselor/couples/{couple.id}/audit"))
     assert "Next session" in trail and "cancelled" in trail
 
 
-def test_both_exports_list_the_booked_sessions(office, couple, signed_in):
+def test_both_exports_list_the_booked_sessions(dana, couple, signed_in):
     import io
     import json
     import zipfile
 
-    book(office, couple, date.today() + timedelta(days=5), "18:00")
-    office.post(f"/counselor/couples/{couple.id}/next-session/cancel")
-    book(office, couple, date.today() + timedelta(days=7), "18:30")
+    book(dana, couple, date.today() + timedelta(days=5), "18:00")
+    dana.post(f"/counselor/couples/{couple.id}/next-session/cancel")
+    book(dana, couple, date.today() + timedelta(days=7), "18:30")
     for client, url in (
         (signed_in(couple.partner_at(1).user), "/account/export"),
-        (office, f"/counselor/couples/{couple.id}/export"),
+        (dana, f"/counselor/couples/{couple.id}/export"),
     ):
         response = client.post(url)
         archive = zipfile.ZipFile(io.BytesIO(response.data))

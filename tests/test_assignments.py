@@ -10,13 +10,7 @@ from sqlalchemy import func, select
 from domain.homework import couple_week
 from extensions import db
 from models import Assignment, AssignmentStatus
-from tests.conftest import login, text_of
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
+from tests.conftest import text_of
 
 
 def form(couple, **overrides):

@@ -15,16 +15,6 @@ PRIVATE_WORDS = "I still worry we avoid talking about money"
 SHARED_WORDS = "The lake walk felt like us again"
 
 
-@pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(2).user)
-
-
 def answers(**overrides):
     data = {
         "connected": "6",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from domain import confidentiality, invitations
@@ -33,22 +32,6 @@ def policy_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
-
-
-@pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(2).user)
 
 
 def set_policy(dana, **overrides):

@@ -17,7 +17,7 @@ from extensions import db
 from kinds.checkin.models import CheckIn
 from models import CounselingSession, PinnedMoment, SummaryPdf
 from tests import factories
-from tests.conftest import login, text_of
+from tests.conftest import session_form, text_of
 
 PRIVATE_NOTE = "PRIVATECLINICALNOTE"
 SHARED_NOTE = "SHAREABLENOTEFORTHECOUPLE"
@@ -41,27 +41,16 @@ def history(app, counselor, couple):
     return hw
 
 
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
-
-
 def record(client, couple, hw, **overrides):
-    data = {
-        "held_on": date.today().isoformat(),
-        "held_time": "17:30",
-        "attended": "both",
+    ours = {
         "focus": FOCUS,
         "shareable_notes": SHARED_NOTE,
         "private_notes": PRIVATE_NOTE,
-        "agreed": [hw["rhythm"].id],
         "homework_notes": "Try the ten-minute pause once.",
         "next_on": (date.today() + timedelta(days=14)).isoformat(),
         "next_time": "17:30",
-        "version": "0",
     }
-    data.update(overrides)
+    data = session_form(hw, **ours | overrides)
     response = client.post(f"/counselor/couples/{couple.id}/sessions/new", data=data)
     assert response.status_code == 302, text_of(response)
     return db.session.scalar(select(CounselingSession).order_by(CounselingSession.id.desc()))
@@ -198,13 +187,8 @@ def test_the_pdf_is_cached_until_what_it_shows_changes(dana, couple, history, mo
     first = dana.get(url).data
     second = dana.get(url).data
     assert first == second and len(renders) == 1
-    data = dict(
-        held_on=date.today().isoformat(),
-        held_time="17:30",
-        attended="both",
-        focus="A new focus after all",
-        private_notes=PRIVATE_NOTE,
-        version=str(session.version),
+    data = session_form(
+        focus="A new focus after all", private_notes=PRIVATE_NOTE, version=str(session.version)
     )
     dana.post(f"/counselor/couples/{couple.id}/sessions/{session.id}/edit", data=data)
     third = dana.get(url).data
@@ -238,9 +222,8 @@ def test_pinned_moments_follow_the_visibility_rule(dana, couple, history, signed
 def test_a_stale_edit_is_refused_and_kept(dana, couple, history):
     session = record(dana, couple, history)
     url = f"/counselor/couples/{couple.id}/sessions/{session.id}/edit"
-    base = dict(held_on=date.today().isoformat(), held_time="17:30", attended="both")
-    assert dana.post(url, data=dict(base, focus="First edit", version="1")).status_code == 302
-    stale = dana.post(url, data=dict(base, focus="Stale edit", version="1"))
+    assert dana.post(url, data=session_form(focus="First edit", version="1")).status_code == 302
+    stale = dana.post(url, data=session_form(focus="Stale edit", version="1"))
     assert stale.status_code == 409
     assert "First edit" in text_of(stale) and 'value="Stale edit"' in stale.get_data(as_text=True)
 
@@ -345,17 +328,9 @@ def test_pinned_moments_wait_until_both_have_checked_in(dana, couple, signed_in)
     hw = factories.homework(couple)
     hw["checkin"].reveal_after_both = True
     sam, alex_place = couple.partner_at(1), couple.partner_at(2)
-    sam_check_in = CheckIn(
-        assignment_id=hw["checkin"].id,
-        partner_id=sam.id,
-        week_start=hw["week"],
-        connected=6,
-        heard=6,
-        stress=3,
-        went_well=WAITING_WORDS,
-        went_well_visibility="shared",
+    sam_check_in = factories.check_in(
+        hw, sam, hw["week"], 6, 6, 3, went_well=WAITING_WORDS, went_well_visibility="shared"
     )
-    db.session.add(sam_check_in)
     db.session.commit()
     session = record(dana, couple, hw)
     url = f"/counselor/couples/{couple.id}/sessions/{session.id}"
@@ -388,16 +363,7 @@ def test_pinned_moments_wait_until_both_have_checked_in(dana, couple, signed_in)
     # The counselor's own copy has everything, as always.
     assert WAITING_WORDS in text_of(dana.get(url + "?copy=counselor"))
 
-    db.session.add(
-        CheckIn(
-            assignment_id=hw["checkin"].id,
-            partner_id=alex_place.id,
-            week_start=hw["week"],
-            connected=5,
-            heard=5,
-            stress=4,
-        )
-    )
+    factories.check_in(hw, alex_place, hw["week"], stress=4)
     db.session.commit()
     assert all(WAITING_WORDS in text for text in alex_reads())
     preview = dana.get(url).get_data(as_text=True)

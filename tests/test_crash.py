@@ -14,21 +14,18 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from html import unescape
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
+
+from bench.client import Client, free_port, stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -44,12 +41,6 @@ pytestmark = pytest.mark.skipif(
     reason="kills a worker writing to a SQLite file; PostgreSQL's crash safety is the server's "
     "own, and this test already runs in the SQLite pass",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -78,48 +69,6 @@ def _is_ours(pid: int, port: int) -> bool:
     return f"--bind=127.0.0.1:{port}".encode() in command
 
 
-class Browser:
-    """Just enough of a browser: one connection per request, cookies, CSRF tokens."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            headers = {}
-            if self.cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            body = None
-            if form is not None:
-                body = urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.headers, text
-        finally:
-            connection.close()
-
-    def csrf_token(self, path: str) -> str:
-        status, _headers, html = self.request("GET", path)
-        assert status == 200, (path, status)
-        field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
-        assert field, f"no CSRF token on {path}"
-        return unescape(re.search(r'value="([^"]*)"', field.group(0)).group(1))
-
-    def sign_in(self, email: str, password: str) -> None:
-        token = self.csrf_token("/login")
-        status, headers, _ = self.request(
-            "POST", "/login", {"csrf_token": token, "email": email, "password": password}
-        )
-        assert status == 302 and "/login" not in headers["Location"], status
-
-
 @pytest.fixture
 def server(tmp_path):
     """Gunicorn with one worker on a fresh SQLite file, with one counselor in it."""
@@ -145,7 +94,7 @@ def server(tmp_path):
         )
         assert done.returncode == 0, done.stderr + done.stdout
 
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     master = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv, loopback only
         [
@@ -163,26 +112,11 @@ def server(tmp_path):
     )
     started: set[int] = set()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert master.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
-            try:
-                if Browser(port).request("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start within a minute"
-            time.sleep(0.2)
+        wait_until_answering(master, port, tmp_path / "gunicorn.log")
         yield {"port": port, "database": database, "master": master, "workers": started}
     finally:
         started.update(_children(master.pid))
-        if master.poll() is None:
-            master.send_signal(signal.SIGTERM)
-            try:
-                master.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                master.kill()
-                master.wait(timeout=10)
+        stop(master)
         for pid in started:  # workers that outlived their master (and are still ours)
             if _is_ours(pid, port):
                 with contextlib.suppress(ProcessLookupError):
@@ -192,7 +126,7 @@ def server(tmp_path):
 
 def test_a_killed_worker_loses_no_confirmed_write(server):
     port, master = server["port"], server["master"]
-    browser = Browser(port)
+    browser = Client(port, timeout=10)
     browser.sign_in(EMAIL, PASSWORD)
     token = browser.csrf_token("/counselor/couples/new")
 
@@ -208,16 +142,16 @@ def test_a_killed_worker_loses_no_confirmed_write(server):
             attempted.append(name)
             form = {"csrf_token": token, "name": name, "timezone": "UTC", "week_starts_on": "0"}
             try:
-                status, headers, _ = browser.request("POST", "/counselor/couples/new", form)
+                answer = browser.post("/counselor/couples/new", form)
             except (OSError, http.client.HTTPException) as error:
                 # The worker died under this request, or is being replaced: not confirmed.
                 failures.append(type(error).__name__)
                 time.sleep(0.05)
                 continue
-            if status == 302 and "/counselor/couples/" in headers.get("Location", ""):
+            if answer.status == 302 and "/counselor/couples/" in answer.headers.get("Location", ""):
                 confirmed.append(name)
             else:
-                failures.append(str(status))
+                failures.append(str(answer.status))
 
     writer = threading.Thread(target=write_loop)
     writer.start()

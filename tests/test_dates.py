@@ -21,7 +21,7 @@ from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY
 from extensions import db
 from forms.base import all_forms, day_in_range_check
 from models import Assignment, CounselingSession
-from tests.conftest import login
+from tests.conftest import session_form
 
 FAR_OFF = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"]
 
@@ -48,31 +48,12 @@ def _error_next_to(page: str, field_id: str) -> str:
     return page[at : at + 300].replace("&#39;", "'")
 
 
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
-
-
-def _session_data(hw, **overrides):
-    data = {
-        "held_on": date.today().isoformat(),
-        "held_time": "17:30",
-        "attended": "both",
-        "focus": "Repair after arguments",
-        "agreed": [hw["rhythm"].id],
-        "version": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.mark.parametrize("day", FAR_OFF)
 @pytest.mark.parametrize("field", ["held_on", "next_on"])
 def test_a_session_date_out_of_range_is_refused_and_kept(dana, couple, with_homework, field, day):
     response = dana.post(
         f"/counselor/couples/{couple.id}/sessions/new",
-        data=_session_data(with_homework, **{field: day, "next_time": "17:30"}),
+        data=session_form(with_homework, **{field: day, "next_time": "17:30"}),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -111,7 +92,7 @@ def test_the_edges_of_the_range_work_everywhere(dana, couple, with_homework, sig
     past: ``tests/test_appointments.py`` covers its edges.)"""
     soon = date.today() + timedelta(days=30)
     for held, nxt in ((LATEST_DAY, soon), (EARLIEST_DAY, None)):
-        data = _session_data(with_homework, held_on=held.isoformat(), focus=f"On {held}")
+        data = session_form(with_homework, held_on=held.isoformat(), focus=f"On {held}")
         if nxt:
             data.update(next_on=nxt.isoformat(), next_time="23:59")
         response = dana.post(f"/counselor/couples/{couple.id}/sessions/new", data=data)

@@ -59,23 +59,15 @@ def calm(response) -> bool:
 
 
 @pytest.fixture
-def counselor_client(app, counselor):
-    c = app.test_client()
-    login(c, counselor.email)
-    return c
+def partner_client(signed_in, couple):
+    """Sam, signed in, before any homework is assigned."""
+    return signed_in(couple.partner_at(1).user)
 
 
-@pytest.fixture
-def partner_client(app, couple):
-    c = app.test_client()
-    login(c, couple.partner_at(1).user.email)
-    return c
-
-
-def test_creating_a_couple_twice_makes_one(counselor_client, counselor):
+def test_creating_a_couple_twice_makes_one(dana, counselor):
     form = {"name": "Robin & Kai", "timezone": "UTC", "week_starts_on": "0"}
 
-    first, second = twice(counselor_client, "/counselor/couples/new", form)
+    first, second = twice(dana, "/counselor/couples/new", form)
 
     assert first.status_code == 302
     assert calm(second)
@@ -84,25 +76,23 @@ def test_creating_a_couple_twice_makes_one(counselor_client, counselor):
     assert second.headers["Location"] == first.headers["Location"]
 
 
-def test_a_couple_may_share_a_name_with_an_older_one(counselor_client, counselor):
+def test_a_couple_may_share_a_name_with_an_older_one(dana, counselor):
     """Only a repeat of a moment ago is a double tap; an old namesake is another couple."""
 
     old = factories.couple(counselor, name="Robin & Kai")
     old.created_at = utcnow() - timedelta(days=200)
     db.session.commit()
     form = {"name": "Robin & Kai", "timezone": "UTC", "week_starts_on": "0"}
-    asked = counselor_client.post("/counselor/couples/new", data=form)
+    asked = dana.post("/counselor/couples/new", data=form)
     assert asked.status_code == 200  # "You already have a couple called …": a question
-    response = counselor_client.post(
-        "/counselor/couples/new", data=dict(form, anyway="Robin & Kai")
-    )
+    response = dana.post("/counselor/couples/new", data=dict(form, anyway="Robin & Kai"))
     assert response.status_code == 302
     assert count(Couple, Couple.name == "Robin & Kai") == 2
 
 
 @pytest.mark.parametrize("kind", ["rhythm", "needs", "checkin"])
 @pytest.mark.parametrize("run", ["from-this-week", "already-over"])
-def test_assigning_homework_twice_makes_one(counselor_client, couple, kind, run):
+def test_assigning_homework_twice_makes_one(dana, couple, kind, run):
     today = local_today(couple.timezone)
     if run == "from-this-week":
         form = {"starts_on": today.isoformat(), "weeks": ""}
@@ -112,16 +102,14 @@ def test_assigning_homework_twice_makes_one(counselor_client, couple, kind, run)
     if kind == "rhythm":
         form.update(item1="Talk", item2="Walk", item3="Hug")
 
-    first, second = twice(
-        counselor_client, f"/counselor/couples/{couple.id}/homework/new/{kind}", form
-    )
+    first, second = twice(dana, f"/counselor/couples/{couple.id}/homework/new/{kind}", form)
 
     assert first.status_code == 302
     assert second.status_code == 302, text_of(second)
     assert count(Assignment, Assignment.couple_id == couple.id, Assignment.kind == kind) == 1
 
 
-def test_recording_a_session_twice_makes_one(counselor_client, couple):
+def test_recording_a_session_twice_makes_one(dana, couple):
     form = {
         "held_on": "2026-01-15",
         "held_time": "17:30",
@@ -129,7 +117,7 @@ def test_recording_a_session_twice_makes_one(counselor_client, couple):
         "focus": "Repair after arguments",
     }
 
-    first, second = twice(counselor_client, f"/counselor/couples/{couple.id}/sessions/new", form)
+    first, second = twice(dana, f"/counselor/couples/{couple.id}/sessions/new", form)
 
     assert first.status_code == 302
     assert calm(second)
@@ -137,7 +125,7 @@ def test_recording_a_session_twice_makes_one(counselor_client, couple):
     assert second.headers["Location"] == first.headers["Location"]
 
 
-def test_a_session_form_sent_again_after_a_correction_makes_one(counselor_client, couple):
+def test_a_session_form_sent_again_after_a_correction_makes_one(dana, couple):
     """The first send went through but the page did not show it (a slow connection); the
     counselor fixed a typo in the focus and sent the same page again: one session, the
     first one, and they are shown it."""
@@ -149,19 +137,19 @@ def test_a_session_form_sent_again_after_a_correction_makes_one(counselor_client
         "focus": "Repair after argumnets",
         "once": "one-page-of-the-session-form",
     }
-    first = counselor_client.post(path, data=form)
-    second = counselor_client.post(path, data={**form, "focus": "Repair after arguments"})
+    first = dana.post(path, data=form)
+    second = dana.post(path, data={**form, "focus": "Repair after arguments"})
     assert first.status_code == second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"]
     assert count(CounselingSession, CounselingSession.couple_id == couple.id) == 1
-    assert "just saved" in text_of(counselor_client.get(second.headers["Location"]))
+    assert "just saved" in text_of(dana.get(second.headers["Location"]))
 
 
-def test_a_second_session_at_another_time_is_its_own(counselor_client, couple):
+def test_a_second_session_at_another_time_is_its_own(dana, couple):
     path = f"/counselor/couples/{couple.id}/sessions/new"
     form = {"held_on": "2026-01-15", "held_time": "17:30", "attended": "both", "focus": "One"}
-    counselor_client.post(path, data=form)
-    counselor_client.post(path, data={**form, "held_on": "2026-01-22", "focus": "Two"})
+    dana.post(path, data=form)
+    dana.post(path, data={**form, "held_on": "2026-01-22", "focus": "Two"})
     assert count(CounselingSession, CounselingSession.couple_id == couple.id) == 2
 
 
@@ -316,29 +304,27 @@ def _new_couple_form(client) -> dict:
     }
 
 
-def test_a_form_key_sent_again_much_later_still_makes_one(counselor_client, monkeypatch):
+def test_a_form_key_sent_again_much_later_still_makes_one(dana, monkeypatch):
     from domain import repeats
 
-    data = _new_couple_form(counselor_client)
-    first, second = twice(counselor_client, "/counselor/couples/new", data)
+    data = _new_couple_form(dana)
+    first, second = twice(dana, "/counselor/couples/new", data)
     assert calm(first) and calm(second)
     # Past the ten-minute look-back, the key alone still knows it.
     monkeypatch.setattr(repeats, "REPEAT_WINDOW", timedelta(0))
-    third = counselor_client.post("/counselor/couples/new", data=data)
+    third = dana.post("/counselor/couples/new", data=data)
     assert third.status_code == 302
     assert count(Couple, Couple.name == "Robin & Ash") == 1
     assert third.headers["Location"] == first.headers["Location"]
 
 
-def test_two_sends_at_the_same_moment_make_one_couple(
-    app, counselor, counselor_client, monkeypatch
-):
+def test_two_sends_at_the_same_moment_make_one_couple(app, counselor, dana, monkeypatch):
     """The other worker committed between our look and our write: the key refuses ours."""
     from domain import repeats
     from models import FormSubmission
 
-    data = _new_couple_form(counselor_client)
-    first = counselor_client.post("/counselor/couples/new", data=data)
+    data = _new_couple_form(dana)
+    first = dana.post("/counselor/couples/new", data=data)
     made = first.headers["Location"]
     # Our look happens before theirs commits: it finds nothing, so ours goes on to write...
     monkeypatch.setattr(repeats, "REPEAT_WINDOW", timedelta(0))
@@ -354,7 +340,7 @@ def test_two_sends_at_the_same_moment_make_one_couple(
     from domain import couples
 
     monkeypatch.setattr(couples, "same_name", lambda counselor_id, name: None)
-    second = counselor_client.post("/counselor/couples/new", data=data)
+    second = dana.post("/counselor/couples/new", data=data)
     assert second.status_code == 302 and second.headers["Location"] == made
     assert count(Couple, Couple.name == "Robin & Ash") == 1
     assert db.session.get(FormSubmission, (data["once"], counselor.id)).made == made

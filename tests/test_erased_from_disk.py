@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import text
 
 from extensions import db
-from kinds.checkin.models import CheckIn
 from models import Visibility
 from tests import factories
 from tests.conftest import login
@@ -38,18 +37,15 @@ def sqlite_files(app):
 
 
 def _plant(couple, made, word: str, visibility: str) -> None:
-    sam = couple.partner_at(1)
-    db.session.add(
-        CheckIn(
-            assignment_id=made["checkin"].id,
-            partner_id=sam.id,
-            week_start=made["week"],
-            connected=4,
-            heard=4,
-            stress=7,
-            felt_off=f"Only for the counselor: {word}",
-            felt_off_visibility=visibility,
-        )
+    factories.check_in(
+        made,
+        couple.partner_at(1),
+        made["week"],
+        connected=4,
+        heard=4,
+        stress=7,
+        felt_off=f"Only for the counselor: {word}",
+        felt_off_visibility=visibility,
     )
     db.session.commit()
 

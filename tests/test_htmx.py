@@ -8,24 +8,23 @@ import pytest
 
 from domain import invitations
 from tests import factories
-from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def signed_in(client, counselor):
+def half_joined(counselor):
+    """A couple of Dana's whose second partner has not joined yet (an invitation is open)."""
     couple = factories.couple(counselor, joined=(True, False))
     from extensions import db
 
     db.session.commit()
-    login(client, counselor.email)
-    return client, couple
+    return couple
 
 
-def test_an_htmx_request_gets_only_the_fragment(signed_in):
-    client, couple = signed_in
-    response = client.get(f"/counselor/couples/{couple.id}", headers={"HX-Request": "true"})
+def test_an_htmx_request_gets_only_the_fragment(dana, half_joined):
+    couple = half_joined
+    response = dana.get(f"/counselor/couples/{couple.id}", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith('<article id="couple"')
@@ -42,19 +41,19 @@ def test_an_htmx_request_gets_only_the_fragment(signed_in):
     ],
     ids=["plain", "boosted", "history-restore"],
 )
-def test_the_same_url_otherwise_gets_the_full_page(signed_in, headers):
-    client, couple = signed_in
-    response = client.get(f"/counselor/couples/{couple.id}", headers=headers)
+def test_the_same_url_otherwise_gets_the_full_page(dana, half_joined, headers):
+    couple = half_joined
+    response = dana.get(f"/counselor/couples/{couple.id}", headers=headers)
     html = response.get_data(as_text=True)
     assert html.startswith("<!doctype html>")
     assert 'id="couple"' in html
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_reissuing_by_htmx_swaps_just_the_partner_card(signed_in):
-    client, couple = signed_in
+def test_reissuing_by_htmx_swaps_just_the_partner_card(dana, half_joined):
+    couple = half_joined
     old = invitations.token_of(invitations.current_for(couple.partner_at(2)))
-    response = client.post(
+    response = dana.post(
         f"/counselor/couples/{couple.id}/partners/2/link", headers={"HX-Request": "true"}
     )
     html = response.get_data(as_text=True)
@@ -65,17 +64,16 @@ def test_reissuing_by_htmx_swaps_just_the_partner_card(signed_in):
     assert "The old one no longer works" in html
 
 
-def test_htmx_errors_get_a_small_fragment(signed_in):
-    client, _ = signed_in
-    response = client.get("/counselor/couples/99999", headers={"HX-Request": "true"})
+def test_htmx_errors_get_a_small_fragment(dana):
+    response = dana.get("/counselor/couples/99999", headers={"HX-Request": "true"})
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "<html" not in html and "We couldn&#39;t find that page" in html
 
 
-def test_every_page_carries_the_csrf_header_for_htmx(signed_in):
-    client, couple = signed_in
-    html = client.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+def test_every_page_carries_the_csrf_header_for_htmx(dana, half_joined):
+    couple = half_joined
+    html = dana.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert 'hx-boost="true"' in html
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -239,21 +238,7 @@ def _walk(app, world, walker) -> Walk:
     client = app.test_client()
     login(client, walker.user.email)
     walk = Walk(client, every)
-    values = _candidates(world)
-    adapter = app.url_map.bind("localhost")
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or rule.endpoint == "auth.logout":
-            continue
-        names = sorted(rule.arguments)
-        pools = []
-        for n in names:
-            pool = values.get(n, values["*_id"] if n.endswith("_id") else None)
-            assert pool is not None, f"{rule.rule}: give _candidates values for {n}"
-            pools.append(pool)
-        for combo in itertools.product(*pools):
-            url = adapter.build(rule.endpoint, dict(zip(names, combo, strict=True)))
-            if walk.get(url):
-                walk.get(url, htmx=True)
+    walk.every_get_route(app, _candidates(world))
     walk.post("/account/export", htmx=False)
     return walk
 

@@ -10,21 +10,14 @@ from sqlalchemy import select
 from domain import mail
 from domain.mail import prefs
 from extensions import db
-from kinds.checkin.models import CheckIn
 from models import MailSettings, Message
-from tests.mail_helpers import at, couple_with_homework
+from tests import factories
+from tests.mail_helpers import at, couple_with_homework, set_mail_settings
 from tests.smtp_server import text_part
 
 
 def _subjects(smtp, address):
     return [m["Subject"] for m in smtp.to(address)]
-
-
-def _settings(user, **values):
-    row = prefs.editable_settings(user)
-    for name, value in values.items():
-        setattr(row, name, value)
-    db.session.commit()
 
 
 def test_the_week_starts_at_nine_in_london_before_and_after_the_clocks_go_back(
@@ -60,7 +53,7 @@ def test_new_york_week_starting_on_the_day_the_clocks_change(app, counselor, smt
 def test_each_partner_at_their_own_time(app, counselor, smtp):
     couple, _ = couple_with_homework(counselor)
     sam, alex = (p.user for p in couple.partners)
-    _settings(alex, send_at=time(18, 30))
+    set_mail_settings(alex, send_at=time(18, 30))
     mail.send_due(at("2026-11-16 09:00"))
     assert len(smtp.to(sam.email)) == 1 and smtp.to(alex.email) == []
     mail.send_due(at("2026-11-16 18:29"))
@@ -72,7 +65,7 @@ def test_each_partner_at_their_own_time(app, counselor, smtp):
 def test_nothing_is_sent_in_quiet_hours_it_waits_until_they_end(app, counselor, smtp):
     couple, _ = couple_with_homework(counselor)
     sam = couple.partner_at(1).user
-    _settings(sam, send_at=time(22, 30))  # a time inside the default 21:00–08:00
+    set_mail_settings(sam, send_at=time(22, 30))  # a time inside the default 21:00–08:00
     mail.send_due(at("2026-11-16 22:30"))
     mail.send_due(at("2026-11-17 03:00"))
     mail.send_due(at("2026-11-17 07:59"))
@@ -86,7 +79,7 @@ def test_nothing_is_sent_in_quiet_hours_it_waits_until_they_end(app, counselor, 
 def test_a_message_that_became_due_during_quiet_hours_waits_too(app, counselor, smtp):
     couple, _ = couple_with_homework(counselor)
     sam = couple.partner_at(1).user
-    _settings(sam, quiet_from=time(8, 30), quiet_until=time(12, 0))
+    set_mail_settings(sam, quiet_from=time(8, 30), quiet_until=time(12, 0))
     mail.send_due(at("2026-11-16 10:00"))  # 09:00 passed while it was quiet
     assert smtp.to(sam.email) == []
     mail.send_due(at("2026-11-16 12:00"))
@@ -108,16 +101,7 @@ def test_the_check_in_reminder_comes_on_the_last_day_only_to_who_has_not_checked
     # back: 09:00 in London is 09:00 UTC that morning.
     couple, made = couple_with_homework(counselor)
     sam, alex = couple.partner_at(1), couple.partner_at(2)
-    db.session.add(
-        CheckIn(
-            assignment_id=made["checkin"].id,
-            partner_id=sam.id,
-            week_start=date(2026, 10, 19),
-            connected=6,
-            heard=6,
-            stress=3,
-        )
-    )
+    factories.check_in(made, sam, date(2026, 10, 19), 6, 6, 3)
     db.session.commit()
     mail.send_due(at("2026-10-24 09:00"))  # Saturday: not the last day
     mail.send_due(at("2026-10-25 08:59"))

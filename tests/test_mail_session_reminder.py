@@ -9,12 +9,12 @@ from datetime import time
 from sqlalchemy import select
 
 from domain import appointments, mail
-from domain.mail import prefs, tokens
+from domain.mail import tokens
 from extensions import db
 from models import Message
 from tests import factories
 from tests.conftest import login, text_of
-from tests.mail_helpers import at, links_in, path_of
+from tests.mail_helpers import at, links_in, path_of, set_mail_settings
 from tests.smtp_server import html_part, text_part
 
 SUBJECT = "Hearth: your session is tomorrow"
@@ -30,20 +30,13 @@ def _book(couple, starts_at, now):
     return appointment
 
 
-def _settings(user, **values):
-    row = prefs.editable_settings(user)
-    for name, value in values.items():
-        setattr(row, name, value)
-    db.session.commit()
-
-
 def test_both_partners_hear_the_day_before_at_their_time_with_the_counselor_and_time(
     app, counselor, smtp, client
 ):
     couple = factories.couple(counselor)
     db.session.commit()
     sam, alex = (p.user for p in couple.partners)
-    _settings(alex, send_at=time(18, 30))
+    set_mail_settings(alex, send_at=time(18, 30))
     # Tuesday 20 October 2026, 18:00 in London (summer time: 17:00 UTC).
     _book(couple, at("2026-10-20 17:00"), now=at("2026-10-12 10:00"))
 
@@ -146,8 +139,8 @@ def test_a_reminder_waiting_for_quiet_hours_is_dropped_when_the_session_is_cance
     couple = factories.couple(counselor)
     db.session.commit()
     sam, alex = (p.user for p in couple.partners)
-    _settings(sam, send_at=time(22, 30))  # inside the default quiet hours 21:00–08:00
-    _settings(alex, send_at=time(22, 30))
+    set_mail_settings(sam, send_at=time(22, 30))  # inside the default quiet hours 21:00–08:00
+    set_mail_settings(alex, send_at=time(22, 30))
     _book(couple, at("2026-11-17 18:00"), now=at("2026-11-10 10:00"))
     mail.send_due(at("2026-11-16 22:30"))
     mail.send_due(at("2026-11-17 03:00"))
@@ -168,7 +161,7 @@ def test_none_in_quiet_hours_it_waits_until_they_end(app, counselor, smtp):
     couple = factories.couple(counselor)
     db.session.commit()
     sam = couple.partner_at(1).user
-    _settings(sam, send_at=time(8, 0), quiet_from=time(7, 0), quiet_until=time(12, 0))
+    set_mail_settings(sam, send_at=time(8, 0), quiet_from=time(7, 0), quiet_until=time(12, 0))
     _book(couple, at("2026-11-17 18:00"), now=at("2026-11-10 10:00"))
     mail.send_due(at("2026-11-16 08:00"))
     mail.send_due(at("2026-11-16 11:59"))

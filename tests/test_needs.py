@@ -10,16 +10,6 @@ from kinds.needs.models import Need, NeedRating, NeedStatus, NeedWording, StepDo
 from tests.conftest import text_of
 
 
-@pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(2).user)
-
-
 def add_need(client, wording, steps="Ask me how I am\nPut the phone away at dinner", **extra):
     data = {"wording": wording, "steps": steps, "visibility": "shared", "version": "0"}
     data.update(extra)

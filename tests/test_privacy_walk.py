@@ -354,6 +354,26 @@ class Walk:
     def found(self, marker: str) -> list[tuple[str, str, str, int]]:
         return [h for h in self.hits if h[0] == marker]
 
+    def every_get_route(self, app, values: dict[str, list], queries: dict | None = None) -> None:
+        """Every GET route of ``app`` with every combination of ``values`` for its arguments
+        (``values["*_id"]``, if given, for an ``…_id`` not named), each page again as an HTMX
+        fragment; ``queries`` names query strings to try as well, by endpoint."""
+        adapter = app.url_map.bind("localhost")
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in rule.methods or rule.endpoint == "auth.logout":
+                continue
+            names = sorted(rule.arguments)
+            pools = [
+                values.get(n, values.get("*_id") if n.endswith("_id") else None) for n in names
+            ]
+            unknown = [n for n, pool in zip(names, pools, strict=True) if pool is None]
+            assert not unknown, f"{rule.rule}: give _candidates values for {unknown}"
+            for combo in itertools.product(*pools):
+                url = adapter.build(rule.endpoint, dict(zip(names, combo, strict=True)))
+                for url_ in [url] + [url + q for q in (queries or {}).get(rule.endpoint, [])]:
+                    if self.get(url_):
+                        self.get(url_, htmx=True)
+
 
 def _candidates(world) -> dict[str, list]:
     """Every value each URL argument can take in this world: own IDs and others'."""
@@ -398,19 +418,7 @@ def _walk_everything(app, world, walker, markers: set[str]) -> Walk:
     client = app.test_client()
     login(client, walker.user.email)
     walk = Walk(client, markers)
-    values = _candidates(world)
-    adapter = app.url_map.bind("localhost")
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or rule.endpoint == "auth.logout":
-            continue
-        names = sorted(rule.arguments)
-        unknown = [n for n in names if n not in values]
-        assert not unknown, f"{rule.rule}: give _candidates values for {unknown}"
-        for combo in itertools.product(*(values[n] for n in names)):
-            url = adapter.build(rule.endpoint, dict(zip(names, combo, strict=True)))
-            for url_ in [url] + [url + q for q in EXTRA_QUERIES.get(rule.endpoint, [])]:
-                if walk.get(url_):
-                    walk.get(url_, htmx=True)
+    walk.every_get_route(app, _candidates(world), EXTRA_QUERIES)
     # The cards that come back after the walker's own actions, week by week (closed weeks
     # answer 409 with the card as it was). Nothing here saves an answer of theirs that
     # would change what the other partner's words look like.

@@ -9,24 +9,9 @@ import pytest
 from domain import review
 from domain.homework import couple_week
 from extensions import db
-from kinds.checkin.models import CheckIn
-from kinds.rhythm.models import RhythmMark
 from models import utcnow
 from tests import factories
 from tests.conftest import login, text_of
-
-
-def _check_in(hw, partner, week, connected, heard=5, stress=5):
-    db.session.add(
-        CheckIn(
-            assignment_id=hw["checkin"].id,
-            partner_id=partner.id,
-            week_start=week,
-            connected=connected,
-            heard=heard,
-            stress=stress,
-        )
-    )
 
 
 @pytest.fixture
@@ -43,11 +28,10 @@ def two_weeks(app, counselor, couple):
 
 def test_the_grid_shows_who_did_what_each_week(app, counselor, couple, two_weeks):
     sam, alex = couple.partner_at(1), couple.partner_at(2)
-    items = two_weeks["rhythm"].rhythm_items
-    db.session.add(RhythmMark(item_id=items[0].id, week_start=two_weeks["week"], partner_id=sam.id))
-    _check_in(two_weeks, sam, two_weeks["week"], 6)
-    _check_in(two_weeks, alex, two_weeks["week"], 7)
-    _check_in(two_weeks, alex, two_weeks["last"], 7)
+    factories.rhythm_mark(two_weeks, sam, two_weeks["week"])
+    factories.check_in(two_weeks, sam, two_weeks["week"], 6)
+    factories.check_in(two_weeks, alex, two_weeks["week"], 7)
+    factories.check_in(two_weeks, alex, two_weeks["last"], 7)
     db.session.commit()
     result = review.couple_review(couple)
     rows = {r.label: r.cells for r in result.rows}
@@ -57,8 +41,8 @@ def test_the_grid_shows_who_did_what_each_week(app, counselor, couple, two_weeks
 
 
 def test_the_couple_page_draws_the_trend_chart(app, counselor, couple, two_weeks):
-    _check_in(two_weeks, couple.partner_at(1), two_weeks["last"], 4)
-    _check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 8)
+    factories.check_in(two_weeks, couple.partner_at(1), two_weeks["last"], 4)
+    factories.check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 8)
     db.session.commit()
     client = app.test_client()
     login(client, counselor.email)
@@ -72,8 +56,8 @@ def test_the_couple_page_draws_the_trend_chart(app, counselor, couple, two_weeks
 
 def test_flags_a_drop_of_three_or_more(app, counselor, couple, two_weeks):
     sam = couple.partner_at(1)
-    _check_in(two_weeks, sam, two_weeks["last"], 8, heard=7, stress=2)
-    _check_in(two_weeks, sam, two_weeks["week"], 5, heard=6, stress=6)
+    factories.check_in(two_weeks, sam, two_weeks["last"], 8, heard=7, stress=2)
+    factories.check_in(two_weeks, sam, two_weeks["week"], 5, heard=6, stress=6)
     db.session.commit()
     [summary] = review.dashboard(counselor.id)
     assert "Sam's connection dropped from 8 to 5" in summary.flags
@@ -82,8 +66,8 @@ def test_flags_a_drop_of_three_or_more(app, counselor, couple, two_weeks):
 
 
 def test_flags_connection_scores_four_apart(app, counselor, couple, two_weeks):
-    _check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 3)
-    _check_in(two_weeks, couple.partner_at(2), two_weeks["week"], 8)
+    factories.check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 3)
+    factories.check_in(two_weeks, couple.partner_at(2), two_weeks["week"], 8)
     db.session.commit()
     [summary] = review.dashboard(counselor.id)
     assert "Connection scores 5 apart (Sam 3, Alex 8)" in summary.flags
@@ -92,13 +76,8 @@ def test_flags_connection_scores_four_apart(app, counselor, couple, two_weeks):
 def test_flags_two_quiet_weeks(app, counselor, couple, two_weeks):
     for kind in ("rhythm", "needs", "checkin"):
         two_weeks[kind].created_at = utcnow() - timedelta(days=20)
-    db.session.add(
-        RhythmMark(
-            item_id=two_weeks["rhythm"].rhythm_items[0].id,
-            week_start=two_weeks["last"],
-            partner_id=couple.partner_at(1).id,
-            created_at=utcnow() - timedelta(days=15),
-        )
+    factories.rhythm_mark(
+        two_weeks, couple.partner_at(1), two_weeks["last"], created_at=utcnow() - timedelta(days=15)
     )
     db.session.commit()
     [summary] = review.dashboard(counselor.id)
@@ -111,20 +90,14 @@ def test_flags_two_quiet_weeks(app, counselor, couple, two_weeks):
 def test_a_recent_action_means_no_quiet_flag(app, counselor, couple, two_weeks):
     for kind in ("rhythm", "needs", "checkin"):
         two_weeks[kind].created_at = utcnow() - timedelta(days=20)
-    db.session.add(
-        RhythmMark(
-            item_id=two_weeks["rhythm"].rhythm_items[0].id,
-            week_start=two_weeks["week"],
-            partner_id=couple.partner_at(1).id,
-        )
-    )
+    factories.rhythm_mark(two_weeks, couple.partner_at(1), two_weeks["week"])
     db.session.commit()
     [summary] = review.dashboard(counselor.id)
     assert summary.flags == []
 
 
 def test_dashboard_shows_this_weeks_completion_and_last_check_in(app, counselor, couple, two_weeks):
-    _check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 6)
+    factories.check_in(two_weeks, couple.partner_at(1), two_weeks["week"], 6)
     db.session.commit()
     client = app.test_client()
     login(client, counselor.email)

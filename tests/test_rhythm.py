@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
-import pytest
 from sqlalchemy import func, select
 
 from domain.homework import assign, couple_week
@@ -14,16 +13,6 @@ from extensions import db
 from kinds import registry
 from kinds.rhythm.models import RhythmMark, RhythmReflection
 from tests.conftest import text_of
-
-
-@pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(2).user)
 
 
 def item_url(with_homework, position=0, action="done"):

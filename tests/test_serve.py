@@ -13,33 +13,26 @@ there. Each is bounded in time and always stops gunicorn.
 
 from __future__ import annotations
 
-import http.client
 import os
-import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from gunicorn.config import Config
 from gunicorn.http.wsgi import Response as GunicornResponse
 
 from app import create_app
+from bench.client import Answer, Client, csrf_from, run_gunicorn
 from extensions import db
 from tests import factories
 from tests.conftest import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
-WORKER = "X-Hearth-Worker"
-STARTUP_SECONDS = 60
 
 
 # --- the settings themselves ---------------------------------------------------------------
@@ -110,117 +103,18 @@ def test_building_the_app_opens_no_database_connection(tmp_path):
 # --- real gunicorn, two workers ------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(database_url: str, log_path: Path, workers: int = 2, **settings: str):
     """Run ``make serve``'s gunicorn command (plus a pid header) until the block ends."""
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        HEARTH_ENV="production",
+    with run_gunicorn(
+        database_url,
+        log_path,
+        workers,
         SECRET_KEY=TEST_SECRET,
         HEARTH_PASSWORD_HASH_PROFILE="fast",
-        HEARTH_REQUIRE_TWO_STEP="0",
         **settings,
-    )
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(workers),
-                "bench.serving:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                assert process.poll() is None, log_path.read_text()[-3000:]
-                try:
-                    if Browser(port).get("/healthz").status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "gunicorn did not answer in time"
-                time.sleep(0.2)
-            yield port
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-class Answer:
-    def __init__(self, status: int, headers: dict, body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def worker(self) -> str:
-        return self.headers[WORKER]
-
-    @property
-    def text(self) -> str:
-        return self.body.decode(errors="replace")
-
-
-class Browser:
-    """Just enough of a browser: one cookie jar, one request per connection."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        try:
-            headers = {}
-            if self.cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            body = None
-            if form is not None:
-                body = urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            answer = Answer(response.status, dict(response.getheaders()), response.read())
-            for cookie in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = cookie.partition("=")
-                value = rest.split(";", 1)[0]
-                if value:
-                    self.cookies[name] = value
-                else:
-                    self.cookies.pop(name, None)
-            return answer
-        finally:
-            connection.close()
-
-    def get(self, path: str) -> Answer:
-        return self.request("GET", path)
-
-    def post(self, path: str, form: dict) -> Answer:
-        return self.request("POST", path, form)
-
-
-def csrf_token(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    ) as server:
+        yield server.port
 
 
 def until_both_workers(make_request, check, rounds: int = 25, at_once: int = 6) -> dict:
@@ -285,17 +179,8 @@ def served(request, tmp_path):
 def test_two_workers_serve_one_signed_in_counselor(served, tmp_path):
     url, seeded = served
     with gunicorn(url, tmp_path / "gunicorn.log") as port:
-        browser = Browser(port)
-        login_page = browser.get("/login")
-        signed_in = browser.post(
-            "/login",
-            {
-                "csrf_token": csrf_token(login_page.text),
-                "email": seeded["email"],
-                "password": factories.PASSWORD,
-            },
-        )
-        assert signed_in.status == 302, signed_in.text[:500]
+        browser = Client(port)
+        signed_in = browser.sign_in(seeded["email"], factories.PASSWORD)
 
         # Sign in on one worker; the pages of the next requests come from both, signed in.
         def dashboard_is_signed_in(answer: Answer) -> None:
@@ -308,7 +193,7 @@ def test_two_workers_serve_one_signed_in_counselor(served, tmp_path):
         # A form rendered by one worker is accepted by the other: the CSRF token is checked
         # against the session cookie, not against anything a worker remembers.
         form_page = browser.get("/counselor/settings")
-        token = csrf_token(form_page.text)
+        token = csrf_from(form_page.body)
         rendered_by = form_page.worker
 
         def saved(answer: Answer) -> None:
@@ -364,8 +249,8 @@ def test_two_workers_count_failed_sign_ins_together_through_redis(served, tmp_pa
         HEARTH_LOGIN_LIMIT_ADDRESS="1000 per 15 minutes",
         HEARTH_LOGIN_LIMIT_ACCOUNT_ALL="1000 per 1 hour",
     ) as port:
-        browser = Browser(port)
-        token = csrf_token(browser.get("/login").text)
+        browser = Client(port)
+        token = browser.csrf_token("/login")
         wrong = {"csrf_token": token, "email": seeded["email"], "password": "not it at all"}
 
         def refused(answer: Answer) -> None:

@@ -8,8 +8,6 @@ from datetime import timedelta
 from html import unescape
 
 from extensions import db
-from kinds.checkin.models import CheckIn
-from kinds.rhythm.models import RhythmMark
 from models import utcnow
 from tests import factories
 from tests.conftest import text_of
@@ -88,16 +86,7 @@ def test_the_dashboard_marks_couples_with_activity_since_the_last_look(
     assert MARK not in rows["Sam & Alex"] and MARK not in rows["Kim & Jo"]
 
     # Alex checks in: new for the counselor until they open the couple's page.
-    db.session.add(
-        CheckIn(
-            assignment_id=with_homework["checkin"].id,
-            partner_id=couple.partner_at(2).id,
-            week_start=with_homework["week"],
-            connected=6,
-            heard=6,
-            stress=3,
-        )
-    )
+    factories.check_in(with_homework, couple.partner_at(2), with_homework["week"], 6, 6, 3)
     db.session.commit()
     rows = dashboard_rows(office)
     assert MARK in rows["Sam & Alex"] and MARK not in rows["Kim & Jo"]
@@ -114,13 +103,11 @@ def test_the_dashboard_marks_couples_with_activity_since_the_last_look(
 
 def test_activity_before_the_last_look_is_not_new(counselor, couple, with_homework, signed_in):
     office = signed_in(counselor)
-    db.session.add(
-        RhythmMark(
-            item_id=with_homework["rhythm"].rhythm_items[0].id,
-            week_start=with_homework["week"],
-            partner_id=couple.partner_at(1).id,
-            created_at=utcnow() - timedelta(hours=2),
-        )
+    factories.rhythm_mark(
+        with_homework,
+        couple.partner_at(1),
+        with_homework["week"],
+        created_at=utcnow() - timedelta(hours=2),
     )
     db.session.commit()
     assert MARK in dashboard_rows(office)["Sam & Alex"]

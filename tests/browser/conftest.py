@@ -582,24 +582,28 @@ def add_need(page: Page, wording: str, steps: list[str], *, private: bool = Fals
     expect(page.get_by_text("Your need is on the list.")).to_be_visible()
 
 
-# Where a person on a phone gets stuck: sideways scrolling, and tap targets under 44 px.
+# What a person on a phone cannot use: sideways scrolling, and what sticks out to cause it;
+# primary buttons and the numbers of a scale smaller than a thumb; form controls, other
+# buttons and the top bar's links too short to hit.
 PHONE_FIT = """
 (tap) => {
   const doc = document.documentElement;
+  const width = doc.clientWidth;
   const problems = [];
   const box = (el) => el.getBoundingClientRect();
   const visible = (el) => box(el).width > 0 && box(el).height > 0;
   const describe = (el) => {
     const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
-    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 30);
-    return [el.tagName.toLowerCase(), ...classes.filter(Boolean)].join(".") + ` "${text}"`;
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
+    const text = (el.textContent || el.name || "").trim().replace(/\\s+/g, " ").slice(0, 30);
+    return [name, ...classes.filter(Boolean)].join(".") + (text ? ` "${text}"` : "");
   };
-  if (doc.scrollWidth > doc.clientWidth) {
+  if (doc.scrollWidth > width) {
     const wide = [...document.body.querySelectorAll("*")]
-      .filter((el) => visible(el) && box(el).right > doc.clientWidth + 0.5)
-      .slice(0, 5).map(describe);
-    problems.push(`scrolls sideways: ${doc.scrollWidth}px in ${doc.clientWidth}px ` +
-      `(${wide.join(", ")})`);
+      .filter((el) => visible(el) && box(el).right > width + 0.5)
+      .map((el) => `${describe(el)} (right edge ${Math.round(box(el).right)}px)`);
+    problems.push(`scrolls sideways: ${doc.scrollWidth}px of content in ${width}px; ` +
+      `sticking out: ${wide.slice(0, 5).join(", ")}`);
   }
   // Both ways: primary buttons and the numbers of a scale.
   for (const el of document.querySelectorAll(".button.primary, .scale label.choice")) {
@@ -607,9 +611,12 @@ PHONE_FIT = """
     if (visible(el) && (r.width < tap || r.height < tap))
       problems.push(`${describe(el)} is ${Math.round(r.width)}×${Math.round(r.height)}px`);
   }
-  // Tall enough: every other button, choice label, summary and text box in the page.
-  const others = "main button, main .button, main label.choice, main summary, main textarea, " +
-    "main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main select";
+  // Tall enough: every other button, text box, summary and choice in the page (a checkbox
+  // or radio is tapped through its label, .choice, which is the target), and the top bar.
+  const others = "main button:not(.primary), main .button:not(.primary), main label.choice, " +
+    "main summary, main textarea, main select, " +
+    "main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), " +
+    ".topbar a, .topbar button";
   for (const el of document.querySelectorAll(others)) {
     if (visible(el) && box(el).height < tap)
       problems.push(`${describe(el)} is ${Math.round(box(el).height)}px tall`);
@@ -620,4 +627,6 @@ PHONE_FIT = """
 
 
 def phone_fit_problems(page: Page, screen_name: str, tap: int = 44) -> list[str]:
+    """What does not fit a phone on ``page`` (``tap``: the smallest target for a thumb, in
+    CSS px), each problem prefixed with ``screen_name``."""
     return [f"{screen_name}: {p}" for p in page.evaluate(PHONE_FIT, tap)]
