@@ -20,7 +20,7 @@ from extensions import db
 from kinds.rhythm.models import RhythmReflection
 from models import Appointment, AppointmentStatus, CounselingSession, Couple, utcnow
 from tests import factories
-from tests.conftest import login, text_of
+from tests.conftest import text_of
 from web.filters import sentence
 
 NEW_COUPLE = {
@@ -30,12 +30,6 @@ NEW_COUPLE = {
     "timezone": "Pacific/Auckland",
     "week_starts_on": "6",
 }
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
 
 
 def selected_zone(html: str) -> str:

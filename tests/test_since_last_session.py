@@ -19,7 +19,7 @@ from kinds.checkin.models import CheckIn
 from kinds.needs.models import NeedRating, StepDone
 from kinds.rhythm.models import RhythmItem, RhythmMark, RhythmReflection, label_from
 from tests import factories
-from tests.conftest import login, text_of
+from tests.conftest import text_of
 from web.filters import day_time
 
 NOTE = "We talked about the move and nobody raised their voice"
@@ -27,12 +27,6 @@ HELPED = "The walk by the lake, no phones"
 COMMENT = "Still feels one-sided to me"
 FELT_OFF = "I felt rushed on Sunday"
 WHEN = datetime(2026, 11, 1, 19, 15, tzinfo=UTC)
-
-
-@pytest.fixture
-def dana(client, counselor):
-    login(client, counselor.email)
-    return client
 
 
 @pytest.fixture
