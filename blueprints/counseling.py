@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from domain import appointments, audit, pdf, repeats, versions, whats_new
-from domain.access import couple_for, own_partner_place
+from domain.access import couple_for, own_partner_place, released_session_for, session_for
 from domain.homework import next_session_number
 from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
 from extensions import db
@@ -24,34 +24,6 @@ from web.rendering import keeps_input, render
 JUST_SAVED = "This session was just saved; here it is."
 
 bp = Blueprint("counseling", __name__)
-
-
-def _session_for(couple_id: int, session_id: int) -> CounselingSession:
-    """One of the counselor's own couple's sessions, else 404."""
-    couple = couple_for(current_user, couple_id)
-    session = db.session.scalar(
-        select(CounselingSession).where(
-            CounselingSession.id == session_id, CounselingSession.couple_id == couple.id
-        )
-    )
-    if session is None:
-        abort(404)
-    return session
-
-
-def _released_session_for_partner(session_id: int) -> CounselingSession:
-    """A released summary of the partner's own couple; unreleased ones do not exist here."""
-    me = own_partner_place(current_user)
-    session = db.session.scalar(
-        select(CounselingSession).where(
-            CounselingSession.id == session_id,
-            CounselingSession.couple_id == me.couple_id,
-            CounselingSession.released_at.is_not(None),
-        )
-    )
-    if session is None:
-        abort(404)
-    return session
 
 
 def _local_to_utc(day, at: time | None, tz: str) -> datetime:
@@ -173,7 +145,7 @@ def new(couple_id: int):
 @counselor_required
 def edit(couple_id: int, session_id: int):
     """Change a session's record; a stale tab is told and keeps its text."""
-    session = _session_for(couple_id, session_id)
+    session = session_for(current_user, couple_id, session_id)
     couple = session.couple
     form = SessionForm(couple=couple)
     conflict = None
@@ -203,7 +175,7 @@ def edit(couple_id: int, session_id: int):
             session,
             form.version_number(),
             apply,
-            reload=lambda: _session_for(couple_id, session_id),
+            reload=lambda: session_for(current_user, couple_id, session_id),
         )
         if not saved.conflict:
             flash("Saved.", "success")
@@ -226,7 +198,7 @@ def edit(couple_id: int, session_id: int):
 @counselor_required
 def show(couple_id: int, session_id: int):
     """Preview either copy of the summary as a page, pin moments, release it."""
-    session = _session_for(couple_id, session_id)
+    session = session_for(current_user, couple_id, session_id)
     copy = request.args.get("copy", COUPLE_COPY)
     if copy not in COPIES:
         abort(404)
@@ -252,7 +224,7 @@ def show(couple_id: int, session_id: int):
 @counselor_required
 def pins(couple_id: int, session_id: int):
     """Choose which shared words to quote in the summary."""
-    session = _session_for(couple_id, session_id)
+    session = session_for(current_user, couple_id, session_id)
     allowed = {(src, sid, fld) for src, sid, fld, _ in pin_candidates(session)}
     chosen = set()
     for value in request.form.getlist("pin"):
@@ -279,7 +251,7 @@ def pins(couple_id: int, session_id: int):
 @counselor_required
 def release(couple_id: int, session_id: int):
     """Let the couple download their copy (or take it back)."""
-    session = _session_for(couple_id, session_id)
+    session = session_for(current_user, couple_id, session_id)
     if request.form.get("undo"):
         session.released_at = None
         message = "The couple's copy is no longer available to them."
@@ -297,7 +269,7 @@ def download(couple_id: int, session_id: int, copy: str):
     """Either copy of the summary, as a PDF."""
     if copy not in COPIES:
         abort(404)
-    session = _session_for(couple_id, session_id)
+    session = session_for(current_user, couple_id, session_id)
     return _pdf_response(build(session, copy), current_user.paper_size)
 
 
@@ -337,7 +309,7 @@ def partner_index():
 @partner_required
 def partner_download(session_id: int):
     """The couple's copy of a released summary."""
-    session = _released_session_for_partner(session_id)
+    session = released_session_for(own_partner_place(current_user), session_id)
     response = _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
     me = next(p for p in session.couple.partners if p.user_id == current_user.id)
     whats_new.mark_opened(me, session)

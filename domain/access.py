@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from models import Assignment, Couple, Partner, Role, User
+from models import Assignment, CounselingSession, Couple, Partner, Role, User
 
 
 class NotVisible(LookupError):
@@ -108,3 +108,36 @@ def couple_assignment_for(me: Partner, assignment_id: int) -> Assignment:
     if assignment is None:
         raise NotVisible()
     return assignment
+
+
+# --- Counseling sessions --------------------------------------------------------------
+
+
+def session_for(user: User, couple_id: int, session_id: int) -> CounselingSession:
+    """One of the couple's counseling sessions, for the couple's counselor."""
+    if user.role != Role.COUNSELOR:
+        raise NotVisible()
+    couple = couple_for(user, couple_id)
+    session = db.session.scalar(
+        select(CounselingSession).where(
+            CounselingSession.id == session_id, CounselingSession.couple_id == couple.id
+        )
+    )
+    if session is None:
+        raise NotVisible()
+    return session
+
+
+def released_session_for(me: Partner, session_id: int) -> CounselingSession:
+    """A session of the partner's own couple whose summary was released to them;
+    unreleased ones do not exist here."""
+    session = db.session.scalar(
+        select(CounselingSession).where(
+            CounselingSession.id == session_id,
+            CounselingSession.couple_id == me.couple_id,
+            CounselingSession.released_at.is_not(None),
+        )
+    )
+    if session is None:
+        raise NotVisible()
+    return session
