@@ -93,6 +93,17 @@ def _week_of_period(message: Message, couple) -> Week | None:
         return None
 
 
+def _message_week(message: Message, user: User, now: datetime) -> tuple | None:
+    """The partner's place, couple and the week the message is about, if their couple is
+    active and the message names a week."""
+    found = _active_week(user, now)
+    if found is None:
+        return None
+    place, couple, _current = found
+    week = _week_of_period(message, couple)
+    return (place, couple, week) if week is not None else None
+
+
 class InvitationKind(Kind):
     def gather(self, message, user, now):
         invitation = db.session.get(Invitation, message.ref_id) if message.ref_id else None
@@ -185,13 +196,10 @@ class WeekStartedKind(Kind):
 
 class CheckInReminderKind(Kind):
     def gather(self, message, user, now):
-        found = _active_week(user, now)
-        if found is None:
+        found = _message_week(message, user, now)
+        if found is None or not found[2].is_open(now):
             return None
-        place, couple, _current = found
-        week = _week_of_period(message, couple)
-        if week is None or not week.is_open(now):
-            return None
+        place, couple, week = found
         assignment = covering(couple.assignments, CHECKIN, week.start)
         if assignment is None or assignment.status != "active":
             return None
@@ -212,14 +220,11 @@ class CheckInReminderKind(Kind):
 
 class PartnerDoneKind(Kind):
     def gather(self, message, user, now):
-        found = _active_week(user, now)
-        if found is None:
+        found = _message_week(message, user, now)
+        if found is None or found[0].other.user is None:
             return None
-        place, couple, _current = found
-        week = _week_of_period(message, couple)
+        place, _couple, week = found
         other = place.other
-        if week is None or other.user is None:
-            return None
         return {
             "partner_name": first_name(other.name),
             "week": week.label(),
