@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template
+from flask import Blueprint, abort, render_template
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -53,8 +53,7 @@ def check_in(week_start: date):
     elif form.validate_on_submit():
         if existing is not None and existing.version != form.version_number():
             if _same_check_in(existing, form):  # the same answers again: a double tap
-                flash(SAVED, "success")
-                return redirect(web.week_url(me, week, KEY))
+                return web.back_to_card(me, week, KEY, SAVED)
             conflict = existing
             form.version.data = str(existing.version)
             status = 409
@@ -78,8 +77,7 @@ def check_in(week_start: date):
                 form.version.data = str(conflict.version) if conflict else "0"
                 status = 409
             else:
-                flash(SAVED, "success")
-                return redirect(web.week_url(me, week, KEY))
+                return web.back_to_card(me, week, KEY, SAVED)
     elif form.is_submitted():
         status = 422
     return render_template(
