@@ -327,11 +327,11 @@ def partner_summary(session_id: int):
     exactly what the PDF shows and nothing more. Reading it counts as opening it."""
     session = _released_session_for_partner(session_id)
     summary = build(session, COUPLE_COPY)
+    # Marked first, so the "new" dot on Summaries is already gone on this page.
+    whats_new.mark_opened(own_partner_place(current_user), session)
     response = render(
         "sessions/partner_summary.html", couple=session.couple, session=session, s=summary
     )
-    me = own_partner_place(current_user)
-    whats_new.mark_opened(me, session)
     audit.record(
         "viewed",
         couple_id=session.couple_id,
