@@ -122,6 +122,8 @@ def test_without_javascript_an_action_lands_on_its_card(seed, new_page, screensh
     assert in_view(page, note), "the confirmation is off-screen"
     expect(page.locator("#flash")).to_have_text("")  # said once, in the card
     screenshots.take(page, "phone-no-js-landed-on-rhythm-360")
+    # What the person sees on landing: the screen, not the whole page.
+    page.screenshot(path=screenshots.folder / "phone-no-js-landed-on-rhythm-360-screen.png")
 
     # The check-in is a page of its own; saving it comes back to its card.
     page.goto(f"/week/{homework.week}/check-in")
@@ -146,6 +148,8 @@ def test_a_partner_reads_the_summary_on_a_phone(
     page: Page = new_page(SCREENS[screen], java_script_enabled=js)
     sign_in(page, couple.partners[2])
     page.goto("/week")
+    expect(page.locator(".new-dot")).to_be_visible()
+    assert_top_bar_is_one_row(page)  # with the "new" dot on Summaries too
     news = page.locator("#new-summary")
     news.get_by_role("link", name="Read the summary").click()
     expect(page).to_have_url(re.compile(rf"/summaries/{session_id}$"))
