@@ -24,7 +24,7 @@ from models import AuditEvent
 from tests import factories
 from tests.conftest import login, text_of
 from tests.test_check_in import answers
-from tests.test_sessions import (
+from tests.test_counseling import (
     FOCUS,
     PRIVATE_ANSWER,
     PRIVATE_NOTE,
@@ -237,7 +237,7 @@ def test_partners_read_the_couples_copy_as_a_page_without_anything_private(
 
 
 def test_the_summary_page_shows_what_the_pdf_shows(dana_client, couple, history, signed_in):
-    from tests.test_sessions import pdf_text
+    from tests.test_counseling import pdf_text
 
     session = record(dana_client, couple, history)
     dana_client.post(f"/counselor/couples/{couple.id}/sessions/{session.id}/release")
