@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint
+from flask import Blueprint, redirect, url_for
 
+from domain import welcome
 from domain.access import partner_required
 from domain.homework import couple_week
+from forms import ButtonForm
 from kinds import web
 
 bp = Blueprint("partner", __name__)
@@ -31,3 +33,13 @@ def week(week_start: date):
     """An earlier week, as it was (still editable for two days after it ends)."""
     me = web.me()
     return web.render_week(me, web.week_of(me, week_start))
+
+
+@bp.post("/week/welcome")
+@partner_required
+def welcome_read():
+    """ "Thanks, I've read this": the first visit's introduction is put away for good."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        welcome.put_away(web.me())
+    return redirect(url_for("partner.home"))
