@@ -392,3 +392,32 @@ def test_keep_me_signed_in_after_choosing_a_new_password(client, app, counselor,
     )
     assert response.status_code == 302
     assert remember_cookie(response)
+
+
+def test_a_check_in_that_waits_for_both_says_so_until_both_have(sam, alex, with_homework):
+    week = with_homework["week"]
+    with_homework["checkin"].reveal_after_both = True
+    db.session.commit()
+    answers = {
+        "connected": "6",
+        "heard": "6",
+        "stress": "4",
+        "went_well": "Breakfast together",
+        "went_well_visibility": "shared",
+        "felt_off": "",
+        "felt_off_visibility": "counselor",
+        "support": "",
+        "support_visibility": "counselor",
+        "version": "0",
+    }
+    sam.post(f"/week/{week}/check-in", data=answers)
+    waiting = card(sam.get("/week"), "checkin")
+    assert (
+        "Breakfast together Dana can read this; Alex (partner) can once you've both checked in"
+        in waiting
+    )
+    alex.post(f"/week/{week}/check-in", data={**answers, "went_well": "A quiet evening"})
+    assert "Breakfast together Alex (partner) and Dana can read this" in card(
+        sam.get("/week"), "checkin"
+    )
+    assert "Breakfast together" in card(alex.get("/week"), "checkin")
