@@ -9,15 +9,16 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from domain import appointments, audit, pdf, repeats, versions, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
-from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
+from domain.summary import COPIES, COUPLE_COPY, build, filename_for, pin_candidates
 from extensions import db
 from forms.base import ButtonForm
 from forms.counseling import PaperForm, SessionForm
-from models import CounselingSession, PinnedMoment, utcnow
+from models import CounselingSession, Couple, Partner, PinnedMoment, User, utcnow
 from web.guards import counselor_required, partner_required
 from web.rendering import keeps_input, render
 
@@ -32,21 +33,6 @@ def _session_for(couple_id: int, session_id: int) -> CounselingSession:
     session = db.session.scalar(
         select(CounselingSession).where(
             CounselingSession.id == session_id, CounselingSession.couple_id == couple.id
-        )
-    )
-    if session is None:
-        abort(404)
-    return session
-
-
-def _released_session_for_partner(session_id: int) -> CounselingSession:
-    """A released summary of the partner's own couple; unreleased ones do not exist here."""
-    me = own_partner_place(current_user)
-    session = db.session.scalar(
-        select(CounselingSession).where(
-            CounselingSession.id == session_id,
-            CounselingSession.couple_id == me.couple_id,
-            CounselingSession.released_at.is_not(None),
         )
     )
     if session is None:
@@ -297,8 +283,20 @@ def download(couple_id: int, session_id: int, copy: str):
     """Either copy of the summary, as a PDF."""
     if copy not in COPIES:
         abort(404)
-    session = _session_for(couple_id, session_id)
-    return _pdf_response(build(session, copy), current_user.paper_size)
+    # The session and its couple in one query: a stored PDF needs nothing else loaded.
+    session = db.session.scalar(
+        select(CounselingSession)
+        .join(Couple, Couple.id == CounselingSession.couple_id)
+        .where(
+            CounselingSession.id == session_id,
+            CounselingSession.couple_id == couple_id,
+            Couple.counselor_id == current_user.id,
+        )
+        .options(contains_eager(CounselingSession.couple))
+    )
+    if session is None:
+        abort(404)
+    return _pdf_response(session, copy, current_user.paper_size)
 
 
 @bp.route("/counselor/settings", methods=["GET", "POST"])
@@ -337,23 +335,39 @@ def partner_index():
 @partner_required
 def partner_download(session_id: int):
     """The couple's copy of a released summary."""
-    session = _released_session_for_partner(session_id)
-    response = _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
-    me = next(p for p in session.couple.partners if p.user_id == current_user.id)
-    whats_new.mark_opened(me, session)
-    db.session.commit()
-    return response
+    # The released session, its couple, the counselor's paper and the partner's own place
+    # in one query: a released summary of another couple does not exist here.
+    found = db.session.execute(
+        select(CounselingSession, Partner.id, User.paper_size)
+        .join(Couple, Couple.id == CounselingSession.couple_id)
+        .join(Partner, Partner.couple_id == Couple.id)
+        .join(User, User.id == Couple.counselor_id)
+        .where(
+            CounselingSession.id == session_id,
+            CounselingSession.released_at.is_not(None),
+            Partner.user_id == current_user.id,
+        )
+        .options(contains_eager(CounselingSession.couple))
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    session, partner_id, paper = found
+    whats_new.opened(partner_id, session.id)
+    return _pdf_response(session, COUPLE_COPY, paper)
 
 
-def _pdf_response(summary, paper: str):
-    data, _cached = pdf.summary_pdf(summary, paper)
+def _pdf_response(session: CounselingSession, copy: str, paper: str):
+    """The PDF as a download; its audit row is committed with whatever else this request
+    wrote (a partner's "opened")."""
+    data, _cached = pdf.summary_pdf(session, copy, paper)
+    name = filename_for(session, session.couple, copy)
     audit.record_now(
         "pdf_downloaded",
-        couple_id=summary.session.couple_id,
-        subject=f"Session {summary.session.number} summary, {summary.copy} copy",
+        couple_id=session.couple_id,
+        subject=f"Session {session.number} summary, {copy} copy",
     )
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{summary.filename}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

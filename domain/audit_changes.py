@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from cryptography.fernet import Fernet
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain import audit
@@ -23,6 +23,7 @@ from models import (
     Appointment,
     Assignment,
     AuditEvent,
+    ConfidentialityPolicy,
     CounselingSession,
     Couple,
     Invitation,
@@ -187,3 +188,76 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
         "sealed_for": sealed_for,
         **audit.who_and_where(),
     }
+
+
+# --- What the couple's summaries show: one number that moves with it ---------------------
+
+# Couple columns that change nothing a summary shows (the version itself, the audit key).
+NOT_SHOWN = {"data_version", "audit_key"}
+
+
+def couples_changed(session: Session) -> tuple[set[int], set[int]]:
+    """The couples whose data this flush changed, and the counselors all of whose couples
+    it changed (their name, or their usual confidentiality policy)."""
+    couples: set[int] = set()
+    counselors: set[int] = set()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            continue
+        # Collections count too: the homework a session agreed on is a link table.
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        if isinstance(obj, User):
+            state = inspect(obj)
+            if obj in session.dirty and not state.attrs.display_name.history.has_changes():
+                continue  # a sign-in time, a password: nothing a summary shows
+            if obj.is_counselor:
+                counselors.add(obj.id)
+            else:
+                partner = session.scalar(select(Partner.couple_id).where(Partner.user_id == obj.id))
+                if partner is not None:
+                    couples.add(partner)
+            continue
+        if isinstance(obj, ConfidentialityPolicy):
+            if obj.couple_id is not None:
+                couples.add(obj.couple_id)
+            else:
+                counselors.add(obj.counselor_id)
+            continue
+        if isinstance(obj, Couple) and obj in session.dirty:
+            state = inspect(obj)
+            shown = [
+                a.key
+                for a in state.mapper.column_attrs
+                if a.key not in NOT_SHOWN and state.attrs[a.key].history.has_changes()
+            ]
+            if not shown:
+                continue
+        described = _place(session, obj)
+        if described is not None and described[1].couple_id is not None:
+            couples.add(described[1].couple_id)
+    return couples, counselors
+
+
+def bump(connection, couple_ids=(), counselor_ids=()) -> None:
+    """Raise ``data_version`` of these couples and of every couple of these counselors."""
+    where = []
+    if couple_ids:
+        where.append(Couple.__table__.c.id.in_(sorted(couple_ids)))
+    if counselor_ids:
+        where.append(Couple.__table__.c.counselor_id.in_(sorted(counselor_ids)))
+    if where:
+        table = Couple.__table__
+        connection.execute(
+            update(table).where(or_(*where)).values(data_version=table.c.data_version + 1)
+        )
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_data_versions(session: Session, _context) -> None:
+    """Every flush that changes what a couple's summaries show raises their number, in
+    the same transaction: a PDF stored at the old number can never be served as current."""
+    with session.no_autoflush:
+        couples, counselors = couples_changed(session)
+    if couples or counselors:
+        bump(session.connection(), couples, counselors)
