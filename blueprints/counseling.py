@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+import tasks
 from domain import appointments, audit, pdf, repeats, versions, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.homework import next_session_number
@@ -273,6 +283,12 @@ def release(couple_id: int, session_id: int):
         session.released_at = session.released_at or utcnow()
         message = "Released. Both partners can now download their copy."
     db.session.commit()
+    if not request.form.get("undo"):
+        # Drawn now, on the queue, so the partners' first download is a stored one.
+        try:
+            tasks.draw_summary(session_id)
+        except Exception:  # the queue is down: the first download draws it instead
+            current_app.logger.exception("Could not queue drawing summary %s", session_id)
     flash(message, "success")
     return redirect(url_for("counseling.show", couple_id=couple_id, session_id=session_id))
 

@@ -192,8 +192,21 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
 
 # --- What the couple's summaries show: one number that moves with it ---------------------
 
-# Couple columns that change nothing a summary shows (the version itself, the audit key).
-NOT_SHOWN = {"data_version", "audit_key"}
+# Columns that change nothing a summary shows, beyond ``IGNORED``: the version itself and
+# the couple's audit key; when a session was released (the summary reads the same).
+NOT_SHOWN = {Couple: {"data_version", "audit_key"}, CounselingSession: {"released_at"}}
+
+
+def _shown_change(obj) -> bool:
+    """Did a changed row change a column or collection a summary could show?"""
+    state = inspect(obj)
+    hidden = IGNORED | NOT_SHOWN.get(type(obj), set())
+    # Relationships count too: the homework a session agreed on is a link table.
+    return any(
+        state.attrs[attr.key].history.has_changes()
+        for attr in state.mapper.attrs
+        if attr.key not in hidden
+    )
 
 
 def couples_changed(session: Session) -> tuple[set[int], set[int]]:
@@ -203,9 +216,6 @@ def couples_changed(session: Session) -> tuple[set[int], set[int]]:
     counselors: set[int] = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
-            continue
-        # Collections count too: the homework a session agreed on is a link table.
-        if obj in session.dirty and not session.is_modified(obj):
             continue
         if isinstance(obj, User):
             state = inspect(obj)
@@ -224,15 +234,8 @@ def couples_changed(session: Session) -> tuple[set[int], set[int]]:
             else:
                 counselors.add(obj.counselor_id)
             continue
-        if isinstance(obj, Couple) and obj in session.dirty:
-            state = inspect(obj)
-            shown = [
-                a.key
-                for a in state.mapper.column_attrs
-                if a.key not in NOT_SHOWN and state.attrs[a.key].history.has_changes()
-            ]
-            if not shown:
-                continue
+        if obj in session.dirty and not _shown_change(obj):
+            continue
         described = _place(session, obj)
         if described is not None and described[1].couple_id is not None:
             couples.add(described[1].couple_id)

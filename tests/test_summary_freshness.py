@@ -203,3 +203,33 @@ def test_a_change_to_another_couple_leaves_the_stored_copy_alone(app, practice, 
     )
     key = domain.pdf.validity_key(version, "counselor", "a4")
     assert db.session.scalar(select(SummaryPdf.content_hash)) == key
+
+
+def test_releasing_draws_the_couples_copy_so_partners_never_wait(
+    app, practice, drawn, queries, signed_in
+):
+    session = practice["session"]
+    session.released_at = None
+    db.session.commit()
+    couple, client = practice["couple"], practice["client"]
+    release = f"/counselor/couples/{couple.id}/sessions/{session.id}/release"
+    assert client.post(release).status_code == 302
+    # Drawn on the queue (at once in tests) as the counselor released it.
+    assert len(drawn) == 1
+    stored = db.session.scalar(select(SummaryPdf.copy).where(SummaryPdf.session_id == session.id))
+    assert stored == "couple"
+    sam = signed_in(couple.partner_at(1).user)
+    url = f"/summaries/{session.id}.pdf"
+    with queries() as q:
+        response = sam.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert len(drawn) == 1, "the partner's first download drew the summary"
+    assert "repairafterarguments" in squeezed(response.data)
+    # The partner, the session with their place and the counselor's paper, the stored
+    # copy, "opened" and the audit row of the download.
+    assert q.count == 5, "\n".join(q.statements)
+    # Taking it back and releasing it again draws nothing new: nothing changed.
+    client.post(release, data={"undo": "1"})
+    client.post(release)
+    assert len(drawn) == 1
+    assert sam.get(url).data == response.data
