@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
     # Summaries released and check-ins done queue their messages (a session listener).
     import domain.mail.triggers  # noqa: F401
+    from domain.access import signed_in_loads
     from models import User
 
     @login_manager.user_loader
@@ -87,7 +88,9 @@ def register_extensions(app: Flask) -> None:
         user_id, _, epoch = identity.partition(":")
         if not (user_id.isdigit() and epoch.isdigit()):
             return None
-        user = db.session.get(User, int(user_id))
+        # A partner's place, couple and counselor come in the same query (every partner
+        # page starts from them: ``domain.access.own_partner_place``).
+        user = db.session.get(User, int(user_id), options=signed_in_loads())
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user

@@ -1,4 +1,5 @@
-"""The task queue (Huey): sending each message, and the periodic pass that finds them.
+"""The task queue (Huey): sending each message, the periodic pass that finds them, and
+drawing a summary's PDF when it is released.
 
 Run the consumer beside the web server: ``huey_consumer tasks.huey -w 2 -k thread``
 (``make run`` starts both). The queue lives in Redis when ``REDIS_URL`` is set (every
@@ -74,6 +75,23 @@ def send_due() -> dict:
 
     with _flask_app().app_context():
         return delivery.send_due(send=send_message)
+
+
+@huey.task(name="hearth.draw_summary")
+def draw_summary(session_id: int) -> bool:
+    """Draw and store the couple's copy of a released summary, so that neither partner
+    waits for a drawing. False when it was already current, or is no longer released."""
+    from domain import pdf
+    from domain.summary import COUPLE_COPY
+    from extensions import db
+    from models import CounselingSession
+
+    with _flask_app().app_context():
+        session = db.session.get(CounselingSession, session_id)
+        if session is None or session.released_at is None:
+            return False
+        _data, cached = pdf.summary_pdf(session, COUPLE_COPY, session.couple.counselor.paper_size)
+        return not cached
 
 
 def register(app: Flask) -> None:

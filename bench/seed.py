@@ -282,6 +282,42 @@ def seed(args) -> Practice:
     )
 
 
+def add_counselor(app: Flask, email: str, couples: int, args) -> bool:
+    """One more counselor with ``couples`` couples (``args.weeks`` weeks each), for
+    comparing dashboards of different sizes in the same practice. False if already there."""
+    with app.app_context():
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            return False
+        args.password_hash = hash_password(args.password)
+        ids = _next_ids()
+        batch = Batch()
+        rng = random.Random(args.seed + couples)  # noqa: S311 - made-up data, not secrets
+        counselor_id = ids.take("users")
+        batch.add(
+            "users",
+            {
+                "id": counselor_id,
+                "email": email,
+                "display_name": f"Counselor of {couples}",
+                "password_hash": args.password_hash,
+                "role": "counselor",
+                "active": True,
+                "created_at": args.now - timedelta(weeks=args.weeks + 1),
+            },
+        )
+        for n in range(1, couples + 1):
+            _couple(batch, ids, rng, counselor_id, n, args)
+            if batch.count > 20_000:
+                batch.flush()
+        batch.flush()
+        _after_bulk_insert()
+        db.session.commit()
+        tune_postgresql()
+        db.session.remove()
+        db.engine.dispose()
+    return True
+
+
 def _after_bulk_insert() -> None:
     """PostgreSQL: move each id sequence past the ids we chose, and refresh statistics."""
     if db.engine.dialect.name != "postgresql":

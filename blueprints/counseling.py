@@ -5,15 +5,32 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import tasks
 from domain import appointments, audit, pdf, repeats, versions, whats_new
-from domain.access import couple_for, own_partner_place, released_session_for, session_for
+from domain.access import (
+    couple_for,
+    own_partner_place,
+    released_session_for,
+    released_summary_for,
+    session_for,
+    stored_summary_session,
+)
 from domain.homework import next_session_number
-from domain.summary import COPIES, COUPLE_COPY, build, pin_candidates
+from domain.summary import COPIES, COUPLE_COPY, build, filename_for, pin_candidates
 from extensions import db
 from forms.base import ButtonForm
 from forms.counseling import PaperForm, SessionForm
@@ -259,6 +276,12 @@ def release(couple_id: int, session_id: int):
         session.released_at = session.released_at or utcnow()
         message = "Released. Both partners can now download their copy."
     db.session.commit()
+    if not request.form.get("undo"):
+        # Drawn now, on the queue, so the partners' first download is a stored one.
+        try:
+            tasks.draw_summary(session_id)
+        except Exception:  # the queue is down: the first download draws it instead
+            current_app.logger.exception("Could not queue drawing summary %s", session_id)
     flash(message, "success")
     return redirect(url_for("counseling.show", couple_id=couple_id, session_id=session_id))
 
@@ -269,8 +292,8 @@ def download(couple_id: int, session_id: int, copy: str):
     """Either copy of the summary, as a PDF."""
     if copy not in COPIES:
         abort(404)
-    session = session_for(current_user, couple_id, session_id)
-    return _pdf_response(build(session, copy), current_user.paper_size)
+    session = stored_summary_session(current_user, couple_id, session_id)
+    return _pdf_response(session, copy, current_user.paper_size)
 
 
 @bp.route("/counselor/settings", methods=["GET", "POST"])
@@ -331,23 +354,23 @@ def partner_summary(session_id: int):
 @partner_required
 def partner_download(session_id: int):
     """The couple's copy of a released summary."""
-    session = released_session_for(own_partner_place(current_user), session_id)
-    response = _pdf_response(build(session, COUPLE_COPY), session.couple.counselor.paper_size)
-    me = next(p for p in session.couple.partners if p.user_id == current_user.id)
-    whats_new.mark_opened(me, session)
-    db.session.commit()
-    return response
+    session, partner_id, paper = released_summary_for(current_user, session_id)
+    whats_new.opened(partner_id, session.id)
+    return _pdf_response(session, COUPLE_COPY, paper)
 
 
-def _pdf_response(summary, paper: str):
-    data, _cached = pdf.summary_pdf(summary, paper)
+def _pdf_response(session: CounselingSession, copy: str, paper: str):
+    """The PDF as a download; its audit row is committed with whatever else this request
+    wrote (a partner's "opened")."""
+    data, _cached = pdf.summary_pdf(session, copy, paper)
+    name = filename_for(session, session.couple, copy)
     audit.record_now(
         "pdf_downloaded",
-        couple_id=summary.session.couple_id,
-        subject=f"Session {summary.session.number} summary, {summary.copy} copy",
+        couple_id=session.couple_id,
+        subject=f"Session {session.number} summary, {copy} copy",
     )
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{summary.filename}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

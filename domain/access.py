@@ -7,8 +7,9 @@ that IDs give nothing away. These functions know nothing of HTTP: they raise
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Load, contains_eager, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from models import Assignment, CounselingSession, Couple, Partner, Role, User
@@ -27,7 +28,8 @@ def couple_for(user: User, couple_id: int) -> Couple:
         select(Couple)
         .where(Couple.id == couple_id)
         .options(
-            selectinload(Couple.partners).selectinload(Partner.user),
+            # The places with their people in one query (each place has one account).
+            selectinload(Couple.partners).joinedload(Partner.user),
             selectinload(Couple.partners).selectinload(Partner.invitations),
             selectinload(Couple.assignments),
         )
@@ -66,18 +68,58 @@ def partner_place_for(user: User, couple_id: int, place: int) -> Partner:
     return couple_for(user, couple_id).partner_at(place)
 
 
+def _place_loads(place):
+    """What a partner page needs with the place: one row for the place, its couple and
+    counselor (each one of a kind), then one query for both places with their people and
+    one for the homework."""
+    return (
+        place.joinedload(Partner.couple).joinedload(Couple.counselor),
+        place.joinedload(Partner.couple).selectinload(Couple.partners).joinedload(Partner.user),
+        place.joinedload(Partner.couple).selectinload(Couple.assignments),
+    )
+
+
+def signed_in_loads() -> list:
+    """Options for loading the signed-in user (``app.load_user``): a partner's place, couple
+    and counselor come in the same row, so a partner page asks only for what else it needs
+    (``own_partner_place``). For a counselor the joins find nothing."""
+    return [joinedload(User.partner_place).joinedload(Partner.couple).joinedload(Couple.counselor)]
+
+
+def _loaded(obj, *names: str) -> bool:
+    state = inspect(obj)
+    return all(name not in state.unloaded for name in names)
+
+
 def own_partner_place(user: User) -> Partner:
-    """The signed-in partner's own place in their couple."""
+    """The signed-in partner's own place in their couple, with both places (and their
+    people) and the couple's homework loaded."""
+    # Loaded with the user at the start of the request (``signed_in_loads``), unless a
+    # commit since has expired it: then the two queries the page needs anyway.
+    place = user.partner_place if _loaded(user, "partner_place") else None
+    if (
+        place is not None
+        and _loaded(place, "couple")
+        and place.couple is not None
+        and _loaded(place.couple, "counselor")
+    ):
+        couple = place.couple
+        if not _loaded(couple, "partners"):
+            partners = db.session.scalars(
+                select(Partner)
+                .where(Partner.couple_id == couple.id)
+                .options(joinedload(Partner.user))
+                .order_by(Partner.place)
+            ).all()
+            set_committed_value(couple, "partners", list(partners))
+        if not _loaded(couple, "assignments"):
+            assignments = db.session.scalars(
+                select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id)
+            ).all()
+            set_committed_value(couple, "assignments", list(assignments))
+        return place
     place = db.session.scalar(
-        select(Partner)
-        .where(Partner.user_id == user.id)
-        # One row for the place, its couple and counselor (each one of a kind), then one
-        # query for both places with their people and one for the homework.
-        .options(
-            joinedload(Partner.couple).joinedload(Couple.counselor),
-            joinedload(Partner.couple).selectinload(Couple.partners).joinedload(Partner.user),
-            joinedload(Partner.couple).selectinload(Couple.assignments),
-        )
+        select(Partner).where(Partner.user_id == user.id).options(*_place_loads(Load(Partner)))
     )
     if place is None:
         raise NotVisible()
@@ -141,3 +183,42 @@ def released_session_for(me: Partner, session_id: int) -> CounselingSession:
     if session is None:
         raise NotVisible()
     return session
+
+
+def stored_summary_session(user: User, couple_id: int, session_id: int) -> CounselingSession:
+    """A session of the counselor's own couple with its couple, in one query: all that a
+    stored summary PDF needs loaded."""
+    session = db.session.scalar(
+        select(CounselingSession)
+        .join(Couple, Couple.id == CounselingSession.couple_id)
+        .where(
+            CounselingSession.id == session_id,
+            CounselingSession.couple_id == couple_id,
+            Couple.counselor_id == user.id,
+        )
+        .options(contains_eager(CounselingSession.couple))
+    )
+    if session is None or user.role != Role.COUNSELOR:
+        raise NotVisible()
+    return session
+
+
+def released_summary_for(user: User, session_id: int) -> tuple[CounselingSession, int, str]:
+    """A released session of the partner's own couple, with the partner's place id and the
+    counselor's paper size, in one query; a released summary of another couple does not
+    exist here."""
+    found = db.session.execute(
+        select(CounselingSession, Partner.id, User.paper_size)
+        .join(Couple, Couple.id == CounselingSession.couple_id)
+        .join(Partner, Partner.couple_id == Couple.id)
+        .join(User, User.id == Couple.counselor_id)
+        .where(
+            CounselingSession.id == session_id,
+            CounselingSession.released_at.is_not(None),
+            Partner.user_id == user.id,
+        )
+        .options(contains_eager(CounselingSession.couple))
+    ).one_or_none()
+    if found is None:
+        raise NotVisible()
+    return tuple(found)

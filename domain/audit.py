@@ -1,8 +1,9 @@
 """The audit trail: who did what, to whose data, and when.
 
 ``record`` adds a row to the current database session, so a change and its audit row are
-committed together or not at all. ``record_now`` commits at once: for things that write
-nothing else (a page viewed, a sign-in that failed, a request refused).
+committed together or not at all. ``record_now`` commits at once, with whatever else the
+request wrote: for things that change no one's data (a page viewed, a sign-in that
+failed, a request refused).
 
 Text a partner wrote (an answer before and after a change) is sealed with that partner's
 own key, kept on their account. When the account goes, the key goes, and so does every
@@ -18,10 +19,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from cryptography.fernet import Fernet, InvalidToken
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from extensions import db
-from models import AuditEvent, Couple, User
+from models import AuditEvent, Couple, User, utcnow
 
 KINDS = {
     "sign_in": "Signed in",
@@ -129,9 +130,45 @@ def record(
 
 
 def record_now(kind: str, **kwargs) -> None:
-    """Record and commit straight away (nothing else in this request is being written)."""
-    record(kind, **kwargs)
+    """Record and commit straight away, with whatever else this request wrote (a page
+    viewed, a download): the row is durable before the response leaves.
+
+    A row with nothing to seal (a view, a download, a refusal) goes in as one plain
+    INSERT in the request's transaction, without the unit of work of an ORM object: the
+    change listeners have nothing to say about an audit row, and a read pays only for the
+    one statement and the commit.
+    """
+    if kwargs.get("before") is not None or kwargs.get("after") is not None:
+        record(kind, **kwargs)
+    else:
+        db.session.execute(insert(AuditEvent.__table__), [_plain_row(kind, **kwargs)])
     db.session.commit()
+
+
+def _plain_row(
+    kind: str,
+    *,
+    couple_id: int | None = None,
+    subject: str = "",
+    detail: dict | None = None,
+    author: User | None = None,
+    actor: User | None = None,
+    before: object = None,
+    after: object = None,
+) -> dict:
+    """The columns of a row ``record`` would add, for one with nothing to seal."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit kind {kind!r}")
+    return {
+        "at": utcnow(),
+        "kind": kind,
+        "couple_id": couple_id,
+        "subject": subject[:200],
+        "detail": json.dumps(detail, default=str, ensure_ascii=False) if detail else "",
+        "sealed": "",
+        "sealed_for": None,
+        **who_and_where(actor),
+    }
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from cryptography.fernet import Fernet
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain import audit
@@ -23,6 +23,7 @@ from models import (
     Appointment,
     Assignment,
     AuditEvent,
+    ConfidentialityPolicy,
     CounselingSession,
     Couple,
     Invitation,
@@ -187,3 +188,79 @@ def _row(session, kind, subject, place: Place, obj, changes) -> dict:
         "sealed_for": sealed_for,
         **audit.who_and_where(),
     }
+
+
+# --- What the couple's summaries show: one number that moves with it ---------------------
+
+# Columns that change nothing a summary shows, beyond ``IGNORED``: the version itself and
+# the couple's audit key; when a session was released (the summary reads the same).
+NOT_SHOWN = {Couple: {"data_version", "audit_key"}, CounselingSession: {"released_at"}}
+
+
+def _shown_change(obj) -> bool:
+    """Did a changed row change a column or collection a summary could show?"""
+    state = inspect(obj)
+    hidden = IGNORED | NOT_SHOWN.get(type(obj), set())
+    # Relationships count too: the homework a session agreed on is a link table.
+    return any(
+        state.attrs[attr.key].history.has_changes()
+        for attr in state.mapper.attrs
+        if attr.key not in hidden
+    )
+
+
+def couples_changed(session: Session) -> tuple[set[int], set[int]]:
+    """The couples whose data this flush changed, and the counselors all of whose couples
+    it changed (their name, or their usual confidentiality policy)."""
+    couples: set[int] = set()
+    counselors: set[int] = set()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            continue
+        if isinstance(obj, User):
+            state = inspect(obj)
+            if obj in session.dirty and not state.attrs.display_name.history.has_changes():
+                continue  # a sign-in time, a password: nothing a summary shows
+            if obj.is_counselor:
+                counselors.add(obj.id)
+            else:
+                partner = session.scalar(select(Partner.couple_id).where(Partner.user_id == obj.id))
+                if partner is not None:
+                    couples.add(partner)
+            continue
+        if isinstance(obj, ConfidentialityPolicy):
+            if obj.couple_id is not None:
+                couples.add(obj.couple_id)
+            else:
+                counselors.add(obj.counselor_id)
+            continue
+        if obj in session.dirty and not _shown_change(obj):
+            continue
+        described = _place(session, obj)
+        if described is not None and described[1].couple_id is not None:
+            couples.add(described[1].couple_id)
+    return couples, counselors
+
+
+def bump(connection, couple_ids=(), counselor_ids=()) -> None:
+    """Raise ``data_version`` of these couples and of every couple of these counselors."""
+    where = []
+    if couple_ids:
+        where.append(Couple.__table__.c.id.in_(sorted(couple_ids)))
+    if counselor_ids:
+        where.append(Couple.__table__.c.counselor_id.in_(sorted(counselor_ids)))
+    if where:
+        table = Couple.__table__
+        connection.execute(
+            update(table).where(or_(*where)).values(data_version=table.c.data_version + 1)
+        )
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_data_versions(session: Session, _context) -> None:
+    """Every flush that changes what a couple's summaries show raises their number, in
+    the same transaction: a PDF stored at the old number can never be served as current."""
+    with session.no_autoflush:
+        couples, counselors = couples_changed(session)
+    if couples or counselors:
+        bump(session.connection(), couples, counselors)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -283,7 +283,16 @@ def needs_numbers(policy: ConfidentialityPolicy) -> bool:
 
 
 def place_of(user: User) -> Partner | None:
-    """A partner's place with its couple and counselor, in one query."""
+    """A partner's place with its couple and counselor, in one query (none when they came
+    with the signed-in user, ``domain.access.signed_in_loads``)."""
+    place = user.partner_place if "partner_place" not in inspect(user).unloaded else None
+    if (
+        place is not None
+        and "couple" not in inspect(place).unloaded
+        and place.couple is not None
+        and "counselor" not in inspect(place.couple).unloaded
+    ):
+        return place
     return db.session.scalar(
         select(Partner)
         .where(Partner.user_id == user.id)

@@ -18,6 +18,7 @@ import unicodedata
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, text, update
 
+from domain import audit_changes
 from extensions import db
 from kinds import registry
 from models import CounselingSession, Couple, Invitation, Partner, PinnedMoment, SummaryPdf, User
@@ -119,6 +120,9 @@ def leave(place: Partner) -> dict[str, int]:
     sessions = select(CounselingSession.id).where(CounselingSession.couple_id == place.couple_id)
     counts["unpinned"] = _unpin_what_is_gone(sessions)
     _run(delete(SummaryPdf).where(SummaryPdf.session_id.in_(sessions)))
+    # The statements above bypass the session's listeners: say here that what the
+    # couple's summaries show has changed (a copy drawn meanwhile is out of date).
+    audit_changes.bump(db.session.connection(), {place.couple_id})
 
     if place.joined_at is None:  # pragma: no cover - only a joined partner can leave
         raise ValueError("only a partner who joined can leave")

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from domain import pdf
 from domain.homework import CoupleHomework, load
-from domain.summary import COUNSELOR_COPY, COUPLE_COPY, build
+from domain.summary import COUNSELOR_COPY, COUPLE_COPY
 from domain.visibility import VISIBILITY_WORDS, Audience, Viewer
 from domain.weeks import WEEKDAYS
 from extensions import db
@@ -290,7 +290,7 @@ def summary_files(
     files = []
     for session in sessions:
         for copy in copies:
-            data, _cached = pdf.summary_pdf(build(session, copy), paper)
+            data, _cached = pdf.summary_pdf(session, copy, paper)
             files.append((pdf_name(session, copy, both=len(copies) > 1), data))
     return files
 

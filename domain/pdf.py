@@ -15,12 +15,13 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 from weasyprint import HTML
+from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from domain import audit
-from domain.summary import Summary
+from domain.summary import Summary, build
 from extensions import db
-from models import SummaryPdf, utcnow
+from models import CounselingSession, Couple, SummaryPdf, utcnow
 
 # The made-up origin the PDF's links are resolved against; only its /static/ is served.
 BASE_URL = "https://hearth.invalid/"
@@ -57,7 +58,7 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def summary_html(summary: Summary, paper: str = "a4") -> str:
-    """The HTML the PDF is drawn from (also what the cache key is made of)."""
+    """The HTML the PDF is drawn from."""
     return render_template("pdf/summary.html", s=summary, paper=paper)
 
 
@@ -66,32 +67,79 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
 
 
-def summary_pdf(summary: Summary, paper: str = "a4") -> tuple[bytes, bool]:
-    """The PDF for this copy of the summary, and whether it came from the cache.
+# What draws a summary besides the couple's data: templates, stylesheets, and the code that
+# gathers and filters what it shows. Hashed once per process; a deployment changes it.
+_DRAWN_BY = ("templates", "kinds", "domain", "models", "static/css")
+_DRAWN_BY_SUFFIXES = {".html", ".css", ".py", ".woff", ".woff2", ".ttf", ".svg", ".png"}
+_code_digest: str | None = None
 
-    The cache key is a hash of the HTML: any change to what the summary shows (an answer,
-    a note, a name, the template) renders again; an unchanged summary never does.
-    """
-    html = summary_html(summary, paper)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    cached = db.session.scalar(
-        db.select(SummaryPdf).where(
-            SummaryPdf.session_id == summary.session.id, SummaryPdf.copy == summary.copy
+
+def code_digest() -> str:
+    """A hash of every file that takes part in drawing a summary (computed once)."""
+    global _code_digest
+    if _code_digest is None:
+        root = Path(current_app.root_path)
+        digest = hashlib.sha256(weasyprint_version.encode())
+        for folder in _DRAWN_BY:
+            for path in sorted((root / folder).rglob("*")):
+                if path.suffix in _DRAWN_BY_SUFFIXES and path.is_file():
+                    digest.update(str(path.relative_to(root)).encode() + b"\0")
+                    digest.update(path.read_bytes())
+        _code_digest = digest.hexdigest()
+    return _code_digest
+
+
+def validity_key(data_version: int, copy: str, paper: str) -> str:
+    """What a stored PDF must have been drawn at to be current: the couple's data version,
+    the code and templates that drew it, the copy and the paper."""
+    return hashlib.sha256(f"{data_version}|{code_digest()}|{copy}|{paper}".encode()).hexdigest()
+
+
+def stored_pdf(session_id: int, copy: str, paper: str) -> tuple[bytes | None, int]:
+    """The stored PDF of this copy if it is current (else None), and the couple's data
+    version, read fresh in one query: nothing is gathered or drawn to find out."""
+    row = db.session.execute(
+        db.select(SummaryPdf.pdf, SummaryPdf.content_hash, Couple.data_version)
+        .select_from(CounselingSession)
+        .join(Couple, Couple.id == CounselingSession.couple_id)
+        .outerjoin(
+            SummaryPdf,
+            (SummaryPdf.session_id == CounselingSession.id) & (SummaryPdf.copy == copy),
         )
+        .where(CounselingSession.id == session_id)
+    ).one()
+    if row.content_hash is not None and row.content_hash == validity_key(
+        row.data_version, copy, paper
+    ):
+        return row.pdf, row.data_version
+    return None, row.data_version
+
+
+def summary_pdf(session: CounselingSession, copy: str, paper: str = "a4") -> tuple[bytes, bool]:
+    """The PDF for this copy of the summary, and whether it came from the store.
+
+    The couple's data version is read before anything is gathered, so the PDF stored with
+    it shows that version or a newer one, never an older: a change committed meanwhile
+    raised the number, and the next download draws again.
+    """
+    stored, version = stored_pdf(session.id, copy, paper)
+    if stored is not None:
+        return stored, True
+    summary = build(session, copy)
+    pdf = render_pdf(summary_html(summary, paper))
+    cached = db.session.scalar(
+        db.select(SummaryPdf).where(SummaryPdf.session_id == session.id, SummaryPdf.copy == copy)
     )
-    if cached is not None and cached.content_hash == digest:
-        return cached.pdf, True
-    pdf = render_pdf(html)
     if cached is None:
-        cached = SummaryPdf(session_id=summary.session.id, copy=summary.copy)
+        cached = SummaryPdf(session_id=session.id, copy=copy)
         db.session.add(cached)
-    cached.content_hash = digest
+    cached.content_hash = validity_key(version, copy, paper)
     cached.pdf = pdf
     cached.rendered_at = utcnow()
     audit.record(
         "pdf_rendered",
-        couple_id=summary.session.couple_id,
-        subject=f"Session {summary.session.number} summary, {summary.copy} copy",
+        couple_id=session.couple_id,
+        subject=f"Session {session.number} summary, {copy} copy",
     )
     try:
         db.session.commit()

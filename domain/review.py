@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import subqueryload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain import whats_new
 from domain.homework import couple_week, load
@@ -22,7 +23,7 @@ from domain.weeks import week_of as week_containing
 from extensions import db
 from kinds import registry
 from kinds.base import Entry, GridRow
-from models import AssignmentStatus, CounselingSession, Couple, Partner
+from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User
 
 GRID_WEEKS = 8
 CHART_WEEKS = 12
@@ -230,15 +231,21 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
             select(Couple)
             .where(Couple.counselor_id == counselor_id)
             .options(
-                selectinload(Couple.partners).selectinload(Partner.user),
-                selectinload(Couple.partners).selectinload(Partner.invitations),
-                selectinload(Couple.assignments).options(*registry.assignment_loads()),
+                # The partners with their names in one query (nothing else of the account
+                # is shown), and the homework with what each kind needs of it. Loaded
+                # through the couples' own query, not a list of their ids: a hundred
+                # couples send one number, not a hundred.
+                subqueryload(Couple.partners)
+                .joinedload(Partner.user)
+                .load_only(User.display_name, raiseload=True),
+                subqueryload(Couple.assignments).options(*registry.assignment_loads()),
             )
             .order_by(Couple.status, Couple.name)
         )
     )
     if not couples:
         return []
+    _load_waiting_invitations(couples)
     weeks = {c.id: couple_week(c, now) for c in couples}
     week_of = {c.id: w.start for c, w in ((c, weeks[c.id]) for c in couples)}
     earliest = min(week_of.values()) - timedelta(weeks=2)
@@ -265,6 +272,22 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
             s.flags += part.flags
         summaries.append(s)
     return summaries
+
+
+def _load_waiting_invitations(couples: list[Couple]) -> None:
+    """The links of the places nobody has joined yet, the only ones the dashboard shows
+    (a practice's couples have mostly joined: their links are not read at all)."""
+    waiting = {p.id: p for c in couples for p in c.partners if not p.joined and not p.left}
+    found: dict[int, list[Invitation]] = {pid: [] for pid in waiting}
+    if waiting:
+        for invitation in db.session.scalars(
+            select(Invitation)
+            .where(Invitation.partner_id.in_(waiting))
+            .order_by(Invitation.created_at.desc())
+        ):
+            found[invitation.partner_id].append(invitation)
+    for pid, partner in waiting.items():
+        set_committed_value(partner, "invitations", found[pid])
 
 
 def _recent_activity(couples: list[Couple], since: date) -> dict[int, datetime]:

@@ -68,13 +68,17 @@ class Summary:
     @property
     def filename(self) -> str:
         """Sorts by date: hearth-summary-2026-11-20-sam-alex.pdf."""
-        ascii_name = (
-            unicodedata.normalize("NFKD", self.couple.name).encode("ascii", "ignore").decode()
-        )
-        slug = "".join(c if c.isalnum() else "-" for c in ascii_name.lower())
-        slug = "-".join(part for part in slug.split("-") if part) or "couple"
-        suffix = "-counselor-copy" if self.is_counselor_copy else ""
-        return f"hearth-summary-{self.held_local:%Y-%m-%d}-{slug}{suffix}.pdf"
+        return filename_for(self.session, self.couple, self.copy)
+
+
+def filename_for(session: CounselingSession, couple: Couple, copy: str) -> str:
+    """A summary's file name, without building the summary (a stored PDF needs only this)."""
+    ascii_name = unicodedata.normalize("NFKD", couple.name).encode("ascii", "ignore").decode()
+    slug = "".join(c if c.isalnum() else "-" for c in ascii_name.lower())
+    slug = "-".join(part for part in slug.split("-") if part) or "couple"
+    suffix = "-counselor-copy" if copy == COUNSELOR_COPY else ""
+    held = _local(session.held_at, couple.timezone)
+    return f"hearth-summary-{held:%Y-%m-%d}-{slug}{suffix}.pdf"
 
 
 def full_day_time(moment: datetime, tz: str) -> str:

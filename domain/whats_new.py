@@ -55,9 +55,14 @@ def unopened_summaries(user: User) -> list[CounselingSession]:
 
 def mark_opened(partner: Partner, session: CounselingSession) -> None:
     """The partner opened this summary: it is no longer new to them. The caller commits."""
+    opened(partner.id, session.id)
+
+
+def opened(partner_id: int, session_id: int) -> None:
+    """``mark_opened`` by ids, for a caller that loaded no objects. The caller commits."""
     _upsert(
         SummaryOpened,
-        {"session_id": session.id, "partner_id": partner.id, "opened_at": utcnow()},
+        {"session_id": session_id, "partner_id": partner_id, "opened_at": utcnow()},
         ["session_id", "partner_id"],
     )
 

@@ -99,6 +99,9 @@ class Couple(db.Model):
     # The key for this couple's text kept in the audit trail (what the counselor wrote about
     # them). It goes when the couple is deleted, and that text becomes unreadable with it.
     audit_key: Mapped[str | None] = mapped_column(String(64))
+    # Raised in the same transaction as every change to what the couple's summaries show
+    # (``domain.audit_changes``): a stored PDF drawn at another number is out of date.
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     counselor: Mapped[User] = relationship(back_populates="couples")
     partners: Mapped[list[Partner]] = relationship(

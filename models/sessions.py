@@ -95,8 +95,10 @@ class PinnedMoment(db.Model):
 class SummaryPdf(db.Model):
     """A rendered summary, kept so repeat downloads do not render again.
 
-    Keyed by the session, the copy and a hash of the exact HTML it was drawn from: any
-    change to what the summary shows changes the hash and draws it anew.
+    Keyed by the session and the copy; ``content_hash`` is the validity key it was drawn
+    at (``domain.pdf.validity_key``: the couple's data version, the code and templates,
+    the copy and the paper). Any change to what the summary shows raises the couple's data
+    version, so the key no longer matches and the next download draws it anew.
     """
 
     __tablename__ = "summary_pdfs"

@@ -105,6 +105,20 @@ def test_views_downloads_and_refusals_are_recorded(app, counselor, couple, signe
     assert denied.subject == "GET /counselor/couples/<int:couple_id>"
 
 
+def test_a_views_row_is_committed_before_its_page_is_sent(app, counselor, couple, signed_in):
+    office = signed_in(counselor)
+    for n in (1, 2, 3):
+        assert office.get(f"/counselor/couples/{couple.id}").status_code == 200
+        # Read on a connection of its own: only what was committed is there.
+        with db.engine.connect() as elsewhere:
+            rows = elsewhere.execute(
+                select(AuditEvent.kind, AuditEvent.actor_id, AuditEvent.subject).where(
+                    AuditEvent.couple_id == couple.id, AuditEvent.kind == "viewed"
+                )
+            ).all()
+        assert rows == [("viewed", counselor.id, "Couple page")] * n
+
+
 def test_a_refusal_is_recorded_against_the_person_who_made_it(app, counselor, couple, signed_in):
     bo = factories.counselor("Bo Other counselor")
     theirs = factories.couple(bo, name="Eve & Finn", names=("Eve partner", "Finn"))
