@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template
 
 from domain import confidentiality, versions
 from extensions import db
-from kinds import web
+from kinds import actions
 from kinds.checkin.forms import CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from web.guards import partner_required
@@ -34,13 +34,13 @@ def _saved(me, week, assignment_id: int) -> CheckIn | None:
 @partner_required
 def check_in(week_start: date):
     """This week's check-in: one per partner per week, editable while the week is open."""
-    me = web.me()
-    week = web.week_of(me, week_start)
-    assignment = web.assignment_of(me, KEY, week)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
+    assignment = actions.assignment_of(me, KEY, week)
     if assignment is None:
         abort(404)
     existing = _saved(me, week, assignment.id)
-    problem = web.writable(assignment, week)
+    problem = actions.writable(assignment, week)
     form = CheckInForm(obj=existing) if existing else CheckInForm()
     if existing is not None and not form.is_submitted():
         form.version.data = str(existing.version)
@@ -69,7 +69,7 @@ def check_in(week_start: date):
             ),
         )
         if not saved.conflict:
-            return web.back_to_card(me, week, KEY, SAVED)
+            return actions.back_to_card(me, week, KEY, SAVED)
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409

@@ -16,7 +16,7 @@ from domain import confidentiality, repeats, versions
 from domain.access import NotVisible
 from extensions import db
 from forms.base import ButtonForm
-from kinds import web
+from kinds import actions
 from kinds.needs.forms import NeedForm, RatingForm
 from kinds.needs.history import need_history
 from kinds.needs.models import (
@@ -87,7 +87,7 @@ def _active_needs(me) -> list[Need]:
 @partner_required
 def index():
     """My needs and their steps, and the needs my partner shared with me."""
-    me = web.me()
+    me = actions.me()
     history = need_history(me)
     return render_template(
         "needs/index.html",
@@ -105,7 +105,7 @@ def index():
 @partner_required
 def new():
     """Name a need and the steps the other partner can take."""
-    me = web.me()
+    me = actions.me()
     active = _active_needs(me)
     form = NeedForm()
     status = 200
@@ -165,7 +165,7 @@ def _is_the_same(need: Need, form: NeedForm) -> bool:
 @partner_required
 def edit(need_id: int):
     """Reword a need or its steps; the old wording stays in the history."""
-    me = web.me()
+    me = actions.me()
     need = own_need(me, need_id)
     if need.status != NeedStatus.ACTIVE:
         flash("This need is retired. Its history is kept as it was.", "info")
@@ -228,7 +228,7 @@ def _apply(need: Need, form: NeedForm) -> None:
 def retire(need_id: int):
     """ "We're good on this now", confirmed: the need leaves the weekly list; its history
     stays, and it can be brought back."""
-    me = web.me()
+    me = actions.me()
     need = own_need(me, need_id)
     if need.status == NeedStatus.ACTIVE:
         need.status = NeedStatus.RETIRED
@@ -243,7 +243,7 @@ def retire(need_id: int):
 @partner_required
 def bring_back(need_id: int):
     """A retired need back on the weekly list (its owner only), with its history."""
-    me = web.me()
+    me = actions.me()
     need = own_need(me, need_id)
     if need.status == NeedStatus.ACTIVE:
         flash(f"“{need.wording}” is on your list.", "success")
@@ -265,41 +265,41 @@ def bring_back(need_id: int):
 @partner_required
 def step_done(week_start: date, step_id: int):
     """'I did this': a step the other partner asked for, taken this week."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     step = step_asked_of(me, step_id)
     problem = _needs_writable(me, week)
     if problem:
-        return web.done(me, week, KEY, problem, status=409)
+        return actions.done(me, week, KEY, problem, status=409)
     db.session.add(StepDone(step_id=step.id, week_start=week.start, partner_id=me.id))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # already marked: a double tap makes one mark
-    return web.done(me, week, KEY, f"Noted. {me.other.name} will see you did this.")
+    return actions.done(me, week, KEY, f"Noted. {me.other.name} will see you did this.")
 
 
 @bp.post("/week/<date:week_start>/steps/<int:step_id>/undo")
 @partner_required
 def step_undo(week_start: date, step_id: int):
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     step = step_asked_of(me, step_id)
     problem = _needs_writable(me, week)
     if problem:
-        return web.done(me, week, KEY, problem, status=409)
+        return actions.done(me, week, KEY, problem, status=409)
     done = db.session.scalar(
         db.select(StepDone).where(StepDone.step_id == step.id, StepDone.week_start == week.start)
     )
     if done is not None:
         db.session.delete(done)
         db.session.commit()
-    return web.done(me, week, KEY, "Undone.")
+    return actions.done(me, week, KEY, "Undone.")
 
 
 def _needs_writable(me, week) -> str | None:
-    assignment = web.assignment_of(me, KEY, week)
-    return web.writable(assignment, week)
+    assignment = actions.assignment_of(me, KEY, week)
+    return actions.writable(assignment, week)
 
 
 @bp.post("/week/<date:week_start>/needs/<int:need_id>/rating")
@@ -307,12 +307,12 @@ def _needs_writable(me, week) -> str | None:
 @partner_required
 def rate_need(week_start: date, need_id: int):
     """The owner's weekly word on a need: met, partly or not yet."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     need = own_need(me, need_id)
     key = f"rating-{need.id}"
     form = RatingForm(prefix=key)
-    refused = web.refused(
+    refused = actions.refused(
         me,
         week,
         KEY,
@@ -341,4 +341,6 @@ def rate_need(week_start: date, need_id: int):
         db.session.rollback()  # the same rating from a double tap: one row stands
     # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
     saved = RatingForm(formdata=None, prefix=key, obj=rating)
-    return web.done(me, week, KEY, "Saved. Thank you for checking in on it.", forms={key: saved})
+    return actions.done(
+        me, week, KEY, "Saved. Thank you for checking in on it.", forms={key: saved}
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from domain import confidentiality, versions
 from domain.access import NotVisible, couple_assignment_for
 from extensions import db
-from kinds import web
+from kinds import actions
 from kinds.rhythm.forms import ReflectionForm, RhythmMarkForm
 from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection
 from models import Assignment, Partner
@@ -39,16 +39,16 @@ def rhythm_item_for(me: Partner, item_id: int) -> RhythmItem:
 @partner_required
 def mark_done(week_start: date, item_id: int):
     """Tick off a rhythm item for the two of you, with an optional note."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     item = rhythm_item_for(me, item_id)
     key = f"mark-{item.id}"
     form = RhythmMarkForm(prefix=key)
-    refused = web.refused(
+    refused = actions.refused(
         me,
         week,
         KEY,
-        web.writable(item.assignment, week),
+        actions.writable(item.assignment, week),
         key=key,
         form=form,
         invalid="Please look at the note.",
@@ -82,7 +82,7 @@ def mark_done(week_start: date, item_id: int):
             )
         )
         return _already_marked(me, week, existing, form, key)
-    return web.done(me, week, KEY, marked(me))
+    return actions.done(me, week, KEY, marked(me))
 
 
 def marked(me) -> str:
@@ -95,13 +95,13 @@ def marked(me) -> str:
 
 def _already_marked(me, week, existing: RhythmMark, form, key):
     if existing.partner_id == me.id and (existing.note or "") == (form.note.data or ""):
-        return web.done(me, week, KEY, marked(me))
+        return actions.done(me, week, KEY, marked(me))
     who = "You" if existing.partner_id == me.id else me.other.name
     message = f"{who} marked this done a moment ago."
     if form.note.data:
         message += " Your note wasn't saved; it's still in the box below if you'd like to keep it."
-        return web.done(me, week, KEY, message, forms={key: form}, status=409)
-    return web.done(me, week, KEY, message)
+        return actions.done(me, week, KEY, message, forms={key: form}, status=409)
+    return actions.done(me, week, KEY, message)
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/note")
@@ -109,16 +109,16 @@ def _already_marked(me, week, existing: RhythmMark, form, key):
 @partner_required
 def mark_note(week_start: date, item_id: int):
     """Change the note on your own mark, or who can read it (the tick itself stays)."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     item = rhythm_item_for(me, item_id)
     key = f"note-{item.id}"
     form = RhythmMarkForm(prefix=key)
-    refused = web.refused(
+    refused = actions.refused(
         me,
         week,
         KEY,
-        web.writable(item.assignment, week),
+        actions.writable(item.assignment, week),
         key=key,
         form=form,
         invalid="Please look at the note.",
@@ -131,33 +131,33 @@ def mark_note(week_start: date, item_id: int):
         )
     )
     if mark is None or mark.partner_id != me.id:
-        return web.done(me, week, KEY, "That mark isn't yours to change anymore.", status=409)
+        return actions.done(me, week, KEY, "That mark isn't yours to change anymore.", status=409)
     mark.note = form.note.data or ""
     mark.note_visibility = form.note_visibility.data
     confidentiality.stamp(mark, me.couple)
     db.session.commit()
-    return web.done(me, week, KEY, "Your note is saved.", forms={key: form})
+    return actions.done(me, week, KEY, "Your note is saved.", forms={key: form})
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/undo")
 @partner_required
 def mark_undo(week_start: date, item_id: int):
     """Take back your own mark (the other partner's stays theirs to undo)."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     item = rhythm_item_for(me, item_id)
-    problem = web.writable(item.assignment, week)
+    problem = actions.writable(item.assignment, week)
     if problem:
-        return web.done(me, week, KEY, problem, status=409)
+        return actions.done(me, week, KEY, problem, status=409)
     mark = db.session.scalar(
         db.select(RhythmMark).where(
             RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
         )
     )
     if mark is None:
-        return web.done(me, week, KEY, "That wasn't marked anymore.")
+        return actions.done(me, week, KEY, "That wasn't marked anymore.")
     if mark.partner_id != me.id:
-        return web.done(
+        return actions.done(
             me,
             week,
             KEY,
@@ -166,7 +166,7 @@ def mark_undo(week_start: date, item_id: int):
         )
     db.session.delete(mark)
     db.session.commit()
-    return web.done(me, week, KEY, "Undone. It's back on the list.")
+    return actions.done(me, week, KEY, "Undone. It's back on the list.")
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:assignment_id>/reflection")
@@ -174,18 +174,18 @@ def mark_undo(week_start: date, item_id: int):
 @partner_required
 def reflection(week_start: date, assignment_id: int):
     """What helped and what didn't, this week: each partner's own words."""
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     assignment = couple_assignment_for(me, assignment_id)
     if assignment.kind != KEY:
         abort(404)
     key = f"reflection-{assignment.id}"
     form = ReflectionForm(prefix=key)
-    refused = web.refused(
+    refused = actions.refused(
         me,
         week,
         KEY,
-        web.writable(assignment, week),
+        actions.writable(assignment, week),
         key=key,
         form=form,
         invalid="Please look at your reflection.",
@@ -224,7 +224,7 @@ def reflection(week_start: date, assignment_id: int):
         f"{why} What's saved now is shown on the card; your text is still in the boxes. "
         "Save again to keep yours."
     )
-    return web.done(me, week, KEY, message, forms={key: form}, status=409, conflict=True)
+    return actions.done(me, week, KEY, message, forms={key: form}, status=409, conflict=True)
 
 
 def _reflection(me, assignment, week) -> RhythmReflection | None:
@@ -243,4 +243,4 @@ def _reflection_saved(me, week, key: str, row: RhythmReflection):
     named as sent, so HTMX does not keep the open one)."""
     saved = ReflectionForm(formdata=None, prefix=key, obj=row)
     saved.version.data = str(row.version)
-    return web.done(me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved})
+    return actions.done(me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved})

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from forms.base import CardForm, text_field, visibility_field
-from kinds import web
+from kinds import actions
 from models import NOTE_MAX, Visibility
 from tests.scratch_kind.gratitude.models import KEY, GratitudeNote
 from web.guards import partner_required
@@ -25,12 +25,18 @@ class NoteForm(CardForm):
 @bp.post("/week/<date:week_start>/gratitude")
 @partner_required
 def write(week_start: date):
-    me = web.me()
-    week = web.week_of(me, week_start)
+    me = actions.me()
+    week = actions.week_of(me, week_start)
     form = NoteForm(prefix=KEY)
-    assignment = web.assignment_of(me, KEY, week)
-    refused = web.refused(
-        me, week, KEY, web.writable(assignment, week), key=KEY, form=form, invalid="Please look."
+    assignment = actions.assignment_of(me, KEY, week)
+    refused = actions.refused(
+        me,
+        week,
+        KEY,
+        actions.writable(assignment, week),
+        key=KEY,
+        form=form,
+        invalid="Please look.",
     )
     if refused:
         return refused
@@ -47,4 +53,4 @@ def write(week_start: date):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-    return web.done(me, week, KEY, "Thank you. It's saved.")
+    return actions.done(me, week, KEY, "Thank you. It's saved.")

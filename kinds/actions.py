@@ -1,4 +1,4 @@
-"""What every kind's partner routes share: the signed-in partner, the week in the URL,
+"""What every kind's partner routes share (its actions): the signed-in partner, the week in the URL,
 whether an assignment takes answers now, and the answer after an action.
 
 Every action is a plain form POST that redirects back to the week; with HTMX it swaps
