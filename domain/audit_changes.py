@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from domain import audit
+from domain import audit, private_words
 from kinds.base import Place
 from models import (
     Appointment,
@@ -28,6 +28,7 @@ from models import (
     Invitation,
     Partner,
     PinnedMoment,
+    PrivateWord,
     User,
     utcnow,
 )
@@ -72,6 +73,8 @@ def _place(session: Session, obj) -> tuple[str, Place] | None:
         if isinstance(obj, kind.models):
             return kind.describe(session, obj)
     match obj:
+        case PrivateWord():
+            return private_words.describe(obj)
         case CounselingSession():
             return f"Session {obj.number}", Place(obj.couple_id, None)
         case Appointment():

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import selectinload
 
-from domain import whats_new
+from domain import private_words, whats_new
 from domain.homework import couple_week, load
 from domain.visibility import Audience
 from domain.weeks import Week, weeks_back
@@ -217,6 +217,8 @@ class CoupleSummary:
     has_homework: bool = False
     # Homework activity since the counselor last opened the couple's page.
     new_activity: bool = False
+    # Private words to the counselor not read yet (``domain.private_words``).
+    unread_words: int = 0
 
 
 def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
@@ -245,6 +247,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     rows = [(kind, kind.dashboard(couples, week_of, now)) for kind in registry.REGISTRY]
     activity = _recent_activity(couples, earliest - timedelta(weeks=2))
     visits = whats_new.last_visits(counselor_id)
+    unread = private_words.unread(c.id for c in couples)
 
     summaries = []
     for couple in couples:
@@ -256,6 +259,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
         s.last_activity = max(times) if times else None
         s.new_activity = whats_new.is_new(s.last_activity, visits.get(couple.id))
         s.flags = _quiet(couple, s, now)
+        s.unread_words = unread.get(couple.id, 0)
         for kind, row in rows:
             running = next((a for a in active if a.kind == kind.key and a.covers(week.start)), None)
             part = row(couple, running)

@@ -283,13 +283,18 @@ class DigestKind(Kind):
             1 for s in summaries if any(f.startswith("No homework activity") for f in s.flags)
         )
         tomorrow = len({a.couple_id for a in sessions_tomorrow(now, counselor_id=user.id)})
-        if not flagged and not tomorrow:
-            return None  # nothing worth a look today and no session tomorrow: no message
+        # Private words to the counselor not read yet: a count only, never whose or what.
+        words = sum(s.unread_words for s in summaries)
+        if not flagged and not tomorrow and not words:
+            return None  # nothing worth a look, no session tomorrow, nothing to read: none
         if flagged:
             headline = f"{_couples(flagged)} worth a look today"
+        elif words:
+            headline = f"{words} private {'word' if words == 1 else 'words'} to read"
         else:
             headline = f"{_couples(tomorrow)} with a session tomorrow"
         return {
+            "words": words,
             "flagged": flagged,
             "quiet": quiet,
             "tomorrow": tomorrow,
