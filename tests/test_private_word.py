@@ -38,6 +38,8 @@ def test_a_partner_writes_a_word_and_is_told_only_the_counselor_reads_it(app, co
     assert "A word to Dana Rivera" in text_of(page)
     form = sam.get("/word")
     assert "Only Dana Rivera can read this." in text_of(form)
+    # What "for the counselor only" means with Dana, and what to do when not safe at home.
+    assert "For your counselor only:" in text_of(form) and "keeps it" in text_of(form)
     answer = _write(sam, WORDS)
     assert answer.status_code == 302 and answer.location.startswith("/word#word-")
     page = sam.get(answer.location)
