@@ -217,3 +217,8 @@ def test_the_other_partner_sees_no_trace_of_it_anywhere(app, marked, smtp):  # n
     mine = app.test_client()
     login(mine, sam.user.email)
     assert mine.get("/word").get_data(as_text=True).count(MARKER) == 3
+
+
+def test_the_leave_page_says_the_words_go_with_the_writer(app, sam):
+    page = text_of(sam.get("/account/leave"))
+    assert "Any private word you wrote to Dana Rivera, read or not." in page
