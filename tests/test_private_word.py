@@ -14,7 +14,7 @@ from domain.export import counselor_record, partner_record
 from domain.mail import prefs
 from domain.mail.kinds import KINDS
 from extensions import db
-from models import AuditEvent, PrivateWord, utcnow
+from models import AuditEvent, CoupleStatus, PrivateWord, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 from tests.mail_helpers import at, no_quiet_hours
@@ -106,6 +106,7 @@ def test_another_counselor_cannot_read_or_mark_it(app, couple, sam, signed_in):
 
 def test_the_digest_counts_unread_words_and_says_nothing_of_them(app, counselor, smtp):
     couple = factories.couple(counselor)
+    couple.status = CoupleStatus.PAUSED  # a hard week: the words still count
     db.session.commit()
     no_quiet_hours(counselor)
     monday = at("2026-11-16 09:00")
