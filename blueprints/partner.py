@@ -10,9 +10,10 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
 
-from domain import private_words
+from domain import private_words, welcome
 from domain.homework import couple_week
 from extensions import db
+from forms.base import ButtonForm
 from forms.counseling import PrivateWordForm
 from kinds import web
 from web.guards import partner_required
@@ -20,7 +21,7 @@ from web.rendering import keeps_input, render
 
 bp = Blueprint("partner", __name__)
 
-SAVED = "Sent to {counselor}. Only {counselor} can read it."
+SAVED = "Sent to {counselor}. Your partner won't see it."
 
 
 @bp.get("/week")
@@ -37,6 +38,16 @@ def week(week_start: date):
     """An earlier week, as it was (still editable for two days after it ends)."""
     me = web.me()
     return web.render_week(me, web.week_of(me, week_start))
+
+
+@bp.post("/week/welcome")
+@partner_required
+def welcome_read():
+    """ "Thanks, I've read this": the first visit's introduction is put away for good."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        welcome.put_away(web.me())
+    return redirect(url_for("partner.home"))
 
 
 @bp.route("/word", methods=["GET", "POST"])

@@ -37,15 +37,17 @@ def test_a_partner_writes_a_word_and_is_told_only_the_counselor_reads_it(app, co
     page = sam.get("/week")
     assert "A word to Dana Rivera" in text_of(page)
     form = sam.get("/word")
-    assert "Only Dana Rivera can read this." in text_of(form)
+    assert "Only Dana can read this." in text_of(form)
     # What "for the counselor only" means with Dana, and what to do when not safe at home.
     assert "For your counselor only:" in text_of(form) and "keeps it" in text_of(form)
     answer = _write(sam, WORDS)
     assert answer.status_code == 302 and answer.location.startswith("/word#word-")
     page = sam.get(answer.location)
     text = text_of(page)
-    assert "Sent to Dana Rivera. Only Dana Rivera can read it." in text
+    assert "Sent to Dana Rivera. Your partner won't see it." in text
     assert "What you've sent" in text and WORDS in text and "Not read yet" in text
+    # Under the word, the line every saved answer has: who can read it.
+    assert text.count("Only Dana can read this") == 2
     [word] = db.session.scalars(select(PrivateWord)).all()
     assert word.partner_id == couple.partner_at(1).id and word.couple_id == couple.id
 

@@ -1,7 +1,7 @@
 """a private word to the counselor: any time, for the counselor only
 
 Revision ID: 0016_private_word
-Revises: 0011_counselor_week
+Revises: 0012_privacy_lines
 Create Date: 2026-12-03 09:00:00
 
 Not homework, so no assignment: a partner's words, the couple they belong to, and when the
@@ -13,8 +13,8 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_private_word"
-# The appreciation notes' 0015 is not on this branch; the merge re-chains.
-down_revision = "0011_counselor_week"
+# The appreciation notes' 0015 was not built; this follows main's latest.
+down_revision = "0012_privacy_lines"
 branch_labels = None
 depends_on = None
 
