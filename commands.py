@@ -168,6 +168,7 @@ def seed_demo(password: str) -> dict:
     db.session.flush()
     demo.add_history(joined)
     demo.add_sessions(joined)
+    demo.add_private_word(joined)
     return {"counselor": counselor, "joined": joined, "invited": invited}
 
 

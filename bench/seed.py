@@ -217,6 +217,23 @@ def _couple(batch: Batch, ids: Ids, rng: random.Random, counselor_id: int, n: in
             )
         )
 
+    # Now and then a private word to the counselor, the last one often still unread (the
+    # dashboard and the digest count those).
+    for week in active_weeks:
+        written = _local(week, 21, tz)
+        if rng.random() < 0.1 and written < args.now:
+            batch.add(
+                "private_words",
+                {
+                    "id": ids.take("private_words"),
+                    "couple_id": couple_id,
+                    "partner_id": rng.choice(partners),
+                    "text": "Something I'd like you to know before our next session.",
+                    "created_at": written,
+                    "read_at": written + timedelta(days=2) if rng.random() < 0.7 else None,
+                },
+            )
+
     # A session every other week, its summary released to the couple the same evening.
     held_at = [_local(first + timedelta(weeks=i, days=1), 17, tz) for i in range(0, args.weeks, 2)]
     for number, held in enumerate((h for h in held_at if h < args.now), start=1):

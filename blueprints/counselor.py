@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from domain import appointments, audit, couples, invitations, repeats, review, whats_new
+from domain import (
+    appointments,
+    audit,
+    couples,
+    invitations,
+    private_words,
+    repeats,
+    review,
+    whats_new,
+)
 from domain.access import couple_for, partner_place_for
 from domain.repeats import just_made
 from domain.weeks import WEEKDAYS
@@ -151,12 +160,26 @@ def couple_page(couple, *, status: int = 200, status_form=None, problems=None):
         status_form=status_form or CoupleStatusForm(status=couple.status),
         problems=problems or {},
         review=review.couple_review(couple),
+        words=private_words.for_counselor(couple),
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         kinds=registry.keys(),
     )
     whats_new.record_visit(current_user, couple.id)  # committed with the audit row
     audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
     return response
+
+
+@bp.post("/couples/<int:couple_id>/words/<int:word_id>/read")
+@counselor_required
+def read_word(couple_id: int, word_id: int):
+    """Mark a partner's private word read (or, with ``read=0``, unread again)."""
+    couple = couple_for(current_user, couple_id)
+    word = private_words.word_of(couple, word_id)
+    if word is None:
+        abort(404)
+    private_words.mark_read(word, read=request.form.get("read", "1") != "0")
+    db.session.commit()
+    return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor="private-words"))
 
 
 @bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
-from domain import welcome
+from domain import private_words, welcome
 from domain.homework import couple_week
+from extensions import db
 from forms.base import ButtonForm
+from forms.counseling import PrivateWordForm
 from kinds import actions
 from web.guards import partner_required
+from web.rendering import keeps_input, render
 
 bp = Blueprint("partner", __name__)
+
+SAVED = "Sent to {counselor}. Your partner won't see it."
 
 
 @bp.get("/week")
@@ -43,3 +48,33 @@ def welcome_read():
     if form.validate_on_submit():
         welcome.put_away(actions.me())
     return redirect(url_for("partner.home"))
+
+
+@bp.route("/word", methods=["GET", "POST"])
+@keeps_input
+@partner_required
+def private_word():
+    """A private word to the counselor: written any time, read by the counselor only.
+
+    The other partner never sees it, nor that it exists; after saving, the page says so
+    and lists what this partner wrote before (their own words only)."""
+    me = actions.me()
+    form = PrivateWordForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            word, _new = private_words.write(me, form.text.data)
+            db.session.commit()
+            flash(SAVED.format(counselor=me.couple.counselor.display_name), "success")
+            return redirect(url_for("partner.private_word", _anchor=f"word-{word.id}"))
+        status = 422
+    return render(
+        "partner/word.html",
+        None,
+        status,
+        me=me,
+        couple=me.couple,
+        counselor=me.couple.counselor,
+        form=form,
+        words=private_words.written_by(me),
+    )

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from domain import audit
+from domain import audit, private_words
 from kinds.base import Place
 from models import (
     Appointment,
@@ -29,6 +29,7 @@ from models import (
     Invitation,
     Partner,
     PinnedMoment,
+    PrivateWord,
     User,
     utcnow,
 )
@@ -73,6 +74,8 @@ def _place(session: Session, obj) -> tuple[str, Place] | None:
         if isinstance(obj, kind.models):
             return kind.describe(session, obj)
     match obj:
+        case PrivateWord():
+            return private_words.describe(obj)
         case CounselingSession():
             return f"Session {obj.number}", Place(obj.couple_id, None)
         case Appointment():

@@ -52,6 +52,26 @@ def add_history(couple: Couple, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+def add_private_word(couple: Couple, now: datetime | None = None) -> None:
+    """One private word from the first partner, written yesterday and not read yet, so the
+    counselor's dashboard, couple page and digest show one."""
+    from models import PrivateWord
+
+    moment = now or utcnow()
+    db.session.add(
+        PrivateWord(
+            couple_id=couple.id,
+            partner_id=couple.partner_at(1).id,
+            text=(
+                "Work has been very hard these last weeks and I haven't said so at home. "
+                "I'd like to talk about it on Thursday, but I don't know how to start."
+            ),
+            created_at=moment - timedelta(days=1),
+        )
+    )
+    db.session.flush()
+
+
 def add_sessions(couple: Couple, now: datetime | None = None) -> None:
     """Two past sessions whose summaries were released, so a partner can download one."""
     from models import CounselingSession, utcnow

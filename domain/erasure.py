@@ -18,7 +18,7 @@ import unicodedata
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, text, update
 
-from domain import audit_changes
+from domain import audit_changes, private_words
 from extensions import db
 from kinds import registry
 from models import CounselingSession, Couple, Invitation, Partner, PinnedMoment, SummaryPdf, User
@@ -89,6 +89,8 @@ def leave(place: Partner) -> dict[str, int]:
     - **Pinned moments** that pointed at something now gone or emptied are unpinned, and
       every **cached PDF** of the couple is dropped (the counselor's copies held the
       private words); summaries are drawn again, without them, when next asked for.
+    - Their **private words to the counselor** go, read or not: they were never part of
+      the couple's shared history.
     - Their **invitation and sign-in links** go, and no new link can be made for the
       place (see ``Partner.left``): nobody else can step into their history.
     - Their **account** goes: e-mail, name, password, two-step secret and recovery codes,
@@ -115,6 +117,8 @@ def leave(place: Partner) -> dict[str, int]:
                 update(model).where(*mine, or_(*filled)).values({c: "" for c in private.columns})
             )
         counts[private.name] = counts.get(private.name, 0) + gone
+    # Their private words to the counselor: never the couple's history, so always gone.
+    counts["private_words"] = private_words.erase(pid)
     _run(delete(Invitation).where(Invitation.partner_id == pid))
 
     sessions = select(CounselingSession.id).where(CounselingSession.couple_id == place.couple_id)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from domain import pdf
+from domain import pdf, private_words
 from domain.homework import CoupleHomework, load
 from domain.summary import COUNSELOR_COPY, COUPLE_COPY
 from domain.visibility import VISIBILITY_WORDS, Audience, Viewer
@@ -43,6 +43,7 @@ This is everything of your couple's homework that you can read in Hearth, made o
 - hearth.json holds your answers and everything your partner chose to share with you:
   the weekly rhythm, needs with their steps and weekly ratings, check-ins, and the
   sessions your counselor shared with you. Your own answers say who they were for.
+  Any private words you wrote to your counselor are in it too ("private_words").
 - summaries/ holds the summaries your counselor released to you both, as PDF files.
 
 Times are in UTC; your couple's own time zone is in hearth.json ("couple").
@@ -57,7 +58,8 @@ Hearth export of couple {couple_id}
 The couple's whole record, made on {date}: every answer of both partners with who it was
 for, every session with its private notes, and both copies of each summary.
 
-- hearth.json holds the couple, the homework and every answer, and the sessions.
+- hearth.json holds the couple, the homework and every answer, the private words each
+  partner wrote to you ("private_words"), and the sessions.
 - summaries/ holds, for each session, the couple's copy and the counselor's copy.
 
 Times are in UTC; the couple's own time zone is in hearth.json ("couple").
@@ -235,6 +237,8 @@ def _record(couple: Couple, lens: Lens, sessions: list[CounselingSession], now) 
     }
     for kind in registry.REGISTRY:  # each kind's answers, through the same lens
         record.update(kind.export(hw, lens))
+    # A partner's own words to the counselor; the counselor's export has both partners'.
+    record["private_words"] = private_words.export_rows(couple, lens.me)
     record["sessions"] = _sessions(couple, sessions, lens)
     record["appointments"] = _appointments(couple)
     return record

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import subqueryload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from domain import whats_new
+from domain import private_words, whats_new
 from domain.homework import couple_week, load
 from domain.visibility import Audience
 from domain.weeks import Week, weeks_back
@@ -218,6 +218,8 @@ class CoupleSummary:
     has_homework: bool = False
     # Homework activity since the counselor last opened the couple's page.
     new_activity: bool = False
+    # Private words to the counselor not read yet (``domain.private_words``).
+    unread_words: int = 0
 
 
 def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
@@ -252,6 +254,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     rows = [(kind, kind.dashboard(couples, week_of, now)) for kind in registry.REGISTRY]
     activity = _recent_activity(couples, earliest - timedelta(weeks=2))
     visits = whats_new.last_visits(counselor_id)
+    unread = private_words.unread(c.id for c in couples)
 
     summaries = []
     for couple in couples:
@@ -263,6 +266,7 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
         s.last_activity = max(times) if times else None
         s.new_activity = whats_new.is_new(s.last_activity, visits.get(couple.id))
         s.flags = _quiet(couple, s, now)
+        s.unread_words = unread.get(couple.id, 0)
         for kind, row in rows:
             running = next((a for a in active if a.kind == kind.key and a.covers(week.start)), None)
             part = row(couple, running)

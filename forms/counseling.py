@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from domain.appointments import LENGTHS
 from forms.base import Form, VersionedForm, date_field, form_key, strip, text_field
 from models import (
+    ANSWER_MAX,
     FOCUS_MAX,
     NOTES_MAX,
 )
@@ -119,4 +120,14 @@ class PaperForm(Form):
         "Paper for PDF summaries",
         choices=[SelectChoice("a4", "A4"), SelectChoice("letter", "US Letter")],
         validators=[InputRequired("Please choose a paper size.")],
+    )
+
+
+class PrivateWordForm(Form):
+    """A partner's private word to their counselor: for the counselor only, always."""
+
+    text = text_field(
+        "What you'd like them to know",
+        ANSWER_MAX,
+        required="Please write a few words first.",
     )

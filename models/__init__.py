@@ -50,6 +50,7 @@ from models.mail import (
 )
 from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
+from models.words import PrivateWord
 
 __all__ = [
     "AppendOnlyError",
@@ -93,6 +94,7 @@ __all__ = [
     "PinnedMoment",
     "SummaryOpened",
     "SummaryPdf",
+    "PrivateWord",
     "Role",
     "UTCDateTime",
     "User",

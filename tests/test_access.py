@@ -26,7 +26,7 @@ from domain.mail import tokens
 from extensions import db
 from kinds.needs.models import Need, NeedWording, add_steps
 from kinds.rhythm.models import RhythmMark
-from models import Couple, Visibility
+from models import Couple, PrivateWord, Visibility
 from tests import factories
 from tests.conftest import login
 
@@ -219,6 +219,13 @@ TABLE = [
     row("GET", "/week/{future_week}", *partner_only(404, 404, 404)),
     row("GET", "/week/2026-13-45", *everyone(404)),  # not a date: no route at all
     row("GET", "/week/{week}/check-in", *partner_only(200, 200, 200)),
+    # A private word to the counselor: any partner, any time; nothing typed is a 422.
+    row("GET", "/word", *partner_only(200, 200, 200)),
+    row("POST", "/word", *partner_only(422, 422, 422)),
+    # Only the couple's own counselor marks it read; the word must be of that couple.
+    row("POST", "/counselor/couples/{x}/words/{x_word}/read", *counselor_only(302, 404)),
+    row("POST", "/counselor/couples/{y}/words/{x_word}/read", *counselor_only(404, 404)),
+    row("POST", "/counselor/couples/{x}/words/{missing}/read", *counselor_only(404, 404)),
     row("POST", "/week/{week}/check-in", *partner_only(422, 422, 422)),
     row("GET", "/week/{future_week}/check-in", *partner_only(404, 404, 404)),
     # The rhythm is the couple's: either partner ticks an item, only the ticker undoes it.
@@ -364,6 +371,8 @@ def world(app):
     # The second rhythm item was ticked by partner 2: only they may undo it.
     item_of_2 = hw_x["rhythm"].rhythm_items[1]
     db.session.add(RhythmMark(item_id=item_of_2.id, week_start=week, partner_id=alex.id))
+    word = PrivateWord(couple_id=couple_x.id, partner_id=sam.id, text="For Dana only")
+    db.session.add(word)
     released = factories.session(couple_x, released=True)
     draft = factories.session(couple_x)
     y_session = factories.session(couple_y, released=True)
@@ -417,6 +426,7 @@ def world(app):
             "private_step": private_need.steps[0].id,
             "y_step": hw_y["need_2"].steps[0].id,  # asked of the partner of Y
             "x_session": released.id,
+            "x_word": word.id,
             "x_draft": draft.id,
             "y_session": y_session.id,
             "a_policy": policies["a_policy"].id,

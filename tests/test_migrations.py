@@ -42,6 +42,7 @@ TABLES = {
     "mail_suppressions",
     "password_resets",
     "email_changes",
+    "private_words",
 }
 
 

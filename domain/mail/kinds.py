@@ -277,19 +277,26 @@ class DigestKind(Kind):
         from domain.appointments import sessions_tomorrow
         from domain.review import dashboard
 
-        summaries = [s for s in dashboard(user.id, now) if s.couple.status == CoupleStatus.ACTIVE]
+        every = dashboard(user.id, now)
+        summaries = [s for s in every if s.couple.status == CoupleStatus.ACTIVE]
         flagged = sum(1 for s in summaries if s.flags)
         quiet = sum(
             1 for s in summaries if any(f.startswith("No homework activity") for f in s.flags)
         )
         tomorrow = len({a.couple_id for a in sessions_tomorrow(now, counselor_id=user.id)})
-        if not flagged and not tomorrow:
-            return None  # nothing worth a look today and no session tomorrow: no message
+        # Private words to the counselor not read yet: a count only, never whose or what;
+        # a paused couple's count too (a hard week is when a word matters most).
+        words = sum(s.unread_words for s in every)
+        if not flagged and not tomorrow and not words:
+            return None  # nothing worth a look, no session tomorrow, nothing to read: none
         if flagged:
             headline = f"{_couples(flagged)} worth a look today"
+        elif words:
+            headline = f"{words} private {'word' if words == 1 else 'words'} to read"
         else:
             headline = f"{_couples(tomorrow)} with a session tomorrow"
         return {
+            "words": words,
             "flagged": flagged,
             "quiet": quiet,
             "tomorrow": tomorrow,
