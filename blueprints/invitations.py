@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -11,7 +11,7 @@ from domain.passwords import hash_password
 from extensions import db
 from forms.accounts import JoinForm, LinkPasswordForm
 from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
-from web.rendering import keeps_input
+from web.rendering import keeps_input, render
 from web.signin import ask_for_code, end_everywhere, start_session
 
 bp = Blueprint("invitations", __name__)
@@ -50,7 +50,7 @@ def _unusable(problem: str):
     title, detail = UNUSABLE.get(problem, UNUSABLE["unknown"])
     detail = detail.format(days=current_app.config["INVITATION_DAYS"])
     status = 404 if problem == "unknown" else 410
-    return render_template("invitations/unusable.html", title=title, detail=detail), status
+    return render("invitations/unusable.html", title=title, detail=detail, status=status)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
@@ -67,8 +67,7 @@ def accept(token: str):
 
     if current_user.is_authenticated and current_user.id != partner.user_id:
         # Someone else is signed in on this device (often the counselor testing a link).
-        return render_template("invitations/signed_in_elsewhere.html", token=token), 409
-
+        return render("invitations/signed_in_elsewhere.html", token=token, status=409)
     if invitation.purpose == InvitationPurpose.JOIN:
         return _join(token, invitation, partner)
     return _choose_password(token, invitation, partner)
@@ -126,9 +125,14 @@ def _join(token, invitation, partner):
         form.read_policy.errors = [POLICY_CHANGED.format(name=name)]
     form.policy_seen.data = seen
     status = 422 if form.errors else 200
-    return render_template(
-        "invitations/join.html", form=form, token=token, partner=partner, policy=policy
-    ), status
+    return render(
+        "invitations/join.html",
+        form=form,
+        token=token,
+        partner=partner,
+        policy=policy,
+        status=status,
+    )
 
 
 def _choose_password(token, invitation, partner):
@@ -157,6 +161,6 @@ def _choose_password(token, invitation, partner):
         flash("Your new password is saved. Welcome back.", "success")
         return redirect(url_for("partner.home"))
     status = 422 if form.errors else 200
-    return render_template(
-        "invitations/choose_password.html", form=form, token=token, partner=partner
-    ), status
+    return render(
+        "invitations/choose_password.html", form=form, token=token, partner=partner, status=status
+    )

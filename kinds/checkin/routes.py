@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 
 from domain import confidentiality, versions
 from extensions import db
@@ -12,7 +12,7 @@ from kinds import actions
 from kinds.checkin.forms import CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from web.guards import partner_required
-from web.rendering import keeps_input
+from web.rendering import keeps_input, render
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 SAVED = "Thank you for checking in. It's saved."
@@ -75,7 +75,7 @@ def check_in(week_start: date):
         status = 409
     elif form.is_submitted():
         status = 422
-    return render_template(
+    return render(
         "checkin/check_in.html",
         form=form,
         me=me,
@@ -86,7 +86,8 @@ def check_in(week_start: date):
         conflict=conflict,
         scales=SCALES,
         prompts=PROMPTS,
-    ), status
+        status=status,
+    )
 
 
 def _same_check_in(row: CheckIn, form: CheckInForm) -> bool:

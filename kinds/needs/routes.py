@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from kinds.needs.models import (
 )
 from models import Partner, Visibility, utcnow
 from web.guards import partner_required
-from web.rendering import keeps_input
+from web.rendering import keeps_input, render
 
 NAMED = "Your need is on the list. Thank you for putting it into words."
 
@@ -89,7 +89,7 @@ def index():
     """My needs and their steps, and the needs my partner shared with me."""
     me = actions.me()
     history = need_history(me)
-    return render_template(
+    return render(
         "needs/index.html",
         me=me,
         history=history,
@@ -134,14 +134,15 @@ def new():
     elif form.is_submitted():
         status = 422
     _word_steps(form, me)
-    return render_template(
+    return render(
         "needs/form.html",
         form=form,
         need=None,
         me=me,
         ask_confirm=len(active) >= NEEDS_SUGGESTED,
         active_count=len(active),
-    ), status
+        status=status,
+    )
 
 
 def _word_steps(form: NeedForm, me) -> None:
@@ -194,9 +195,15 @@ def edit(need_id: int):
     else:
         status = 422
     _word_steps(form, me)
-    return render_template(
-        "needs/form.html", form=form, need=need, me=me, conflict=conflict, ask_confirm=False
-    ), status
+    return render(
+        "needs/form.html",
+        form=form,
+        need=need,
+        me=me,
+        conflict=conflict,
+        ask_confirm=False,
+        status=status,
+    )
 
 
 def _apply(need: Need, form: NeedForm) -> None:
