@@ -35,11 +35,6 @@ from tests.test_counseling import (
 
 
 @pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
 def no_needs_yet(app, couple):
     """Every kind assigned from this week, and no need named by anyone."""
     from domain.homework import assign, couple_week

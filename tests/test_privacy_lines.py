@@ -21,16 +21,6 @@ from tests.conftest import text_of
 PASSWORD = "our evenings are calmer now"
 
 
-@pytest.fixture
-def sam(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex(signed_in, couple, with_homework):
-    return signed_in(couple.partner_at(2).user)
-
-
 def card(response, kind: str) -> str:
     """The visible text of one card of the week page."""
     html = response.get_data(as_text=True)
