@@ -602,6 +602,38 @@ TARGETS = [
         lambda w: f"/week/{w.week}/check-in",
         valid=lambda w: CHECK_IN_VALID,
     ),
+    Target(
+        "mark-note",
+        "rhythm.mark_note",
+        "partner",
+        lambda w: "/week",
+        lambda w: f"/week/{w.week}/rhythm/{w.made['rhythm'].rhythm_items[1].id}/note",
+        valid=no_fixed_values,
+    ),
+    Target(
+        "welcome-read",
+        "partner.welcome_read",
+        "partner",
+        lambda w: "/week",
+        lambda w: "/week/welcome",
+    ),
+    Target(
+        "bring-back",
+        "needs.bring_back",
+        "partner",
+        lambda w: "/needs/",
+        lambda w: f"/needs/{w.made['retired'].id}/bring-back",
+    ),
+    Target(
+        "private-word", "partner.private_word", "partner", lambda w: "/word", valid=no_fixed_values
+    ),
+    Target(
+        "read-word",
+        "counselor.read_word",
+        "counselor",
+        couple_page,
+        lambda w: f"/counselor/couples/{w.couple.id}/words/{w.made['word'].id}/read",
+    ),
     Target("need-new", "needs.new", "partner", lambda w: "/needs/new", valid=no_fixed_values),
     Target(
         "need-edit",
@@ -698,6 +730,18 @@ def world(app):
     db.session.add(
         StepDone(step_id=made["need_2"].steps[1].id, week_start=made["week"], partner_id=sam.id)
     )
+    # A need of Sam's already retired (to bring back), the first visit's welcome not yet put
+    # away, and a private word for the counselor to mark read.
+    from domain import private_words
+    from kinds.needs.models import Need, NeedStatus
+
+    retired = Need(owner_id=sam.id, wording="Quiet mornings", visibility="shared")
+    retired.status, retired.retired_at = NeedStatus.RETIRED, utcnow()
+    db.session.add(retired)
+    sam.welcomed_at = None
+    sam.joined_at = couple.partner_at(2).joined_at + timedelta(minutes=1)  # the second to come
+    made["retired"] = retired
+    made["word"], _new = private_words.write(sam, "Something for Dana before Tuesday.")
     db.session.commit()
     return World(app, counselor, couple, bare, made, session)
 
