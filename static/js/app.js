@@ -91,17 +91,38 @@
   });
 
   // After a swap, put focus where the person's attention should go: the message about
-  // what just happened, else the first field that needs another look.
+  // what just happened, else the first field that needs another look. The page stays
+  // where the person is (they are looking at the card they acted on); it moves only
+  // when that place is off-screen, and then as little as it can.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
-    var target = document.querySelector("[data-focus]") ||
+    // Only what this swap brought: a message left from an earlier action (another card,
+    // or the counter swapped alongside) must not pull the page back to it.
+    var target = root.querySelector("[data-focus]") ||
       root.querySelector('[aria-invalid="true"]');
+    if (target) target.removeAttribute("data-focus");
     if (target && target !== document.activeElement) {
       if (!target.hasAttribute("tabindex") && !/^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName)) {
         target.setAttribute("tabindex", "-1");
       }
-      target.focus({ preventScroll: false });
+      target.focus({ preventScroll: true });
+      var box = target.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > window.innerHeight) {
+        target.scrollIntoView({ block: "nearest" });
+      }
     }
+  });
+
+  // A box the swapped card asks to open (data-open names it): opened even when the
+  // browser kept the person's own copy of it (hx-preserve), so nothing typed is lost.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-open]").forEach(function (card) {
+      var box = document.getElementById(card.getAttribute("data-open"));
+      if (box && !box.hasAttribute("data-opened")) {
+        box.setAttribute("data-opened", "");
+        box.open = true;
+      }
+    });
   });
 
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
