@@ -99,6 +99,16 @@ def test_a_whole_week_in_twelve_taps(seed, new_page, screenshots):
         walk.tap(rhythm_item(page, wording).get_by_role("button", name="Mark as done"))
         expect(rhythm_item(page, wording)).to_have_class(re.compile("is-done"))
     walk.step("3 rhythm moments")
+    screenshots.take(page, "week-in-taps-moments-marked")
+
+    # As the last moment is marked the reflection opens right below it; one tap saves it.
+    reflection = page.locator("#card-rhythm details.reflection")
+    expect(reflection).to_have_attribute("open", "")
+    walk.type(reflection.get_by_label("What helped"), "Walking after dinner")
+    walk.tap(reflection.get_by_role("button", name="Save my reflection"))
+    expect(page.locator("#card-rhythm p.card-note")).to_contain_text("reflection")
+    walk.step("the reflection")
+
 
     # Two needs, one step each, named right on the card.
     needs = page.locator("#card-needs")
@@ -136,14 +146,6 @@ def test_a_whole_week_in_twelve_taps(seed, new_page, screenshots):
     expect(checkin.locator("p.card-note")).to_have_text("Thank you for checking in. It's saved.")
     expect(checkin.locator(".card-head .count")).to_contain_text("Done")
     walk.step("the check-in")
-
-    # The reflection, open once the week's moments are done, saved in one tap.
-    reflection = page.locator("#card-rhythm details.reflection")
-    expect(reflection).to_have_attribute("open", "")
-    walk.type(reflection.get_by_label("What helped"), "Walking after dinner")
-    walk.tap(reflection.get_by_role("button", name="Save my reflection"))
-    expect(page.locator("#card-rhythm p.card-note")).to_contain_text("reflection")
-    walk.step("the reflection")
 
     expect(page.locator("#week-progress")).to_contain_text("All done")
     screenshots.take(page, "week-in-taps-done")
