@@ -86,7 +86,12 @@ def check_in(week_start: date):
         status = 422
         if wants_fragment():
             return web.done(
-                me, week, KEY, "Please look at the answers marked below.", forms={KEY: form}, status=422
+                me,
+                week,
+                KEY,
+                "Please look at the answers marked below.",
+                forms={KEY: form},
+                status=422,
             )
     return render_template(
         "checkin/check_in.html",

@@ -125,6 +125,18 @@
     });
   });
 
+  // A need kept for the counselor: its steps are worded for the counselor, since the
+  // partner never sees them (the page says so without a script too, after saving).
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("[data-steps-label-shared]");
+    // The needs page's form, or the one on the week's card (its names start "new-need-").
+    if (!form || !/(^|-)visibility$/.test(event.target.name)) return;
+    var label = form.querySelector('label[for$="steps"]');
+    if (!label) return;
+    label.textContent = event.target.value === "shared" ?
+      form.getAttribute("data-steps-label-shared") : form.getAttribute("data-steps-label-private");
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
   document.addEventListener("htmx:load", function (event) { setUpCopyButtons(event.detail.elt); });
 })();

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from extensions import db
-from tests.browser.conftest import PHONE, choose_on_scale, rhythm_item, sign_in
+from tests.browser.conftest import PHONE, rhythm_item, sign_in
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -47,7 +47,13 @@ class Walk:
         before = self.page.evaluate("scrollY")
         target.evaluate(BRING_INTO_VIEW)
         self.scrolled += abs(self.page.evaluate("scrollY") - before)
-        print("REACH", target, before, self.page.evaluate("scrollY"), self.page.evaluate("document.documentElement.scrollHeight"))
+        print(
+            "REACH",
+            target,
+            before,
+            self.page.evaluate("scrollY"),
+            self.page.evaluate("document.documentElement.scrollHeight"),
+        )
 
     def tap(self, target: Locator) -> None:
         self._reach(target)
@@ -67,7 +73,9 @@ class Walk:
 
     def table(self) -> str:
         rows = [f"{name:<32} {taps:>3} taps {px:>6} px" for name, taps, px in self.steps]
-        return "\n".join([*rows, f"{'the whole week':<32} {self.taps:>3} taps {self.scrolled:>6} px"])
+        return "\n".join(
+            [*rows, f"{'the whole week':<32} {self.taps:>3} taps {self.scrolled:>6} px"]
+        )
 
 
 def new_couple_with_homework(seed):
@@ -109,7 +117,6 @@ def test_a_whole_week_in_twelve_taps(seed, new_page, screenshots):
     expect(page.locator("#card-rhythm p.card-note")).to_contain_text("reflection")
     walk.step("the reflection")
 
-
     # Two needs, one step each, named right on the card.
     needs = page.locator("#card-needs")
     for wording, step in (
@@ -118,7 +125,9 @@ def test_a_whole_week_in_twelve_taps(seed, new_page, screenshots):
     ):
         walk.type(needs.get_by_label("What I need"), wording)
         walk.type(needs.get_by_label(re.compile("Steps")), step)
-        expect(needs.get_by_role("group", name=re.compile("Who can read this need"))).to_be_visible()
+        expect(
+            needs.get_by_role("group", name=re.compile("Who can read this need"))
+        ).to_be_visible()
         walk.tap(needs.get_by_role("button", name="Add this need"))
         expect(needs.locator(".need").filter(has_text=wording)).to_be_visible()
     walk.step("2 needs, a step each")
