@@ -187,13 +187,14 @@ def name_on_week(week_start: date):
     # not with the one just sent.
     blank = {NEW_ON_CARD: None}
     if repeats.earlier(form.once.data, current_user.id, same=here if same else None):
-        return web.done(me, week, KEY, NAMED, forms=blank)  # the same form again: one need
+        # The same form again: one need stands.
+        return web.done(me, week, KEY, NAMED, forms=blank, at="add-need")
     if len(active) >= NEEDS_SUGGESTED:  # named meanwhile in another tab
         return web.done(me, week, KEY, MORE_ON_PAGE, forms=blank, status=409)
     _name_need(me, form, here)
     if len(active) + 1 < NEEDS_SUGGESTED:
         blank = {NEW_ON_CARD: NeedForm(formdata=None, prefix=NEW_ON_CARD)}
-    return web.done(me, week, KEY, NAMED, forms=blank)
+    return web.done(me, week, KEY, NAMED, forms=blank, at="add-need")
 
 
 def _word_steps(form: NeedForm, me) -> None:

@@ -106,7 +106,9 @@
         target.setAttribute("tabindex", "-1");
       }
       target.focus({ preventScroll: true });
-      var box = target.getBoundingClientRect();
+      // Scroll only when the whole card has gone from view; a long card's message at
+      // its top is read by a screen reader (focus) and shown again beside the action.
+      var box = (target.closest(".card") || target).getBoundingClientRect();
       if (box.bottom < 0 || box.top > window.innerHeight) {
         target.scrollIntoView({ block: "nearest" });
       }
