@@ -4,8 +4,8 @@ three standard kinds; one partner marks three rhythm moments, names two needs (o
 each), rates both, checks in (three numbers) and writes the end-of-week reflection.
 
 The figures are asserted, so the week cannot quietly grow longer again (issue #21: it took
-20 taps and, measured this way, 7,649 px before). The same week without JavaScript still works, each form
-with its own Save button.
+20 taps and, measured this way, 7,649 px before). The same week without JavaScript still
+works, each form with its own Save button.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from extensions import db
-from tests.browser.conftest import PHONE, rhythm_item, sign_in
+from tests.browser.conftest import PHONE, choose_on_scale, rhythm_item, sign_in
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -47,13 +47,6 @@ class Walk:
         before = self.page.evaluate("scrollY")
         target.evaluate(BRING_INTO_VIEW)
         self.scrolled += abs(self.page.evaluate("scrollY") - before)
-        print(
-            "REACH",
-            target,
-            before,
-            self.page.evaluate("scrollY"),
-            self.page.evaluate("document.documentElement.scrollHeight"),
-        )
 
     def tap(self, target: Locator) -> None:
         self._reach(target)
@@ -161,3 +154,59 @@ def test_a_whole_week_in_twelve_taps(seed, new_page, screenshots):
     assert walk.taps <= MOST_TAPS, walk.table()
     assert walk.scrolled <= MOST_SCROLL, walk.table()
     report([axe_problems(page, "week-in-taps", screenshots)])
+
+
+def test_the_same_week_without_javascript(seed, new_page, screenshots, browser_log):
+    """Every in-place form is a plain form: a need named on the card, a rating with its
+    Save, the check-in on its card, each coming back to its card with the message there."""
+    couple, homework = new_couple_with_homework(seed)
+    page: Page = new_page(SMALL_TOUCH_PHONE, java_script_enabled=False)
+    sign_in(page, couple.partners[1])
+    page.goto("/week")
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    browser_log.expect_status(422)  # the two answers below that need another look
+
+    needs = page.locator("#card-needs")
+    needs.get_by_label("What I need").fill("A calmer start to the evening")
+    needs.get_by_label(re.compile("Steps")).fill("Ask how my day was before dinner")
+    needs.get_by_role("group", name=re.compile("Who can read this need")).get_by_label(
+        "For my counselor only"
+    ).check()
+    needs.get_by_role("button", name="Add this need").click()
+    expect(page).to_have_url(re.compile(r"/week#card-needs$"))
+    needs = page.locator("#card-needs")
+    expect(needs.locator("p.card-note")).to_contain_text("Your need is on the list")
+    need = needs.locator(".need").filter(has_text="A calmer start to the evening")
+    expect(need.locator(".who-reads-line").first).to_contain_text("Only")
+
+    # An empty need comes back with the message beside the field, the steps kept.
+    needs.get_by_label(re.compile("Steps")).fill("Suggest one walk together")
+    needs.get_by_role("button", name="Add this need").click()
+    needs = page.locator("#card-needs")
+    expect(needs.locator(".field-error")).to_contain_text("Please put the need into a few words.")
+    expect(needs.get_by_label(re.compile("Steps"))).to_have_value("Suggest one walk together")
+
+    # The rating has its own Save without a script.
+    page.goto("/week")
+    need = page.locator("#card-needs .need").filter(has_text="A calmer start to the evening")
+    need.locator("label.choice").filter(has_text="Partly").click()
+    need.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/week#card-needs$"))
+    need = page.locator("#card-needs .need").filter(has_text="A calmer start to the evening")
+    expect(need.locator(".saved-rating")).to_contain_text("Partly")
+
+    # The check-in on its card: a missing number is said beside it, then it saves.
+    checkin = page.locator("#card-checkin")
+    choose_on_scale(page, "How connected I felt", 6)
+    checkin.get_by_role("button", name="Save my check-in").click()
+    expect(page.get_by_text("Please choose a number from 1 to 10.").first).to_be_visible()
+    connected = page.get_by_role("group", name="How connected I felt")
+    expect(connected.get_by_role("radio", name="6", exact=True)).to_be_checked()  # kept
+    choose_on_scale(page, "How heard I felt", 7)
+    choose_on_scale(page, "Stress from outside the relationship", 4)
+    page.get_by_role("button", name=re.compile("Save")).last.click()
+    expect(page).to_have_url(re.compile(r"/week#card-checkin$"))
+    checkin = page.locator("#card-checkin")
+    expect(checkin.locator("p.card-note")).to_have_text("Thank you for checking in. It's saved.")
+    expect(checkin).to_contain_text("connected 6, heard 7, outside stress 4")
+    screenshots.take(page, "week-in-taps-no-js")
