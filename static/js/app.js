@@ -127,6 +127,18 @@
     });
   });
 
+  // A need's weekly word saves on the tap that chooses it ("rate-now", see the rating
+  // form), unless a comment is already typed: then its "who can read this" may still be
+  // about to change, so the person's own Save sends both.
+  document.addEventListener("change", function (event) {
+    if (!event.target.closest(".rating-choices")) return;
+    var form = event.target.form;
+    var comment = form && form.querySelector("textarea");
+    if (form && window.htmx && !(comment && comment.value.trim())) {
+      htmx.trigger(form, "rate-now");
+    }
+  });
+
   // A need kept for the counselor: its steps are worded for the counselor, since the
   // partner never sees them (the page says so without a script too, after saving).
   document.addEventListener("change", function (event) {
