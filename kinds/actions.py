@@ -112,10 +112,22 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
 
 
 def done(
-    me: Partner, week: Week, kind: str, message: str, *, forms=None, status=200, conflict=False
+    me: Partner,
+    week: Week,
+    kind: str,
+    message: str,
+    *,
+    forms=None,
+    status=200,
+    conflict=False,
+    at: str | None = None,
 ):
-    """After an action: the card (HTMX), or back to the week page with a message."""
-    notes = {kind: message, "conflict": conflict}
+    """After an action: the card (HTMX), or back to the week page with a message.
+
+    ``at`` names the part of the card the action was on (``need-3``): with HTMX the
+    message stands there, beside what the person just tapped, instead of at the card's top.
+    """
+    notes = {kind: message, "conflict": conflict, "at": at}
     if wants_fragment():
         return render_week(me, week, kind=kind, forms=forms, status=status, notes=notes)
     if status >= 400:

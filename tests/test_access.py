@@ -258,6 +258,9 @@ TABLE = [
     # Ratings: only the owner of a need rates it.
     row("POST", "/week/{week}/needs/{need_1}/rating", *partner_only(422, 404, 404)),
     row("POST", "/week/{week}/needs/{need_2}/rating", *partner_only(404, 422, 404)),
+    row("POST", "/week/{week}/needs/{need_1}/rating/undo", *partner_only(302, 404, 404)),
+    row("POST", "/week/{week}/needs/{need_2}/rating/undo", *partner_only(404, 302, 404)),
+    row("POST", "/week/{week}/needs/new", *partner_only(422, 422, 422)),
     row("POST", "/week/{week}/needs/{private_need}/rating", *partner_only(422, 404, 404)),
     row("POST", "/week/{week}/needs/{y_need}/rating", *partner_only(404, 404, 422)),
     row("POST", "/week/{week}/needs/{missing}/rating", *partner_only(404, 404, 404)),

@@ -20,7 +20,7 @@ from kinds.base import (
     Progress,
     Quotable,
 )
-from kinds.checkin.forms import CheckInAssignmentForm
+from kinds.checkin.forms import CheckInAssignmentForm, CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from kinds.checkin.routes import bp
 from models import AssignmentStatus, Partner, Visibility
@@ -213,6 +213,12 @@ class CheckInKind(Kind):
             ),
             open=week.is_open(now) and assignment.status == AssignmentStatus.ACTIVE,
         )
+
+    def card_forms(self, card) -> dict:
+        """The check-in itself, on the card, until this partner has checked in."""
+        if card.open and card.mine is None:
+            return {KEY: CheckInForm(formdata=None)}
+        return {}
 
     # --- The counselor ---------------------------------------------------------------
 

@@ -12,10 +12,14 @@ from kinds import actions
 from kinds.checkin.forms import CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from web.guards import partner_required
-from web.rendering import keeps_input, render
+from web.rendering import keeps_input, render, wants_fragment
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 SAVED = "Thank you for checking in. It's saved."
+CHANGED = (
+    "This check-in was changed somewhere else a moment ago (another tab or device). "
+    "Your answers are still below. Save again to keep yours."
+)
 NUMBERS = ("connected", "heard", "stress", "scales_shared")
 
 
@@ -47,6 +51,8 @@ def check_in(week_start: date):
     status = 200
     conflict = None
     if form.is_submitted() and problem:
+        if wants_fragment():
+            return actions.done(me, week, KEY, problem, status=409)
         status = 409
     elif form.validate_on_submit():
 
@@ -69,12 +75,24 @@ def check_in(week_start: date):
             ),
         )
         if not saved.conflict:
-            return actions.back_to_card(me, week, KEY, SAVED)
+            return actions.done(me, week, KEY, SAVED)
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409
+        if wants_fragment():
+            # Sent from the card: the card again, with what was typed and what is saved.
+            return actions.done(me, week, KEY, CHANGED, forms={KEY: form}, status=409)
     elif form.is_submitted():
         status = 422
+        if wants_fragment():
+            return actions.done(
+                me,
+                week,
+                KEY,
+                "Please look at the answers marked below.",
+                forms={KEY: form},
+                status=422,
+            )
     return render(
         "checkin/check_in.html",
         form=form,

@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from domain.visibility import VISIBILITY_WORDS, Audience, strictest
 from extensions import db
 from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
-from kinds.needs.forms import RatingForm
+from kinds.needs.forms import NeedForm, RatingForm
 from kinds.needs.history import need_alive_in
 from kinds.needs.models import (
     KEY,
+    NEEDS_SUGGESTED,
     RATING_WORDS,
     Need,
     NeedRating,
@@ -24,7 +25,7 @@ from kinds.needs.models import (
     StepDone,
     add_steps,
 )
-from kinds.needs.routes import bp
+from kinds.needs.routes import NEW_ON_CARD, bp
 from models import Assignment, AssignmentStatus, Visibility
 
 PRIVATE = Visibility.COUNSELOR
@@ -249,6 +250,9 @@ class NeedsKind(Kind):
         for need in card.mine:
             key = f"rating-{need.need.id}"
             forms[key] = RatingForm(formdata=None, prefix=key, obj=need.rating)
+        if card.open and len(card.mine) < NEEDS_SUGGESTED:
+            # Naming a need right on the card, until there are as many as we suggest.
+            forms[NEW_ON_CARD] = NeedForm(formdata=None, prefix=NEW_ON_CARD)
         return forms
 
     # --- The counselor ---------------------------------------------------------------

@@ -37,6 +37,10 @@ from web.guards import partner_required
 from web.rendering import keeps_input, render
 
 NAMED = "Your need is on the list. Thank you for putting it into words."
+#: The form for naming a need on the week's card (its fields' names start with this).
+NEW_ON_CARD = "new-need"
+
+RATED = "Saved. Thank you for checking in on it."
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 
@@ -68,6 +72,9 @@ def step_asked_of(me: Partner, step_id: int) -> NeedStep:
 TOO_MANY = (
     "Are you sure? Fewer needs, done well, tend to work better than many at once. "
     "Tick the box below if you'd like to add this one too."
+)
+MORE_ON_PAGE = (
+    f"You have {NEEDS_SUGGESTED} needs already. To add another, use “Add or change your needs”."
 )
 LIMIT = f"{NEEDS_MAX} needs at once is the most. Retire one you two are good on first."
 
@@ -123,12 +130,7 @@ def new():
             form.confirm_extra.errors = [TOO_MANY]
             status = 422
         else:
-            need = Need(owner_id=me.id, wording=form.wording.data, visibility=form.visibility.data)
-            need.wordings.append(NeedWording(wording=form.wording.data))
-            add_steps(need, form.step_lines())
-            confidentiality.stamp(need, me.couple)
-            db.session.add(need)
-            went = repeats.save_once(form.once.data, current_user.id, listed)
+            went = _name_need(me, form, listed)
             flash(NAMED, "success")
             return redirect(went or listed)
     elif form.is_submitted():
@@ -143,6 +145,57 @@ def new():
         active_count=len(active),
         status=status,
     )
+
+
+def _name_need(me: Partner, form: NeedForm, made: str) -> str | None:
+    """Add the need the form names, once; where an earlier sending of it went, if any."""
+    need = Need(owner_id=me.id, wording=form.wording.data, visibility=form.visibility.data)
+    need.wordings.append(NeedWording(wording=form.wording.data))
+    add_steps(need, form.step_lines())
+    confidentiality.stamp(need, me.couple)
+    db.session.add(need)
+    return repeats.save_once(form.once.data, current_user.id, made)
+
+
+@bp.post("/week/<date:week_start>/needs/new")
+@keeps_input
+@partner_required
+def name_on_week(week_start: date):
+    """Name a need (and its first steps) right on the week's card, without leaving it.
+
+    Offered while the partner has fewer needs than we suggest; more go through the needs
+    page, which asks whether another one is wise.
+    """
+    me = actions.me()
+    week = actions.week_of(me, week_start)
+    form = NeedForm(prefix=NEW_ON_CARD)
+    _word_steps(form, me)
+    refused = actions.refused(
+        me,
+        week,
+        KEY,
+        _needs_writable(me, week),
+        key=NEW_ON_CARD,
+        form=form,
+        invalid="Please look at your need.",
+    )
+    if refused:
+        return refused
+    active = _active_needs(me)
+    here = actions.week_url(me, week, KEY)
+    same = any(_is_the_same(n, form) for n in active)
+    # The card comes back with an empty form for the next need (while one is offered),
+    # not with the one just sent.
+    blank = {NEW_ON_CARD: None}
+    if repeats.earlier(form.once.data, current_user.id, same=here if same else None):
+        # The same form again: one need stands.
+        return actions.done(me, week, KEY, NAMED, forms=blank, at="add-need")
+    if len(active) >= NEEDS_SUGGESTED:  # named meanwhile in another tab
+        return actions.done(me, week, KEY, MORE_ON_PAGE, forms=blank, status=409)
+    _name_need(me, form, here)
+    if len(active) + 1 < NEEDS_SUGGESTED:
+        blank = {NEW_ON_CARD: NeedForm(formdata=None, prefix=NEW_ON_CARD)}
+    return actions.done(me, week, KEY, NAMED, forms=blank, at="add-need")
 
 
 def _word_steps(form: NeedForm, me) -> None:
@@ -348,6 +401,25 @@ def rate_need(week_start: date, need_id: int):
         db.session.rollback()  # the same rating from a double tap: one row stands
     # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
     saved = RatingForm(formdata=None, prefix=key, obj=rating)
-    return actions.done(
-        me, week, KEY, "Saved. Thank you for checking in on it.", forms={key: saved}
+    return actions.done(me, week, KEY, RATED, forms={key: saved}, at=f"need-{need.id}")
+
+
+@bp.post("/week/<date:week_start>/needs/<int:need_id>/rating/undo")
+@partner_required
+def rating_undo(week_start: date, need_id: int):
+    """Take back this week's rating of a need (a tap on a rating saves it at once)."""
+    me = actions.me()
+    week = actions.week_of(me, week_start)
+    need = own_need(me, need_id)
+    problem = _needs_writable(me, week)
+    if problem:
+        return actions.done(me, week, KEY, problem, status=409)
+    rating = db.session.scalar(
+        db.select(NeedRating).where(
+            NeedRating.need_id == need.id, NeedRating.week_start == week.start
+        )
     )
+    if rating is not None:
+        db.session.delete(rating)
+        db.session.commit()
+    return actions.done(me, week, KEY, "Undone. Not rated this week yet.", at=f"need-{need.id}")

@@ -243,4 +243,6 @@ def _reflection_saved(me, week, key: str, row: RhythmReflection):
     named as sent, so HTMX does not keep the open one)."""
     saved = ReflectionForm(formdata=None, prefix=key, obj=row)
     saved.version.data = str(row.version)
-    return actions.done(me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved})
+    return actions.done(
+        me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved}, at="reflection"
+    )

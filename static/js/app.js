@@ -91,16 +91,51 @@
   });
 
   // After a swap, put focus where the person's attention should go: the message about
-  // what just happened, else the first field that needs another look.
+  // what just happened, else the first field that needs another look. The page stays
+  // where the person is (they are looking at the card they acted on); it moves only
+  // when that place is off-screen, and then as little as it can.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
-    var target = document.querySelector("[data-focus]") ||
+    // Only what this swap brought: a message left from an earlier action (another card,
+    // or the counter swapped alongside) must not pull the page back to it.
+    var target = root.querySelector("[data-focus]") ||
       root.querySelector('[aria-invalid="true"]');
+    if (target) target.removeAttribute("data-focus");
     if (target && target !== document.activeElement) {
       if (!target.hasAttribute("tabindex") && !/^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName)) {
         target.setAttribute("tabindex", "-1");
       }
-      target.focus({ preventScroll: false });
+      target.focus({ preventScroll: true });
+      // Scroll only when the whole card has gone from view; a long card's message at
+      // its top is read by a screen reader (focus) and shown again beside the action.
+      var box = (target.closest(".card") || target).getBoundingClientRect();
+      if (box.bottom < 0 || box.top > window.innerHeight) {
+        target.scrollIntoView({ block: "nearest" });
+      }
+    }
+  });
+
+  // A box the swapped card asks to open (data-open names it): opened even when the
+  // browser kept the person's own copy of it (hx-preserve), so nothing typed is lost.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-open]").forEach(function (card) {
+      var box = document.getElementById(card.getAttribute("data-open"));
+      if (box && !box.hasAttribute("data-opened")) {
+        box.setAttribute("data-opened", "");
+        box.open = true;
+      }
+    });
+  });
+
+  // A need's weekly word saves on the tap that chooses it ("rate-now", see the rating
+  // form), unless a comment is already typed: then its "who can read this" may still be
+  // about to change, so the person's own Save sends both.
+  document.addEventListener("change", function (event) {
+    if (!event.target.closest(".rating-choices")) return;
+    var form = event.target.form;
+    var comment = form && form.querySelector("textarea");
+    if (form && window.htmx && !(comment && comment.value.trim())) {
+      htmx.trigger(form, "rate-now");
     }
   });
 
@@ -108,8 +143,9 @@
   // partner never sees them (the page says so without a script too, after saving).
   document.addEventListener("change", function (event) {
     var form = event.target.closest("[data-steps-label-shared]");
-    if (!form || event.target.name !== "visibility") return;
-    var label = form.querySelector('label[for="steps"]');
+    // The needs page's form, or the one on the week's card (its names start "new-need-").
+    if (!form || !/(^|-)visibility$/.test(event.target.name)) return;
+    var label = form.querySelector('label[for$="steps"]');
     if (!label) return;
     label.textContent = event.target.value === "shared" ?
       form.getAttribute("data-steps-label-shared") : form.getAttribute("data-steps-label-private");

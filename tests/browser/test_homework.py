@@ -178,7 +178,8 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     assert documents == []
 
     # Two needs, each with steps: one shared, one for the counselor only.
-    p1.locator("#card-needs").get_by_role("link", name="Name a need").click()
+    # (A need can be named right on the card too; the needs page holds them all.)
+    p1.locator("#card-needs").get_by_role("link", name="All your needs").click()
     expect(p1.get_by_role("heading", name="Needs", level=1)).to_be_visible()
     add_need(p1, SHARED_NEED, SHARED_STEPS)
     add_need(p1, P1_PRIVATE["need"], [P1_PRIVATE["step of that need"]], private=True)
@@ -194,19 +195,25 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     assert progress(p1) == "4 things left to do this week"
     need = p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)
     need.get_by_text("Partly", exact=True).click()
+    # The tap that chooses the word saves it, says so beside it, and offers a way back.
+    saved = need.locator(".saved-line")
+    expect(saved).to_contain_text("Saved")
+    expect(saved.locator("p")).to_be_focused()
+    expect(saved.get_by_role("button", name="Undo")).to_be_visible()
+    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    # A comment for the counselor only goes with it, behind "Change my rating".
+    need.get_by_text("Change my rating").click()
     need.get_by_text("Add a comment").click()
     need.get_by_label("A comment (optional)").fill(P1_PRIVATE["rating comment"])
     need.get_by_role("group", name="Who can read this").get_by_label(
         "For my counselor only"
     ).check()
     with p1.expect_response(lambda r: r.request.method == "POST") as answer:
-        need.get_by_role("button", name="Save").click()
+        need.get_by_role("button", name="Save the change").click()
     assert answer.value.status == 200
     assert re.match(r'\s*<section\b[^>]*\bid="card-needs"', answer.value.text())
-    expect(p1.locator("#card-needs p.card-note")).to_have_text(
-        "Saved. Thank you for checking in on it."
-    )
-    expect(p1.locator("#card-needs p.card-note")).to_be_focused()
+    expect(saved).to_contain_text("Saved")
+    expect(saved.locator("p")).to_be_focused()
     need = p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)
     # Saved, it reads as saved: the word, who can read it, and "Change" to open the form.
     expect(need.locator(".saved-rating")).to_have_text("Your word this week: Partly")
@@ -217,8 +224,8 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
 
     # The check-in: numbers shared (ticked: they are for Dana only by default), one answer
     # shared, one private.
-    p1.locator("#card-checkin").get_by_role("link", name="Check in now").click()
-    expect(p1.get_by_role("heading", name="Check in", level=1)).to_be_visible()
+    # It is right on its card; the written answers open from "In your own words".
+    checkin = p1.locator("#card-checkin")
     choose_on_scale(p1, "How connected I felt", 8)
     choose_on_scale(p1, "How heard I felt", 5)
     choose_on_scale(p1, "Stress from outside the relationship", 3)
@@ -226,13 +233,14 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(connected.get_by_role("radio", name="8", exact=True)).to_be_checked()
     expect(p1.get_by_label("Share my numbers with my partner")).not_to_be_checked()
     p1.get_by_label("Share my numbers with my partner").check()
+    checkin.get_by_text("In your own words").click()
     for label in ("What went well", "What felt off", "How we can support each other"):
         expect(prompt(p1, label).get_by_label("For my counselor only")).to_be_checked()
     p1.get_by_label("What went well", exact=True).fill(SHARED_ANSWER)
     prompt(p1, "What went well").get_by_label("Shared with my partner").check()
     p1.get_by_label("What felt off", exact=True).fill(P1_PRIVATE["check-in answer"])
     p1.mouse.move(0, 0)
-    screenshots.take(p1, "homework-check-in-phone", docs="check-in.png")
+    screenshots.take(p1, "homework-check-in-phone", docs="check-in.png", element=checkin)
     p1.get_by_role("button", name="Save my check-in").click()
     expect(p1.get_by_text("Thank you for checking in. It's saved.")).to_be_visible()
     expect(p1.locator("#card-checkin")).to_contain_text("connected 8, heard 5, outside stress 3.")
@@ -278,7 +286,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(checkin).to_contain_text("Connected 8, heard 5, outside stress 3.")
     expect(checkin).to_contain_text(f"What went well: {SHARED_ANSWER}")
 
-    checkin.get_by_role("link", name="Check in now").click()
+    checkin.get_by_text("In your own words").click()  # the check-in is on its card
     choose_on_scale(p2, "How connected I felt", 3)
     choose_on_scale(p2, "How heard I felt", 6)
     choose_on_scale(p2, "Stress from outside the relationship", 7)

@@ -48,12 +48,13 @@ def test_saved_answers_say_who_can_read_them(seed, new_page, browser_log, screen
 
     # A need's rating, with a comment kept for Dana: saved, it reads as saved.
     need = page.locator(f"#need-{homework.need_ids[1]}")
-    need.get_by_text("Partly", exact=True).click()
+    # With a comment typed, the tap on a word waits for Save: the comment's reader first.
     open_comment_and_keep_it_for_the_counselor(need, "Lunch messages helped a lot")
+    need.get_by_text("Partly", exact=True).click()
+    expect(need.get_by_role("radio", name="Partly")).to_be_checked()
+    expect(need.locator(".saved-line")).to_have_count(0)
     need.get_by_role("button", name="Save").click()
-    expect(page.locator("#card-needs p.card-note")).to_have_text(
-        "Saved. Thank you for checking in on it."
-    )
+    expect(need.locator(".saved-line")).to_contain_text("Saved")
     need = page.locator(f"#need-{homework.need_ids[1]}")
     expect(need.locator(".saved-rating")).to_have_text("Your word this week: Partly")
     lines = need.locator(".who-reads-line")
@@ -90,7 +91,8 @@ def test_saved_answers_say_who_can_read_them(seed, new_page, browser_log, screen
     expect(page.get_by_label("What helped this week")).to_be_hidden()
 
     # The check-in: numbers for Dana by default, one answer shared.
-    page.get_by_role("link", name="Check in now").click()
+    # On its card; the written answers open from "In your own words".
+    page.locator("#card-checkin").get_by_text("In your own words").click()
     expect(page.get_by_label("Share my numbers with my partner")).not_to_be_checked()
     choose_on_scale(page, "How connected I felt", 4)
     choose_on_scale(page, "How heard I felt", 6)
@@ -151,8 +153,8 @@ def test_the_second_partner_is_welcomed_and_kept_signed_in(
     rhythm_item(robin, "One real conversation").get_by_role("button", name="Mark as done").click()
     expect(robin.locator("#card-rhythm p.card-note")).to_have_text("Marked as done.")
     need = robin.locator(f"#need-{homework.need_ids[1]}")
-    need.get_by_text("Partly", exact=True).click()
-    need.get_by_role("button", name="Save").click()
+    need.get_by_text("Partly", exact=True).click()  # saved on the tap
+    expect(need.locator(".saved-line")).to_contain_text("Saved")
     expect(need.locator(".who-reads-line").first).to_have_text(
         "Dana can read this, and Casey once they join Hearth"
     )
