@@ -6,6 +6,12 @@ Create Date: 2026-12-03 09:00:00
 
 One table, ``journal_entries``: a sentence, an optional day it happened, who may read it
 (shared with the partner by default) and the confidentiality policy it was written under.
+
+A counselor may pin a moment into a summary. ``pinned_moments.source`` named the three
+quotable answers in a CHECK constraint, so every kind with words to quote would have had to
+alter that table; the sources are listed once, by each kind's ``pinnable`` in
+``kinds.registry``, and the model refuses any other value before it is written (as
+``0010_kinds`` did for ``assignments.kind``).
 """
 
 import sqlalchemy as sa
@@ -56,8 +62,15 @@ def upgrade():
     op.create_index(
         "ix_journal_entries_partner_week", "journal_entries", ["partner_id", "week_start"]
     )
+    with op.batch_alter_table("pinned_moments") as batch:
+        batch.drop_constraint(op.f("ck_pinned_moments_source"), type_="check")
 
 
 def downgrade():
+    op.execute("DELETE FROM pinned_moments WHERE source = 'journal'")
+    with op.batch_alter_table("pinned_moments") as batch:
+        batch.create_check_constraint(
+            op.f("ck_pinned_moments_source"), "source IN ('rhythm_mark', 'reflection', 'check_in')"
+        )
     op.drop_index("ix_journal_entries_partner_week", table_name="journal_entries")
     op.drop_table("journal_entries")
