@@ -68,19 +68,15 @@ class JournalCard:
     assignment: object
     week: object
     moments: list[Moment]  # this week's, newest first, the ones I may read
-    mine: int  # how many I wrote this week
     looking_back: int  # every moment I may read, all weeks
     hard: bool  # a scale I may see dropped: offer to look back
     partner_name: str
     open: bool
 
-    @property
-    def done(self) -> int:
-        return 1 if self.mine else 0
-
-    @property
-    def total(self) -> int:
-        return 1
+    # Nothing is owed: a meaningful moment can't be due, so the journal adds nothing to
+    # the week's "done" count or to what is left this week.
+    done = 0
+    total = 0
 
 
 @dataclass
@@ -224,7 +220,6 @@ class JournalKind(Kind):
             assignment=assignment,
             week=week,
             moments=moments,
-            mine=sum(1 for m in moments if m.by_me),
             looking_back=len(readable),
             hard=hard_week(data.check_ins, week.start, audience.may),
             partner_name=me.other.name_with_role,
@@ -285,7 +280,7 @@ class JournalKind(Kind):
         return found
 
     def dashboard(self, couples, week_of, now):
-        """How many of the two wrote a moment in the couple's week."""
+        """Who of the two wrote a moment down in the couple's week (a fact, not a count)."""
         ids = [p.id for c in couples for p in c.partners]
         earliest = min(week_of.values()) if week_of else None
         wrote: set[tuple[int, date]] = set()
@@ -303,7 +298,11 @@ class JournalKind(Kind):
             if assignment is None:
                 return Progress()
             week = week_of[couple.id]
-            return Progress(done=sum(1 for p in couple.partners if (p.id, week) in wrote), total=2)
+            writers = [p.name for p in couple.partners if (p.id, week) in wrote]
+            if not writers:
+                return Progress()
+            # Not counted as homework done: a fact worth knowing before a session.
+            return Progress(facts=[f"Journal this week: {' and '.join(writers)}"])
 
         return row
 
