@@ -116,7 +116,7 @@ def test_the_journal_on_two_phones_with_the_counselor_reading(
     expect(kept.locator(".counselor-only")).to_have_text("Counselor only")
     expect(dana.locator("table.grid th", has_text="Journal")).to_have_count(1)
     results += [axe_problems(dana, "journal-counselor-review", screenshots)]
-    screenshots.take(dana, "journal-counselor-phone")
+    screenshots.take(dana, "journal-counselor-phone", element=dana.locator("#review-journal"))
 
     assert problems == [], "\n".join(problems)
     report(results)
