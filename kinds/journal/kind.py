@@ -427,7 +427,7 @@ SHARED = Visibility.SHARED
 # None, words, who may read them).
 DEMO_MOMENTS = [
     (1, 4, 2, "Alex left a note on the fridge before my early shift.", SHARED),
-    (2, 3, 5, "We walked to the lake and didn't look at our phones once.", SHARED),
+    (2, 3, 0, "We walked to the lake and didn't look at our phones once.", SHARED),
     (1, 2, None, "We talked about money without it turning into a fight.", SHARED),
     (2, 1, 1, "I felt close to Sam again when we cooked together.", PRIVATE),
     (2, 0, 0, "Sam laughed at my terrible joke at breakfast.", SHARED),
