@@ -1,7 +1,7 @@
 """the shared journal of progress: moments a partner wrote down
 
 Revision ID: 0014_journal
-Revises: 0011_counselor_week
+Revises: 0013_pause
 Create Date: 2026-12-03 09:00:00
 
 One table, ``journal_entries``: a sentence, an optional day it happened, who may read it
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_journal"
-down_revision = "0011_counselor_week"
+down_revision = "0013_pause"
 branch_labels = None
 depends_on = None
 
