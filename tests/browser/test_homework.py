@@ -79,7 +79,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     this_week = current_week("Europe/London", 0).start  # the seeded couple's clock
     last_week = this_week - timedelta(weeks=1)
 
-    # 1. The counselor assigns all four, from last week on, rewording one rhythm item.
+    # 1. The counselor assigns all five, from last week on, rewording one rhythm item.
     page = counselor_page
     sign_in(page, counselor)
     page.goto(f"/counselor/couples/{couple.id}")
@@ -94,7 +94,9 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(page.get_by_text("Weekly check-in assigned to Robin & Casey.")).to_be_visible()
     assign(page, "Assign shared journal", "Assign shared journal", last_week)
     expect(page.get_by_text("Shared journal assigned to Robin & Casey.")).to_be_visible()
-    expect(page.locator("#homework .assignment")).to_have_count(4)
+    assign(page, "Assign pause agreement", "Assign pause agreement", last_week)
+    expect(page.get_by_text("Pause agreement assigned to Robin & Casey.")).to_be_visible()
+    expect(page.locator("#homework .assignment")).to_have_count(5)
     expect(page.locator(".assign-actions")).to_have_count(0)  # nothing left to assign
     # Robin checked in last week already (feeling heard: 9), privately in part.
     seed.check_in(
