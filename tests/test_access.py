@@ -92,6 +92,7 @@ TABLE = [
     row("POST", "/login/code", *everyone(LOGIN)),
     row("POST", "/logout", *everyone(302)),
     row("GET", "/healthz", *everyone(200)),
+    row("GET", "/manifest.webmanifest", *everyone(200)),
     row("GET", "/static/css/app.css", *everyone(200)),
     row("GET", "/static/no-such-file.css", *everyone(404)),
     # --- Invitation links: a join link is the invited person's; a sign-in link is the
@@ -278,6 +279,10 @@ TABLE = [
     row("GET", "/confidentiality", *partner_only(200, 200, 200)),
     row("GET", "/confidentiality/confirm", *partner_only(200, 200, 200)),
     row("POST", "/confidentiality/confirm", *partner_only(422, 422, 422)),
+    row("GET", "/summaries/{x_session}", *partner_only(200, 200, 404)),
+    row("GET", "/summaries/{x_draft}", *partner_only(404, 404, 404)),
+    row("GET", "/summaries/{y_session}", *partner_only(404, 404, 200)),
+    row("GET", "/summaries/{missing}", *partner_only(404, 404, 404)),
     row("GET", "/summaries/{x_session}.pdf", *partner_only(200, 200, 404)),
     row("GET", "/summaries/{x_draft}.pdf", *partner_only(404, 404, 404)),
     row("GET", "/summaries/{y_session}.pdf", *partner_only(404, 404, 200)),

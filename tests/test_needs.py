@@ -119,7 +119,7 @@ def test_the_owner_rates_each_week_and_a_second_rating_edits_the_first(sam, with
     sam.post(url, data={f"{prefix}-rating": "met"})
     rows = db.session.scalars(select(NeedRating)).all()
     assert len(rows) == 1 and rows[0].rating == "met"
-    assert "Needs 1 of 1" in text_of(sam.get("/week"))
+    assert "Needs ✓ Done" in text_of(sam.get("/week"))
 
 
 def test_a_rating_needs_a_choice(sam, with_homework):

@@ -45,6 +45,9 @@ def register(app: Flask) -> None:
     app.add_template_global(registry.NAMES, "KIND_NAMES")
     app.add_template_global(lambda: tuple(registry.REGISTRY), "homework_kinds")
     app.add_template_global(invitations.current_for, "current_invitation")
+    from domain.cards import left_on
+
+    app.add_template_global(left_on, "left_on")
     register_between_sessions(app)
 
 

@@ -85,6 +85,16 @@ class RhythmCard:
     def total(self) -> int:
         return len(self.items)
 
+    @property
+    def left_label(self) -> str:
+        left = self.total - self.done
+        return f"{left} still to do together"
+
+    @property
+    def started(self) -> bool:
+        """This partner has done something on the card this week (a mark, a reflection)."""
+        return self.mine is not None or any(i.mark and i.mark.by_me for i in self.items)
+
 
 @dataclass
 class RhythmWeek:
