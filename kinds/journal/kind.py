@@ -78,6 +78,11 @@ class JournalCard:
     done = 0
     total = 0
 
+    @property
+    def started(self) -> bool:
+        """This partner wrote a moment down this week (the instructions fold to a line)."""
+        return any(m.by_me for m in self.moments)
+
 
 @dataclass
 class JournalReview:

@@ -79,6 +79,27 @@ class PauseCard:
     done = 0
     total = 0
 
+    @property
+    def left(self) -> int:
+        """Until the rule is agreed, wording it (or answering the other's wording) is the
+        one thing left; logging pauses never is."""
+        if not self.open:
+            return 0
+        if self.waiting is not None:
+            return 0 if self.waiting_mine else 1
+        return 0 if self.agreed is not None else 1
+
+    @property
+    def left_label(self) -> str:
+        if self.waiting is not None:
+            return "Accept or change the wording"
+        return "Word your pause rule"
+
+    @property
+    def started(self) -> bool:
+        """A rule agreed or proposed by this partner, or a pause they logged this week."""
+        return self.agreed is not None or self.waiting_mine or any(p.by_me for p in self.logged)
+
 
 @dataclass
 class PauseWeek:

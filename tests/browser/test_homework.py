@@ -117,7 +117,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     sign_in(p1, robin)
     for card in ("#card-rhythm", "#card-needs", "#card-checkin"):
         expect(p1.locator(card)).to_be_visible()
-    assert progress(p1) == "5 things left to do this week"
+    assert progress(p1) == "6 things left to do this week"
     screenshots.take(p1, "homework-p1-week-start")
 
     p1.evaluate("window.__hearthNoReload = 'still here'")
@@ -143,7 +143,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(note).to_have_text("Marked as done. Nice work, you two.")
     expect(rhythm_item(p1, "Bake bread").locator(".done-by")).to_contain_text("Done by you")
     expect(rhythm_item(p1, "Bake bread").locator("blockquote.note")).to_have_text(SHARED_NOTE)
-    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("5 things left")
     expect(p1.locator("#card-rhythm")).to_have_count(1)  # replaced, not nested
     expect(p1.locator("#week-progress")).to_have_count(1)
     assert p1.evaluate("window.__hearthNoReload") == "still here"
@@ -164,7 +164,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(rhythm_item(p1, AFFECTION).locator(".private-tag")).to_have_text(
         "Your note is for your counselor only."
     )
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
     assert documents == []
 
     # Two needs, each with steps: one shared, one for the counselor only.
@@ -181,7 +181,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # Rate the shared need this week, with a comment for the counselor only.
     p1.get_by_role("link", name="← This week").click()
     expect(p1.locator("#card-needs")).to_be_visible()
-    assert progress(p1) == "4 things left to do this week"
+    assert progress(p1) == "5 things left to do this week"
     need = p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)
     need.get_by_text("Partly", exact=True).click()
     need.get_by_text("Add a comment").click()
@@ -200,7 +200,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     need = p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)
     expect(need.get_by_role("radio", name="Partly")).to_be_checked()
     expect(need.get_by_role("button", name="Update")).to_be_visible()
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
 
     # The check-in: numbers shared (the default), one answer shared, one private.
     p1.locator("#card-checkin").get_by_role("link", name="Check in now").click()
@@ -221,7 +221,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     p1.get_by_role("button", name="Save my check-in").click()
     expect(p1.get_by_text("Thank you for checking in. It's saved.")).to_be_visible()
     expect(p1.locator("#card-checkin")).to_contain_text("connected 8, heard 5, outside stress 3.")
-    expect(p1.locator("#week-progress")).to_contain_text("2 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
 
     # 3. Casey, on another phone, sees what Robin shared and nothing else.
     p2 = partner2_page
@@ -384,4 +384,4 @@ def test_both_partners_tick_the_same_item_at_once_and_the_second_note_is_kept(
     kept = item.get_by_label("Your note (not saved)")
     expect(kept).to_have_value("Casey's words about that talk")
     expect(kept).to_have_attribute("readonly", "")
-    expect(p2.locator("#week-progress")).to_contain_text("4 things left")
+    expect(p2.locator("#week-progress")).to_contain_text("5 things left")
