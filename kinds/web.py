@@ -99,6 +99,10 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
         # Forms the person just sent: everything else on a swapped card keeps what they typed.
         "posted": set(forms or {}),
     }
+    if view.is_current and not (kind and wants_fragment()):
+        from domain.welcome import first_visit
+
+        context["welcome"] = first_visit(me)
     if kind and wants_fragment():
         card = next((c for c in view.cards if c.kind == kind), None)
         if card is None:

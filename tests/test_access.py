@@ -240,6 +240,12 @@ TABLE = [
     row("POST", "/week/{week}/rhythm/{y_item}/done", *partner_only(404, 404, 302)),
     row("POST", "/week/{week}/rhythm/{y_item}/undo", *partner_only(404, 404, 302)),
     row("POST", "/week/{future_week}/rhythm/{x_item}/done", *partner_only(404, 404, 404)),
+    # Changing the note on a mark: the couple's items only, and only one's own mark (409:
+    # nobody's mark stands on the item here).
+    row("POST", "/week/{week}/rhythm/{x_item}/note", *partner_only(409, 409, 404)),
+    row("POST", "/week/{week}/rhythm/{y_item}/note", *partner_only(404, 404, 409)),
+    # The first visit's introduction: each partner puts away their own.
+    row("POST", "/week/welcome", *partner_only(302, 302, 302)),
     row("POST", "/week/{week}/rhythm/{x_rhythm}/reflection", *partner_only(422, 422, 404)),
     row("POST", "/week/{week}/rhythm/{y_rhythm}/reflection", *partner_only(404, 404, 422)),
     # An assignment of the couple, but not a rhythm.
@@ -341,6 +347,10 @@ TABLE = [
     row("POST", "/needs/{y_need}/retire", *partner_only(404, 404, 302)),
     row("POST", "/needs/{need_1}/retire", *partner_only(302, 404, 404)),
     row("POST", "/needs/{private_need}/retire", *partner_only(302, 404, 404)),
+    # Bringing a retired need back: its owner only.
+    row("POST", "/needs/{need_2}/bring-back", *partner_only(404, 302, 404)),
+    row("POST", "/needs/{need_1}/bring-back", *partner_only(302, 404, 404)),
+    row("POST", "/needs/{missing}/bring-back", *partner_only(404, 404, 404)),
 ]
 
 

@@ -157,7 +157,8 @@ def test_a_need_for_the_counselor_only_is_invisible_to_the_partner(sam, alex, wi
         assert "not ready to share" not in html and "A secret step" not in html
     step = need.steps[0]
     assert alex.post(f"/week/{with_homework['week']}/steps/{step.id}/done").status_code == 404
-    assert "for your counselor only" in text_of(sam.get("/week"))
+    # Sam sees who can read the need: the counselor alone.
+    assert "Only Dana can read this" in text_of(sam.get("/week"))
 
 
 def test_history_shows_need_by_need_the_weekly_ratings(sam, alex, with_homework):

@@ -94,7 +94,7 @@ def test_a_private_note_stays_with_the_counselor(sam, alex, signed_in, counselor
         },
     )
     assert "Only for Dana" in text_of(sam.get("/week"))
-    assert "Your note is for your counselor only" in text_of(sam.get("/week"))
+    assert "Only Dana can read this" in text_of(sam.get("/week"))
     alex_html = alex.get("/week").get_data(as_text=True)
     assert "Only for Dana" not in alex_html
     assert "Done by Sam" in text_of(alex.get("/week"))

@@ -262,6 +262,9 @@ class RhythmKind(Kind):
         for item in card.items:
             key = f"mark-{item.item.id}"
             forms[key] = RhythmMarkForm(formdata=None, prefix=key)
+            if item.mark is not None and item.mark.by_me and item.mark.note:
+                key = f"note-{item.item.id}"
+                forms[key] = RhythmMarkForm(formdata=None, prefix=key, obj=item.mark)
         key = f"reflection-{card.assignment.id}"
         forms[key] = ReflectionForm(formdata=None, prefix=key, obj=card.mine)
         if card.mine is not None:

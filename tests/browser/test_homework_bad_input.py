@@ -96,7 +96,7 @@ def test_a_check_in_without_one_of_its_numbers_keeps_everything_else(
 
     choose_on_scale(page, "How connected I felt", 4)
     choose_on_scale(page, "Stress from outside the relationship", 6)
-    page.get_by_label("Share my numbers with my partner").uncheck()
+    page.get_by_label("Share my numbers with my partner").check()  # away from the default
     page.get_by_label("What went well", exact=True).fill(WENT_WELL)
     prompt(page, "What went well").get_by_label("Shared with my partner").check()
     page.get_by_label("What felt off", exact=True).fill(FELT_OFF)
@@ -117,7 +117,7 @@ def test_a_check_in_without_one_of_its_numbers_keeps_everything_else(
         assert checked == ([number] if number else []), f"{question}: {checked}"
     stress = page.get_by_role("group", name="Stress from outside the relationship")
     expect(stress.get_by_role("radio", name="6", exact=True)).to_be_checked()
-    expect(page.get_by_label("Share my numbers with my partner")).not_to_be_checked()
+    expect(page.get_by_label("Share my numbers with my partner")).to_be_checked()
     expect(page.get_by_label("What went well", exact=True)).to_have_value(WENT_WELL)
     expect(prompt(page, "What went well").get_by_label("Shared with my partner")).to_be_checked()
     expect(page.get_by_label("What felt off", exact=True)).to_have_value(FELT_OFF)

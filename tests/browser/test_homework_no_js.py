@@ -67,8 +67,8 @@ def test_a_partner_does_the_week_on_a_360_px_phone_without_javascript(
     posted_and_redirected(page, navigation.value, "/week#card-needs")
     expect(page.get_by_text("Saved. Thank you for checking in on it.")).to_be_visible()
     need = page.locator(f"#need-{homework.need_ids[1]}")
-    expect(need.get_by_role("radio", name="Met")).to_be_checked()
-    expect(need.get_by_role("button", name="Update")).to_be_visible()
+    expect(need.locator(".saved-rating")).to_have_text("Your word this week: Met")
+    expect(need.get_by_text("Change my rating")).to_be_visible()
     assert progress(page) == "4 things left to do this week"
 
     # "I did this", for a step Casey asked of me.
