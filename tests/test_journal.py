@@ -51,7 +51,7 @@ def test_a_moment_written_down_is_on_both_phones(sam, alex, with_homework):
 def test_a_moment_for_the_counselor_stays_from_the_partner(sam, alex, dana, couple, with_homework):
     sam.post(url(with_homework), data=moment(PRIVATE, "counselor"))
     mine = text_of(sam.get("/week"))
-    assert PRIVATE in mine and "For your counselor only." in mine
+    assert PRIVATE in mine and "Only Dana can read this" in mine
     assert PRIVATE not in alex.get("/week").get_data(as_text=True)
     assert PRIVATE not in alex.get("/journal").get_data(as_text=True)
     review = text_of(dana.get(f"/counselor/couples/{couple.id}"))

@@ -102,7 +102,7 @@ def test_a_pause_is_logged_and_a_private_return_stays_from_the_partner(
     )
     alex.post(base(with_homework) + "/log", data=paused(today, rating="4", note=SHARED_NOTE))
     mine = text_of(sam.get("/week"))
-    assert PRIVATE_NOTE in mine and "are for your counselor only" in mine
+    assert PRIVATE_NOTE in mine and "Only Dana can read this" in mine
     assert SHARED_NOTE in mine
     theirs = alex.get("/week").get_data(as_text=True)
     assert PRIVATE_NOTE not in theirs and "2 of 5" not in theirs

@@ -121,7 +121,7 @@ def test_when_nothing_is_left_the_week_says_so(sam, couple, with_homework):
     need = with_homework["need_1"]
     sam.post(f"/week/{week}/needs/{need.id}/rating", data={f"rating-{need.id}-rating": "met"})
     sam.post(f"/week/{week}/check-in", data=answers())
-    # The pause rule, once agreed, leaves nothing on the pause card (pauses are not owed).
+    # Once Sam has proposed the pause rule, it is Alex's to answer; pauses are never owed.
     rule = {"rule-word": "timeout", "rule-minutes": "20", "rule-calming": "walks"}
     sam.post(f"/week/{week}/pause/rule", data=rule | {"rule-coming_back": "after tea"})
     progress = words(element(sam.get("/week").get_data(as_text=True), "div", "week-progress"))

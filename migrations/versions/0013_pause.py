@@ -1,7 +1,7 @@
 """the pause agreement: the rule's wordings, and a log of the times a couple paused
 
 Revision ID: 0013_pause
-Revises: 0011_counselor_week
+Revises: 0012_privacy_lines
 Create Date: 2026-12-03 09:05:00
 
 ``pause_rules`` holds each wording of a couple's pause rule (proposed, accepted or replaced);
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013_pause"
-down_revision = "0011_counselor_week"
+down_revision = "0012_privacy_lines"
 branch_labels = None
 depends_on = None
 

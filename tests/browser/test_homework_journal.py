@@ -76,7 +76,7 @@ def test_the_journal_on_two_phones_with_the_counselor_reading(
         "Written down, for your counselor only."
     )
     private = p1.locator("#card-journal .moment").filter(has_text=PRIVATE)
-    expect(private.locator(".private-tag")).to_have_text("For your counselor only.")
+    expect(private.locator(".who-reads-line")).to_have_text("Only Dana can read this")
     expect(p1.locator("#card-journal .count")).to_have_text("2 this week")
     p1.mouse.move(0, 0)
     screenshots.take(

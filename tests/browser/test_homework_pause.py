@@ -88,8 +88,8 @@ def test_the_rule_agreed_and_a_pause_logged_on_two_phones(seed, new_page, browse
     expect(p2.locator("#card-pause p.card-note")).to_have_text(
         "Logged. Pausing is hard; well done, you two."
     )
-    expect(p2.locator("#card-pause .moment .private-tag")).to_have_text(
-        "How it went and your note are for your counselor only."
+    expect(p2.locator("#card-pause .moment .who-reads-line")).to_have_text(
+        "Only Dana can read this"
     )
     p2.mouse.move(0, 0)
     screenshots.take(
