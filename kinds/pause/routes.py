@@ -53,25 +53,26 @@ def propose(week_start: date):
         )
     ):
         waiting.status = REPLACED
-    db.session.add(
-        PauseRule(
-            assignment_id=assignment.id,
-            partner_id=me.id,
-            word=form.word.data,
-            minutes=form.minutes.data,
-            calming=form.calming.data,
-            coming_back=form.coming_back.data,
-        )
+    rule = PauseRule(
+        assignment_id=assignment.id,
+        partner_id=me.id,
+        word=form.word.data,
+        minutes=form.minutes.data,
+        calming=form.calming.data,
+        coming_back=form.coming_back.data,
     )
+    db.session.add(rule)
     repeats.save_once(form.once.data, current_user.id, made)
-    return web.done(me, week, KEY, message, forms=_fresh("rule"))
+    # The box to suggest a change starts from the wording just sent.
+    return web.done(me, week, KEY, message, forms=_fresh("rule", rule))
 
 
-def _fresh(key: str) -> dict:
-    """An empty form in place of the one just sent: its box closes and forgets what was
-    typed (an unsent box elsewhere on the card keeps its words, ``hx-preserve``)."""
+def _fresh(key: str, obj=None) -> dict:
+    """A new form in place of the one just sent (from ``obj`` when given): its box closes
+    and forgets what was typed (an unsent box elsewhere on the card keeps its words,
+    ``hx-preserve``)."""
     form = RuleForm if key == "rule" else PauseForm
-    return {key: form(formdata=None, prefix=key)}
+    return {key: form(formdata=None, prefix=key, obj=obj)}
 
 
 @bp.post("/week/<date:week_start>/pause/rule/<int:rule_id>/accept")
