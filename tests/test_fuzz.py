@@ -638,7 +638,7 @@ TARGETS = [
         "partner",
         lambda w: "/week",
         lambda w: f"/week/{w.week}/pause/rule",
-        valid=lambda w: {"rule-minutes": "20"},
+        valid=lambda w: {"rule-minutes": "20", "rule-word": "timeout"},
     ),
     Target(
         "pause-accept",
