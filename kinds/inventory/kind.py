@@ -284,7 +284,10 @@ class InventoryKind(Kind):
                 cells.append("")
                 continue
             cells.append(who({p.id for p in hw.couple.partners if (p.id, w.start) in rows}))
-        return [GridRow("Inventory", cells, anchor=KEY)]
+        # The label says the cadence, so the dashes between take weeks read as "not asked".
+        gap = every(mine[-1])
+        label = f"Inventory (every {gap} weeks)" if gap > 1 else "Inventory"
+        return [GridRow(label, cells, anchor=KEY)]
 
     def review(self, hw, weeks, chart_weeks) -> InventoryReview | None:
         assigned = [a for a in hw.assignments if a.kind == KEY]
