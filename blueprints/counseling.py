@@ -305,6 +305,28 @@ def partner_index():
     return render("counseling/partner_index.html", me=me, sessions=sessions)
 
 
+@bp.get("/summaries/<int:session_id>")
+@partner_required
+def partner_summary(session_id: int):
+    """The couple's copy of a released summary as a page to read on a phone: the same
+    view model and body as the PDF (``Audience`` of the couple's copy), so it shows
+    exactly what the PDF shows and nothing more. Reading it counts as opening it."""
+    session = released_session_for(own_partner_place(current_user), session_id)
+    summary = build(session, COUPLE_COPY)
+    # Marked first, so the "new" dot on Summaries is already gone on this page.
+    whats_new.mark_opened(own_partner_place(current_user), session)
+    response = render(
+        "counseling/partner_summary.html", couple=session.couple, session=session, s=summary
+    )
+    audit.record(
+        "viewed",
+        couple_id=session.couple_id,
+        subject=f"Session {session.number} summary (couple copy)",
+    )
+    db.session.commit()
+    return response
+
+
 @bp.get("/summaries/<int:session_id>.pdf")
 @partner_required
 def partner_download(session_id: int):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from domain import audit, confidentiality, invitations
 from domain.passwords import hash_password
 from extensions import db
-from forms.accounts import JoinForm, NewPasswordForm
+from forms.accounts import JoinForm, LinkPasswordForm
 from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
 from web.rendering import keeps_input
 from web.signin import ask_for_code, end_everywhere, start_session
@@ -119,7 +119,7 @@ def _join(token, invitation, partner):
                 "This e-mail already has a Hearth account. Please use another address."
             ]
         else:
-            start_session(user)
+            start_session(user, remember=bool(form.remember.data))
             flash(f"Welcome, {user.display_name}. You're all set.", "success")
             return redirect(url_for("partner.home"))
     if changed:
@@ -132,7 +132,7 @@ def _join(token, invitation, partner):
 
 
 def _choose_password(token, invitation, partner):
-    form = NewPasswordForm()
+    form = LinkPasswordForm()
     if form.validate_on_submit():
         if not invitations.claim(invitation):
             db.session.rollback()
@@ -152,8 +152,8 @@ def _choose_password(token, invitation, partner):
             # A link replaces the password, never the second step: as at sign-in, the
             # code from the app (or a recovery code) opens the session.
             flash("Your new password is saved. One more step: the code from your app.", "info")
-            return ask_for_code(user, url_for("partner.home"))
-        start_session(user)
+            return ask_for_code(user, url_for("partner.home"), remember=bool(form.remember.data))
+        start_session(user, remember=bool(form.remember.data))
         flash("Your new password is saved. Welcome back.", "success")
         return redirect(url_for("partner.home"))
     status = 422 if form.errors else 200

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint
+from flask import Blueprint, redirect, url_for
 
+from domain import welcome
 from domain.homework import couple_week
+from forms.base import ButtonForm
 from kinds import web
 from web.guards import partner_required
 
@@ -31,3 +33,13 @@ def week(week_start: date):
     """An earlier week, as it was (still editable for two days after it ends)."""
     me = web.me()
     return web.render_week(me, web.week_of(me, week_start))
+
+
+@bp.post("/week/welcome")
+@partner_required
+def welcome_read():
+    """ "Thanks, I've read this": the first visit's introduction is put away for good."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        welcome.put_away(web.me())
+    return redirect(url_for("partner.home"))

@@ -16,6 +16,36 @@ from domain.weeks import Week
 from models import Assignment, AssignmentStatus, Partner
 
 
+@dataclass(frozen=True)
+class ToDo:
+    """One card with something the viewer can still do this week, for "Left this week"."""
+
+    kind: str
+    name: str  # the card's title ("Weekly check-in")
+    left: int
+    label: str  # what is left, in a few words ("Check in", "Rate 2 needs")
+
+
+def left_on(card) -> int:
+    """What the viewer can still do on ``card``: nothing on a closed week; else the card's
+    own count (``left``) when it keeps one, or whatever is not done yet."""
+    if not getattr(card, "open", False):
+        return 0
+    left = getattr(card, "left", None)
+    return max(card.total - card.done, 0) if left is None else left
+
+
+def to_do(card) -> ToDo | None:
+    """The card's line in "Left this week", or None when nothing is left on it."""
+    from kinds import registry
+
+    left = left_on(card)
+    if not left:
+        return None
+    label = getattr(card, "left_label", None) or f"{left} left"
+    return ToDo(card.kind, registry.named(card.kind).name, left, label)
+
+
 @dataclass
 class PartnerWeek:
     week: Week
@@ -31,6 +61,16 @@ class PartnerWeek:
     @property
     def total(self) -> int:
         return sum(c.total for c in self.cards)
+
+    @property
+    def left(self) -> int:
+        """What the viewer can still do this week, on every card together."""
+        return sum(left_on(c) for c in self.cards)
+
+    @property
+    def to_do(self) -> list[ToDo]:
+        """The cards with something left to do, in the week's order."""
+        return [t for t in map(to_do, self.cards) if t is not None]
 
 
 def partner_week(

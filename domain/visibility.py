@@ -156,6 +156,28 @@ VISIBILITY_WORDS = {
 }
 
 
+def who_can_read(visibility: str, writer: Partner, *, waits: bool = False) -> str:
+    """Who can read an answer ``writer`` wrote, said to the writer after saving it:
+    "Riley (partner) and Dana can read this" or "Only Dana can read this".
+
+    It names people, never what anyone else wrote: the line is the same whatever the other
+    partner answered. ``waits`` is the counselor's reveal-after-both on that assignment.
+    """
+    from domain.confidentiality import first_name
+
+    counselor = first_name(writer.couple.counselor)
+    if visibility != Visibility.SHARED:
+        return f"Only {counselor} can read this"
+    other = writer.other
+    if other.left:
+        return f"Only {counselor} can read this now"
+    if not other.joined:
+        return f"{counselor} can read this, and {other.name} once they join Hearth"
+    if waits:
+        return f"{counselor} can read this; {other.name_with_role} can once you've both checked in"
+    return f"{other.name_with_role} and {counselor} can read this"
+
+
 def strictest(*visibilities: str) -> str:
     """Shared only when every part is shared: a comment on a need kept for the counselor
     stays with the counselor, whatever the comment itself says."""

@@ -99,6 +99,21 @@ class ChangeEmailForm(CurrentPasswordForm):
     email = email_field("New e-mail", "Please enter the new e-mail.")
 
 
+def keep_signed_in() -> BooleanField:
+    """ "Keep me signed in on this phone", offered where a partner's joining ends: ticked,
+    Flask-Login's remember cookie keeps them in; unticked, the session ends with the browser."""
+    return BooleanField(
+        "Keep me signed in on this phone",
+        description="For 30 days. Only on a phone that is yours alone.",
+    )
+
+
+class LinkPasswordForm(NewPasswordForm):
+    """A new password chosen through a sign-in link from the counselor."""
+
+    remember = keep_signed_in()
+
+
 class JoinForm(NewPasswordForm):
     display_name = StringField(
         "Your name",
@@ -118,6 +133,7 @@ class JoinForm(NewPasswordForm):
     # read again before it is confirmed (blueprints/invitations._join).
     read_policy = BooleanField()
     policy_seen = HiddenField()
+    remember = keep_signed_in()
 
     def __init__(self, *args, counselor_name: str = "your counselor", **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, get_flashed_messages, redirect, url_for
 from flask_login import current_user
 
 from domain.access import own_partner_place
@@ -24,6 +24,10 @@ from web.rendering import render, wants_fragment
 CLOSED = "This week is closed now, so it stays as it was. This week's card is open for you."
 PAUSED = "Your counselor has paused this for now, so nothing can be changed on it."
 ENDED = "Your counselor has ended this homework. What you did stays in your history."
+
+#: A message flashed with this category plus a kind's key ("card:needs") is shown inside
+#: that card, where the redirect's #card-<kind> anchor brings the person without JavaScript.
+CARD_FLASH = "card:"
 
 
 def me() -> Partner:
@@ -59,6 +63,7 @@ def writable(assignment: Assignment | None, week: Week) -> str | None:
 
 
 def week_url(me: Partner, week: Week, kind: str | None = None) -> str:
+    """The week's page; with ``kind``, scrolled to that kind's card."""
     anchor = f"card-{kind}" if kind else None
     if week == couple_week(me.couple):
         return url_for("partner.home", _anchor=anchor)
@@ -73,6 +78,9 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
 
     now = utcnow()
     current = couple_week(me.couple, now)
+    notes = dict(notes or {})
+    if not wants_fragment():
+        notes = card_flashes() | notes
     hw = load(me.couple, week.start, week.start)
     view = partner_week(hw, week, me, current, now)
     all_forms = {}
@@ -87,10 +95,14 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
         "view": view,
         "current": current,
         "forms": all_forms,
-        "notes": notes or {},
+        "notes": notes,
         # Forms the person just sent: everything else on a swapped card keeps what they typed.
         "posted": set(forms or {}),
     }
+    if view.is_current and not (kind and wants_fragment()):
+        from domain.welcome import first_visit
+
+        context["welcome"] = first_visit(me)
     if kind and wants_fragment():
         card = next((c for c in view.cards if c.kind == kind), None)
         if card is None:
@@ -108,8 +120,27 @@ def done(
         return render_week(me, week, kind=kind, forms=forms, status=status, notes=notes)
     if status >= 400:
         return render_week(me, week, forms=forms, status=status, notes=notes)
-    flash(message, "success")
+    return back_to_card(me, week, kind, message)
+
+
+def back_to_card(me: Partner, week: Week, kind: str, message: str):
+    """Redirect to the week, at the card of ``kind``, which then shows ``message``.
+
+    Without JavaScript the page opens at the card the person acted on; the message
+    stands inside that card rather than in the flash area at the top, off-screen.
+    """
+    flash(message, CARD_FLASH + kind)
     return redirect(week_url(me, week, kind))
+
+
+def card_flashes() -> dict[str, str]:
+    """Messages flashed for a card (``back_to_card``), by kind. Flask keeps the flashed
+    messages for the whole request, so the flash area can still tell which it may skip."""
+    return {
+        category.removeprefix(CARD_FLASH): message
+        for category, message in get_flashed_messages(with_categories=True)
+        if category.startswith(CARD_FLASH)
+    }
 
 
 def refused(me, week, kind, problem, *, key=None, form=None, invalid=""):

@@ -134,6 +134,8 @@ class Partner(db.Model):
     label: Mapped[str] = mapped_column(String(NAME_MAX), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this partner put away the introduction shown on their first visit (None: not yet).
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     couple: Mapped[Couple] = relationship(back_populates="partners")
     user: Mapped[User | None] = relationship(back_populates="partner_place")

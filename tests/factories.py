@@ -48,7 +48,9 @@ def couple(
         db.session.add(p)
         if has_joined:
             p.user = partner_user(label)
-            p.joined_at = utcnow()
+            # Made as partners already at home in Hearth: past their first visit's
+            # introduction (tests of that visit join through the link, or clear this).
+            p.joined_at = p.welcomed_at = utcnow()
         else:
             invitations.issue(p, by=by)
     db.session.flush()

@@ -92,6 +92,7 @@ TABLE = [
     row("POST", "/login/code", *everyone(LOGIN)),
     row("POST", "/logout", *everyone(302)),
     row("GET", "/healthz", *everyone(200)),
+    row("GET", "/manifest.webmanifest", *everyone(200)),
     row("GET", "/static/css/app.css", *everyone(200)),
     row("GET", "/static/no-such-file.css", *everyone(404)),
     # --- Invitation links: a join link is the invited person's; a sign-in link is the
@@ -234,6 +235,12 @@ TABLE = [
     row("POST", "/week/{week}/rhythm/{y_item}/done", *partner_only(404, 404, 302)),
     row("POST", "/week/{week}/rhythm/{y_item}/undo", *partner_only(404, 404, 302)),
     row("POST", "/week/{future_week}/rhythm/{x_item}/done", *partner_only(404, 404, 404)),
+    # Changing the note on a mark: the couple's items only, and only one's own mark (409:
+    # nobody's mark stands on the item here).
+    row("POST", "/week/{week}/rhythm/{x_item}/note", *partner_only(409, 409, 404)),
+    row("POST", "/week/{week}/rhythm/{y_item}/note", *partner_only(404, 404, 409)),
+    # The first visit's introduction: each partner puts away their own.
+    row("POST", "/week/welcome", *partner_only(302, 302, 302)),
     row("POST", "/week/{week}/rhythm/{x_rhythm}/reflection", *partner_only(422, 422, 404)),
     row("POST", "/week/{week}/rhythm/{y_rhythm}/reflection", *partner_only(404, 404, 422)),
     # An assignment of the couple, but not a rhythm.
@@ -273,6 +280,10 @@ TABLE = [
     row("GET", "/confidentiality", *partner_only(200, 200, 200)),
     row("GET", "/confidentiality/confirm", *partner_only(200, 200, 200)),
     row("POST", "/confidentiality/confirm", *partner_only(422, 422, 422)),
+    row("GET", "/summaries/{x_session}", *partner_only(200, 200, 404)),
+    row("GET", "/summaries/{x_draft}", *partner_only(404, 404, 404)),
+    row("GET", "/summaries/{y_session}", *partner_only(404, 404, 200)),
+    row("GET", "/summaries/{missing}", *partner_only(404, 404, 404)),
     row("GET", "/summaries/{x_session}.pdf", *partner_only(200, 200, 404)),
     row("GET", "/summaries/{x_draft}.pdf", *partner_only(404, 404, 404)),
     row("GET", "/summaries/{y_session}.pdf", *partner_only(404, 404, 200)),
@@ -331,6 +342,10 @@ TABLE = [
     row("POST", "/needs/{y_need}/retire", *partner_only(404, 404, 302)),
     row("POST", "/needs/{need_1}/retire", *partner_only(302, 404, 404)),
     row("POST", "/needs/{private_need}/retire", *partner_only(302, 404, 404)),
+    # Bringing a retired need back: its owner only.
+    row("POST", "/needs/{need_2}/bring-back", *partner_only(404, 302, 404)),
+    row("POST", "/needs/{need_1}/bring-back", *partner_only(302, 404, 404)),
+    row("POST", "/needs/{missing}/bring-back", *partner_only(404, 404, 404)),
 ]
 
 

@@ -37,14 +37,16 @@ def check_in(client, week, **overrides):
     return client.post(f"/week/{week}/check-in", data=answers(**overrides))
 
 
-def test_prompts_default_to_counselor_only(sam, with_homework):
+def test_prompts_and_numbers_default_to_counselor_only(sam, with_homework):
     html = sam.get(f"/week/{with_homework['week']}/check-in").get_data(as_text=True)
     for key in ("went_well", "felt_off", "support"):
         assert (
             f'<input checked id="{key}_visibility-1" name="{key}_visibility" '
             'type="radio" value="counselor">'
         ) in html
-    assert '<input checked id="scales_shared" name="scales_shared" type="checkbox"' in html
+    # The numbers too: "Share my numbers" waits to be ticked, like sharing the words.
+    assert '<input id="scales_shared" name="scales_shared" type="checkbox"' in html
+    assert 'checked id="scales_shared"' not in html
 
 
 def test_checking_in_and_what_the_partner_sees(sam, alex, with_homework):

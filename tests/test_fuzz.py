@@ -372,7 +372,7 @@ SESSION_VALID = {"held_on": "2026-01-15", "held_time": "17:30", "attended": "bot
 TARGETS = [
     Target("login", "auth.login", "anonymous", lambda w: "/login"),
     Target("second-step", "auth.second_step", "pending", lambda w: "/login/code"),
-    Target("logout", "auth.logout", "counselor", lambda w: "/counselor/", lambda w: "/logout"),
+    Target("logout", "auth.logout", "counselor", lambda w: "/account/", lambda w: "/logout"),
     Target(
         "join",
         "invitations.accept",

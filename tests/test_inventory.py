@@ -59,10 +59,15 @@ def test_answers_are_for_the_counselor_unless_shared(sam, with_homework):
 
 def test_taking_it_and_what_the_partner_sees(sam, alex, couple, with_homework):
     week = with_homework["week"]
-    assert "Take the inventory" in text_of(sam.get("/week"))
-    assert take(sam, week, lonely="4").status_code == 302
+    before = text_of(sam.get("/week"))
+    assert "Disconnection inventory Take the inventory" in before  # in "Left this week"
+    response = take(sam, week, lonely="4")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/week#card-inventory")
     mine = text_of(sam.get("/week"))
-    assert "You took it on" in mine and "for your counselor only" in mine
+    assert "You took it on" in mine and "Only Dana can read this" in mine
+    assert "Thank you for taking a quiet look" in mine
+    assert "Disconnection inventory Take the inventory" not in mine
     theirs = alex.get("/week").get_data(as_text=True)
     assert "Sam (partner) has taken it." in text_of(alex.get("/week"))
     assert NOTE not in theirs and "Lonely together" not in theirs

@@ -119,7 +119,7 @@ def test_the_owner_rates_each_week_and_a_second_rating_edits_the_first(sam, with
     sam.post(url, data={f"{prefix}-rating": "met"})
     rows = db.session.scalars(select(NeedRating)).all()
     assert len(rows) == 1 and rows[0].rating == "met"
-    assert "Needs 1 of 1" in text_of(sam.get("/week"))
+    assert "Needs ✓ Done" in text_of(sam.get("/week"))
 
 
 def test_a_rating_needs_a_choice(sam, with_homework):
@@ -157,7 +157,8 @@ def test_a_need_for_the_counselor_only_is_invisible_to_the_partner(sam, alex, wi
         assert "not ready to share" not in html and "A secret step" not in html
     step = need.steps[0]
     assert alex.post(f"/week/{with_homework['week']}/steps/{step.id}/done").status_code == 404
-    assert "for your counselor only" in text_of(sam.get("/week"))
+    # Sam sees who can read the need: the counselor alone.
+    assert "Only Dana can read this" in text_of(sam.get("/week"))
 
 
 def test_history_shows_need_by_need_the_weekly_ratings(sam, alex, with_homework):

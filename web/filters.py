@@ -40,11 +40,20 @@ def register(app: Flask) -> None:
     app.add_template_filter(summary.full_day_time, "full_day_time")
     app.add_template_filter(summary.session_title, "session_title")
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
+    from domain.confidentiality import first_name
+    from domain.visibility import strictest, who_can_read
+
+    app.add_template_global(who_can_read, "who_can_read")
+    app.add_template_global(strictest, "strictest")
+    app.add_template_global(lambda couple: first_name(couple.counselor), "counselor_first")
     from kinds import registry
 
     app.add_template_global(registry.NAMES, "KIND_NAMES")
     app.add_template_global(lambda: tuple(registry.REGISTRY), "homework_kinds")
     app.add_template_global(invitations.current_for, "current_invitation")
+    from domain.cards import left_on
+
+    app.add_template_global(left_on, "left_on")
     register_between_sessions(app)
 
 

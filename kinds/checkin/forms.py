@@ -24,7 +24,8 @@ class CheckInForm(VersionedForm):
     connected = _scale("connected", "1 = not at all, 10 = very")
     heard = _scale("heard", "1 = not at all, 10 = very")
     stress = _scale("stress", "1 = calm, 10 = a lot")
-    scales_shared = BooleanField("Share my numbers with my partner", default=True)
+    # Like the words below them, the numbers are for the counselor unless the writer shares them.
+    scales_shared = BooleanField("Share my numbers with my partner", default=False)
     went_well = text_field(PROMPTS["went_well"], ANSWER_MAX)
     went_well_visibility = visibility_field(Visibility.COUNSELOR.value)
     felt_off = text_field(PROMPTS["felt_off"], ANSWER_MAX)
@@ -34,6 +35,9 @@ class CheckInForm(VersionedForm):
 
 
 class CheckInAssignmentForm(AssignmentForm):
+    # On for a new check-in, so neither partner answers in the light of the other's words;
+    # an existing assignment shows what it has (the form is made from it).
     reveal_after_both = BooleanField(
-        "Show each partner's shared answers only once both have checked in that week"
+        "Show each partner's shared answers only once both have checked in that week",
+        default=True,
     )

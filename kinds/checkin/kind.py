@@ -73,6 +73,8 @@ class CheckInCard:
     def total(self) -> int:
         return 1
 
+    left_label = "Check in"
+
 
 @dataclass
 class CheckInReview:

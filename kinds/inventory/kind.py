@@ -147,6 +147,13 @@ class InventoryCard:
     def total(self) -> int:
         return 1 if self.take_week else 0
 
+    left_label = "Take the inventory"
+
+    @property
+    def started(self) -> bool:
+        """Once this partner has taken it at all, the instructions fold to one line."""
+        return self.my_last is not None
+
 
 @dataclass
 class InventoryReview:

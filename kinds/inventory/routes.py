@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template
+from flask import Blueprint, abort, render_template
 
 from domain import confidentiality, versions
 from extensions import db
@@ -69,8 +69,7 @@ def take(week_start: date):
             ),
         )
         if not saved.conflict:
-            flash(SAVED, "success")
-            return redirect(web.week_url(me, week, KEY))
+            return web.back_to_card(me, week, KEY, SAVED)
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409

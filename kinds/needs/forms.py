@@ -27,6 +27,10 @@ class RatingForm(CardForm):
     comment_visibility = visibility_field(Visibility.SHARED.value)
 
 
+STEPS_SHARED = "Steps my partner can take"
+STEPS_PRIVATE = "Steps to work on with {counselor}"
+
+
 class NeedForm(VersionedForm):
     # A one-time key per page: the same form sent twice makes one record.
     once = HiddenField(default=form_key)
@@ -40,7 +44,7 @@ class NeedForm(VersionedForm):
         description="For example: “a quieter, more predictable evening routine”.",
     )
     steps = TextAreaField(
-        "Steps my partner can take",
+        STEPS_SHARED,
         filters=[strip],
         validators=[DataRequired("Please add at least one step, one per line.")],
         description="One per line. Small and concrete, so you'd both notice it happened: "
@@ -48,6 +52,19 @@ class NeedForm(VersionedForm):
     )
     visibility = visibility_field(Visibility.SHARED.value, "Who can read this need and its steps")
     confirm_extra = BooleanField("Yes, I'd like to add another need")
+
+    def word_steps_for(self, counselor: str, partner: str) -> None:
+        """A need kept for the counselor is never seen by the partner: its steps are ones
+        to work on with the counselor, and the form says so."""
+        private = STEPS_PRIVATE.format(counselor=counselor)
+        self.steps_label_private = private
+        if self.visibility.data == Visibility.COUNSELOR:
+            self.steps.label.text = private
+        self.steps.description = (
+            "One per line. Small and concrete, so you'd notice it happened: “ask how my day "
+            f"was before dinner”. If you keep this need for {counselor} only, {partner} won't "
+            f"see it or its steps; then write steps you'd like to work on with {counselor}."
+        )
 
     def step_lines(self) -> list[str]:
         return [line.strip() for line in (self.steps.data or "").splitlines() if line.strip()]

@@ -93,8 +93,21 @@ class NeedsCard:
 
     @property
     def total(self) -> int:
-        # With no needs yet, naming them is the one thing to do.
-        return len(self.mine) or 1
+        return len(self.mine)
+
+    @property
+    def left(self) -> int:
+        """Needs still to rate; with none named yet, naming them is the one thing to do."""
+        if not self.open:
+            return 0
+        return len(self.mine) - self.done if self.mine else 1
+
+    @property
+    def left_label(self) -> str:
+        if not self.mine:
+            return "Name your needs"
+        left = len(self.mine) - self.done
+        return f"Rate {left} need{'s' if left != 1 else ''}"
 
 
 @dataclass

@@ -133,6 +133,7 @@ def new():
             return redirect(went or listed)
     elif form.is_submitted():
         status = 422
+    _word_steps(form, me)
     return render_template(
         "needs/form.html",
         form=form,
@@ -141,6 +142,14 @@ def new():
         ask_confirm=len(active) >= NEEDS_SUGGESTED,
         active_count=len(active),
     ), status
+
+
+def _word_steps(form: NeedForm, me) -> None:
+    form.word_steps_for(confidentiality.first_name(me.couple.counselor), _partner_name(me))
+
+
+def _partner_name(me) -> str:
+    return me.other.name_with_role if me.other.joined else "your partner"
 
 
 def _is_the_same(need: Need, form: NeedForm) -> bool:
@@ -184,6 +193,7 @@ def edit(need_id: int):
         status = 409
     else:
         status = 422
+    _word_steps(form, me)
     return render_template(
         "needs/form.html", form=form, need=need, me=me, conflict=conflict, ask_confirm=False
     ), status
@@ -216,15 +226,36 @@ def _apply(need: Need, form: NeedForm) -> None:
 @bp.post("/needs/<int:need_id>/retire")
 @partner_required
 def retire(need_id: int):
-    """ "We're good on this now": the need leaves the weekly list; its history stays."""
+    """ "We're good on this now", confirmed: the need leaves the weekly list; its history
+    stays, and it can be brought back."""
     me = web.me()
     need = own_need(me, need_id)
     if need.status == NeedStatus.ACTIVE:
         need.status = NeedStatus.RETIRED
         need.retired_at = utcnow()
         db.session.commit()
-        flash(f"“{need.wording}” is retired. Well done, you two.", "success")
-    return redirect(url_for("needs.index"))
+    # Said as what happened: a retired need may have been going well or not at all.
+    flash(f"“{need.wording}” is retired. It stays in your history.", "success")
+    return redirect(url_for("needs.index", _anchor="retired-needs"))
+
+
+@bp.post("/needs/<int:need_id>/bring-back")
+@partner_required
+def bring_back(need_id: int):
+    """A retired need back on the weekly list (its owner only), with its history."""
+    me = web.me()
+    need = own_need(me, need_id)
+    if need.status == NeedStatus.ACTIVE:
+        flash(f"“{need.wording}” is on your list.", "success")
+        return redirect(url_for("needs.index", _anchor=f"need-{need.id}"))
+    if len(_active_needs(me)) >= NEEDS_MAX:
+        flash(LIMIT, "error")
+        return redirect(url_for("needs.index", _anchor="retired-needs"))
+    need.status = NeedStatus.ACTIVE
+    need.retired_at = None
+    db.session.commit()
+    flash(f"“{need.wording}” is back on your list.", "success")
+    return redirect(url_for("needs.index", _anchor=f"need-{need.id}"))
 
 
 # --- On the week ------------------------------------------------------------------------
@@ -308,4 +339,6 @@ def rate_need(week_start: date, need_id: int):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same rating from a double tap: one row stands
-    return web.done(me, week, KEY, "Saved. Thank you for checking in on it.")
+    # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
+    saved = RatingForm(formdata=None, prefix=key, obj=rating)
+    return web.done(me, week, KEY, "Saved. Thank you for checking in on it.", forms={key: saved})

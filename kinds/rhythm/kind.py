@@ -85,6 +85,16 @@ class RhythmCard:
     def total(self) -> int:
         return len(self.items)
 
+    @property
+    def left_label(self) -> str:
+        left = self.total - self.done
+        return f"{left} still to do together"
+
+    @property
+    def started(self) -> bool:
+        """This partner has done something on the card this week (a mark, a reflection)."""
+        return self.mine is not None or any(i.mark and i.mark.by_me for i in self.items)
+
 
 @dataclass
 class RhythmWeek:
@@ -252,6 +262,9 @@ class RhythmKind(Kind):
         for item in card.items:
             key = f"mark-{item.item.id}"
             forms[key] = RhythmMarkForm(formdata=None, prefix=key)
+            if item.mark is not None and item.mark.by_me and item.mark.note:
+                key = f"note-{item.item.id}"
+                forms[key] = RhythmMarkForm(formdata=None, prefix=key, obj=item.mark)
         key = f"reflection-{card.assignment.id}"
         forms[key] = ReflectionForm(formdata=None, prefix=key, obj=card.mine)
         if card.mine is not None:

@@ -82,18 +82,61 @@ def mark_done(week_start: date, item_id: int):
             )
         )
         return _already_marked(me, week, existing, form, key)
-    return web.done(me, week, KEY, "Marked as done. Nice work, you two.")
+    return web.done(me, week, KEY, marked(me))
+
+
+def marked(me) -> str:
+    """ "Nice work, you two" only once there are two: before the other partner joins, the
+    mark is simply noted."""
+    if me.other.joined:
+        return "Marked as done. Nice work, you two."
+    return "Marked as done."
 
 
 def _already_marked(me, week, existing: RhythmMark, form, key):
     if existing.partner_id == me.id and (existing.note or "") == (form.note.data or ""):
-        return web.done(me, week, KEY, "Marked as done. Nice work, you two.")
+        return web.done(me, week, KEY, marked(me))
     who = "You" if existing.partner_id == me.id else me.other.name
     message = f"{who} marked this done a moment ago."
     if form.note.data:
         message += " Your note wasn't saved; it's still in the box below if you'd like to keep it."
         return web.done(me, week, KEY, message, forms={key: form}, status=409)
     return web.done(me, week, KEY, message)
+
+
+@bp.post("/week/<date:week_start>/rhythm/<int:item_id>/note")
+@keeps_input
+@partner_required
+def mark_note(week_start: date, item_id: int):
+    """Change the note on your own mark, or who can read it (the tick itself stays)."""
+    me = web.me()
+    week = web.week_of(me, week_start)
+    item = rhythm_item_for(me, item_id)
+    key = f"note-{item.id}"
+    form = RhythmMarkForm(prefix=key)
+    refused = web.refused(
+        me,
+        week,
+        KEY,
+        web.writable(item.assignment, week),
+        key=key,
+        form=form,
+        invalid="Please look at the note.",
+    )
+    if refused:
+        return refused
+    mark = db.session.scalar(
+        db.select(RhythmMark).where(
+            RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
+        )
+    )
+    if mark is None or mark.partner_id != me.id:
+        return web.done(me, week, KEY, "That mark isn't yours to change anymore.", status=409)
+    mark.note = form.note.data or ""
+    mark.note_visibility = form.note_visibility.data
+    confidentiality.stamp(mark, me.couple)
+    db.session.commit()
+    return web.done(me, week, KEY, "Your note is saved.", forms={key: form})
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/undo")
@@ -170,7 +213,7 @@ def reflection(week_start: date, assignment_id: int):
         ),
     )
     if not saved.conflict:
-        return web.done(me, week, KEY, "Thank you. Your reflection is saved.")
+        return _reflection_saved(me, week, key, saved.row)
     form.version.data = str(saved.version)
     why = (
         "This was saved from somewhere else at the same moment."
@@ -193,3 +236,11 @@ def _reflection(me, assignment, week) -> RhythmReflection | None:
             RhythmReflection.partner_id == me.id,
         )
     )
+
+
+def _reflection_saved(me, week, key: str, row: RhythmReflection):
+    """Saved: the card shows the words read-only again, with "Change" closed (the form is
+    named as sent, so HTMX does not keep the open one)."""
+    saved = ReflectionForm(formdata=None, prefix=key, obj=row)
+    saved.version.data = str(row.version)
+    return web.done(me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved})

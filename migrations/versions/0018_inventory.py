@@ -1,7 +1,7 @@
 """the disconnection inventory: how often it is asked, and each partner's takes
 
 Revision ID: 0018_inventory
-Revises: 0011_counselor_week
+Revises: 0012_privacy_lines
 Create Date: 2026-12-03 09:00:00
 
 Each take holds ten ratings (0 to 4) kept for the counselor unless the writer shares them,
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018_inventory"
-down_revision = "0011_counselor_week"
+down_revision = "0012_privacy_lines"
 branch_labels = None
 depends_on = None
 

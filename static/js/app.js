@@ -104,6 +104,17 @@
     }
   });
 
+  // A need kept for the counselor: its steps are worded for the counselor, since the
+  // partner never sees them (the page says so without a script too, after saving).
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("[data-steps-label-shared]");
+    if (!form || event.target.name !== "visibility") return;
+    var label = form.querySelector('label[for="steps"]');
+    if (!label) return;
+    label.textContent = event.target.value === "shared" ?
+      form.getAttribute("data-steps-label-shared") : form.getAttribute("data-steps-label-private");
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
   document.addEventListener("htmx:load", function (event) { setUpCopyButtons(event.detail.elt); });
 })();

@@ -565,8 +565,8 @@ def prompt(page: Page, label: str) -> Locator:
 
 
 def progress(page: Page) -> str:
-    """The week's counter, e.g. "2 of 5 done this week", with spaces tidied."""
-    return " ".join(page.locator("#week-progress").inner_text().split())
+    """The week's counter, e.g. "3 things left to do this week", with spaces tidied."""
+    return " ".join(page.locator("#week-progress > p").first.inner_text().split())
 
 
 def add_need(page: Page, wording: str, steps: list[str], *, private: bool = False) -> None:

@@ -72,7 +72,7 @@ def test_next_session_new_summary_and_calendar_link_on_a_phone(
     screenshots.take(phone, "between-sessions-week-390", docs="between-sessions-week.png")
 
     with phone.expect_download() as event:
-        news.get_by_role("link", name="Download the summary").click()
+        news.get_by_role("link", name="Save a PDF copy").click()
     assert event.value.suggested_filename.endswith(".pdf")
     phone.goto("/week")
     expect(phone.locator("#new-summary")).to_have_count(0)

@@ -26,9 +26,12 @@ def test_partner_homework_screens_have_no_serious_accessibility_problems(
 
     sign_in(page, couple.partners[1])
     expect(page.locator("#card-checkin")).to_be_visible()
-    # Open every "Add a note" and the reflection, so axe sees what is inside them too.
-    for summary in page.locator("#this-week details:not([open]) > summary").all():
-        summary.click()
+    # Open every "Add a note", "Change" and the reflection, so axe sees what is inside them
+    # too. Some sit inside others ("Add a comment" behind "Change my rating"): tap the first
+    # closed one that shows until none is left.
+    closed = page.locator("#this-week details:not([open]) > summary").filter(visible=True)
+    while closed.count():
+        closed.first.click()
     results += [axe_problems(page, "homework-week", screenshots)]
 
     item = rhythm_item(page, "One real conversation")

@@ -68,7 +68,7 @@ def test_an_overlong_rhythm_note_comes_back_beside_its_box_with_every_word(
     assert f"mark-{item_id}-note-error" in box.get_attribute("aria-describedby").split()
     expect(page.locator("#card-rhythm p.card-note")).to_have_text("Please look at the note.")
     expect(rhythm_item(page, "One real conversation").locator(".done-by")).to_have_count(0)
-    assert progress(page) == "0 of 6 done this week"
+    assert progress(page) == "6 things left to do this week"
     if javascript:
         expect(page.locator("#card-rhythm")).to_have_count(1)
         expect(page.locator("#card-rhythm p.card-note")).to_be_focused()
@@ -80,7 +80,7 @@ def test_an_overlong_rhythm_note_comes_back_beside_its_box_with_every_word(
     item = rhythm_item(page, "One real conversation")
     expect(item.locator(".done-by")).to_contain_text("Done by you")
     expect(item.locator("blockquote.note")).to_have_text(LONG_NOTE[:480].strip())
-    assert progress(page) == "1 of 6 done this week"
+    assert progress(page) == "5 things left to do this week"
 
 
 @JAVASCRIPT
@@ -96,7 +96,7 @@ def test_a_check_in_without_one_of_its_numbers_keeps_everything_else(
 
     choose_on_scale(page, "How connected I felt", 4)
     choose_on_scale(page, "Stress from outside the relationship", 6)
-    page.get_by_label("Share my numbers with my partner").uncheck()
+    page.get_by_label("Share my numbers with my partner").check()  # away from the default
     page.get_by_label("What went well", exact=True).fill(WENT_WELL)
     prompt(page, "What went well").get_by_label("Shared with my partner").check()
     page.get_by_label("What felt off", exact=True).fill(FELT_OFF)
@@ -117,7 +117,7 @@ def test_a_check_in_without_one_of_its_numbers_keeps_everything_else(
         assert checked == ([number] if number else []), f"{question}: {checked}"
     stress = page.get_by_role("group", name="Stress from outside the relationship")
     expect(stress.get_by_role("radio", name="6", exact=True)).to_be_checked()
-    expect(page.get_by_label("Share my numbers with my partner")).not_to_be_checked()
+    expect(page.get_by_label("Share my numbers with my partner")).to_be_checked()
     expect(page.get_by_label("What went well", exact=True)).to_have_value(WENT_WELL)
     expect(prompt(page, "What went well").get_by_label("Shared with my partner")).to_be_checked()
     expect(page.get_by_label("What felt off", exact=True)).to_have_value(FELT_OFF)

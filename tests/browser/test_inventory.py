@@ -59,6 +59,10 @@ def test_the_inventory_on_two_phones_with_the_counselor_reading(
     sign_in(robin, couple.partners[1])
     card = robin.locator("#card-inventory")
     expect(card).to_contain_text("Take the inventory")
+    left = robin.locator("#week-progress .left-list")
+    expect(
+        left.get_by_role("link", name="Disconnection inventory Take the inventory")
+    ).to_be_visible()
     card.get_by_role("link", name="Take the inventory").click()
     answer_all(robin, "2 · Somewhat", skip="lonely", separate="4 · Very much")
     robin.get_by_label("Anything you'd like to add").fill(ROBIN_NOTE)
@@ -75,7 +79,8 @@ def test_the_inventory_on_two_phones_with_the_counselor_reading(
     # With hx-boost the redirect is followed by script, which drops the anchor.
     expect(robin).to_have_url(re.compile(r"/week(#card-inventory)?$"))
     expect(robin.get_by_text("Thank you for taking a quiet look")).to_be_visible()
-    expect(card).to_contain_text("Your answers are for your counselor only.")
+    expect(card.locator(".who-reads-line").first).to_have_text("Only Dana can read this")
+    expect(robin.locator("#week-progress")).not_to_contain_text("Disconnection inventory")
     expect(card).to_contain_text("Next one: the week of")
     results.append(axe_problems(robin, "inventory-week", screenshots))
     screenshots.take(robin, "inventory-card", docs="kind-inventory.png", element=card, margin=8)
@@ -91,7 +96,9 @@ def test_the_inventory_on_two_phones_with_the_counselor_reading(
     answer_all(casey, "1 · A little", future="3 · Quite a bit")
     casey.get_by_label("Share my answers with my partner").check()
     casey.get_by_role("button", name="Save my answers").click()
-    expect(casey_card).to_contain_text("Your answers are shared with Robin (partner).")
+    expect(casey_card.locator(".who-reads-line").first).to_have_text(
+        "Robin (partner) and Dana can read this"
+    )
     robin.reload()
     expect(card).to_contain_text("Casey (partner) shared:")
     expect(card).to_contain_text("Avoiding the future: quite a bit")

@@ -98,7 +98,9 @@ def test_an_emailed_invitation_is_joined_on_a_phone_and_a_forgotten_password_men
     fill_join_form(phone, "Robin", "robin@example.org")
     phone.get_by_role("button", name="Join").click()
     phone.wait_for_url("**/week")
-    phone.get_by_role("button", name="Sign out").click()
+    # "Sign out" is on the Account page (the top bar keeps to one row on a phone).
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    phone.get_by_role("button", name="Sign out", exact=True).click()
     phone.wait_for_url("**/login**")
     phone.get_by_role("link", name="Forgot your password?").click()
     phone.get_by_label("Your e-mail").fill("robin@example.org")

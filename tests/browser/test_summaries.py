@@ -246,7 +246,7 @@ def test_counselor_releases_a_summary_and_partner_2_downloads_it_on_a_phone(
     expect(phone.get_by_role("heading", name="Summaries", level=1)).to_be_visible()
     expect(main_nav(phone, "Summaries")).to_have_attribute("aria-current", "page")
     expect(phone.get_by_text("No summaries yet.")).to_be_visible()
-    expect(phone.get_by_role("link", name="Download the PDF")).to_have_count(0)
+    expect(phone.get_by_role("link", name="Save a PDF copy")).to_have_count(0)
     early = phone.request.get(summary_pdf)
     assert early.status == 404, early.status
     assert not early.body().startswith(b"%PDF")
@@ -262,14 +262,14 @@ def test_counselor_releases_a_summary_and_partner_2_downloads_it_on_a_phone(
     expect(page.locator(".release-card")).to_contain_text("Released")
     screenshots.take(page, "summaries-session-page", docs="session-summary.png")
 
-    # 5. Alex opens Summaries from the menu and taps "Download the PDF".
+    # 5. Alex opens Summaries from the menu and taps "Save a PDF copy".
     main_nav(phone, "This week").click()
     expect(phone).to_have_url(re.compile(r"/week$"))
     main_nav(phone, "Summaries").click()
     expect(phone).to_have_url(re.compile(r"/summaries$"))
     row = phone.locator(".summary-row").filter(has=phone.get_by_role("heading", name="Session 1"))
     expect(row).to_contain_text(FOCUS)
-    link = row.get_by_role("link", name="Download the PDF")
+    link = row.get_by_role("link", name="Save a PDF copy")
     expect(link).to_have_attribute("hx-boost", "false")
     no_sideways_scroll(phone)
     screenshots.take(phone, "summaries-partner-phone")
@@ -298,7 +298,7 @@ def test_counselor_releases_a_summary_and_partner_2_downloads_it_on_a_phone(
     no_sideways_scroll(small)
     screenshots.take(small, "summaries-partner-360-no-js")
     with small.expect_download() as event:
-        small.get_by_role("link", name="Download the PDF").click()
+        small.get_by_role("link", name="Save a PDF copy").click()
     check_summary_pdf(event.value, screenshots.folder / "summary-partner2-360-no-js.pdf")
     expect(small).to_have_url(re.compile(r"/summaries$"))
 
@@ -358,7 +358,7 @@ def test_summary_screens_have_no_serious_accessibility_problems(
     phone: Page = new_page(PHONE)
     sign_in(phone, couple.partners[2])
     phone.goto("/summaries")
-    expect(phone.get_by_role("link", name="Download the PDF")).to_be_visible()
+    expect(phone.get_by_role("link", name="Save a PDF copy")).to_be_visible()
     findings.append(axe_findings(phone, "partner-summaries", screenshots))
 
     blocking = [line for serious, _ in findings for line in serious]
