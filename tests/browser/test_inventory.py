@@ -125,6 +125,8 @@ def test_taking_the_inventory_on_a_360_px_phone_without_javascript(seed, new_pag
     sign_in(page, couple.partners[1])
     assert page.evaluate("typeof window.htmx") == "undefined"
     page.locator("#card-inventory").get_by_role("link", name="Take the inventory").click()
+    expect(page.get_by_role("heading", name="How things have felt lately")).to_be_visible()
+    page.wait_for_load_state("load")  # its stylesheet too, before measuring
     problems = phone_fit_problems(page, "inventory-form")
     screenshots.take(page, "inventory-form-no-js")
     answer_all(page, "0 · Not at all", resentment="2 · Somewhat")
