@@ -18,7 +18,7 @@ from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-ROBIN_NOTE = "PRIVATE-INVENTORY-NOTE money is the thing we never get to"
+ROBIN_NOTE = "I miss our Sunday walks, and I think money worries got in the way."
 
 
 def answer_all(page: Page, rating: str, *, skip: str | None = None, **by_key) -> None:
