@@ -34,15 +34,13 @@ def rhythm_item_for(me: Partner, item_id: int) -> RhythmItem:
     return item
 
 
-@bp.post("/week/<date:week_start>/rhythm/<int:item_id>/done")
-@keeps_input
-@partner_required
-def mark_done(week_start: date, item_id: int):
-    """Tick off a rhythm item for the two of you, with an optional note."""
+def _mark_action(week_start: date, item_id: int, prefix: str):
+    """What ticking an item off and changing its note share: the partner, the week, the
+    item, its form (named ``prefix-<item id>``), the refusal if any, and this week's mark."""
     me = actions.me()
     week = actions.week_of(me, week_start)
     item = rhythm_item_for(me, item_id)
-    key = f"mark-{item.id}"
+    key = f"{prefix}-{item.id}"
     form = RhythmMarkForm(prefix=key)
     refused = actions.refused(
         me,
@@ -53,13 +51,24 @@ def mark_done(week_start: date, item_id: int):
         form=form,
         invalid="Please look at the note.",
     )
+    mark = None
+    if not refused:
+        mark = db.session.scalar(
+            db.select(RhythmMark).where(
+                RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
+            )
+        )
+    return me, week, item, key, form, refused, mark
+
+
+@bp.post("/week/<date:week_start>/rhythm/<int:item_id>/done")
+@keeps_input
+@partner_required
+def mark_done(week_start: date, item_id: int):
+    """Tick off a rhythm item for the two of you, with an optional note."""
+    me, week, item, key, form, refused, existing = _mark_action(week_start, item_id, "mark")
     if refused:
         return refused
-    existing = db.session.scalar(
-        db.select(RhythmMark).where(
-            RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
-        )
-    )
     if existing is not None:
         return _already_marked(me, week, existing, form, key)
     mark = RhythmMark(
@@ -109,27 +118,9 @@ def _already_marked(me, week, existing: RhythmMark, form, key):
 @partner_required
 def mark_note(week_start: date, item_id: int):
     """Change the note on your own mark, or who can read it (the tick itself stays)."""
-    me = actions.me()
-    week = actions.week_of(me, week_start)
-    item = rhythm_item_for(me, item_id)
-    key = f"note-{item.id}"
-    form = RhythmMarkForm(prefix=key)
-    refused = actions.refused(
-        me,
-        week,
-        KEY,
-        actions.writable(item.assignment, week),
-        key=key,
-        form=form,
-        invalid="Please look at the note.",
-    )
+    me, week, item, key, form, refused, mark = _mark_action(week_start, item_id, "note")
     if refused:
         return refused
-    mark = db.session.scalar(
-        db.select(RhythmMark).where(
-            RhythmMark.item_id == item.id, RhythmMark.week_start == week.start
-        )
-    )
     if mark is None or mark.partner_id != me.id:
         return actions.done(me, week, KEY, "That mark isn't yours to change anymore.", status=409)
     mark.note = form.note.data or ""
