@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping
 
 from kinds.base import Kind, PrivateText
 from kinds.checkin.kind import CheckInKind
-from kinds.inventory.kind import InventoryKind
 from kinds.journal.kind import JournalKind
 from kinds.needs.kind import NeedsKind
 from kinds.pause.kind import PauseKind
@@ -24,7 +23,6 @@ REGISTRY: list[Kind] = [
     CheckInKind(),
     PauseKind(),
     JournalKind(),
-    InventoryKind(),
 ]
 
 

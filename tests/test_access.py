@@ -137,9 +137,6 @@ TABLE = [
     row("GET", "/counselor/couples/{x}/homework/new/pause", *counselor_only(200, 404)),
     row("POST", "/counselor/couples/{x}/homework/new/journal", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/new/checkin", *counselor_only(404, 422)),
-    row("GET", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(200, 404)),
-    row("POST", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(422, 404)),
-    row("POST", "/counselor/couples/{y}/homework/new/inventory", *counselor_only(404, 422)),
     row("GET", "/counselor/couples/{x}/homework/{x_rhythm}/edit", *counselor_only(200, 404)),
     row("GET", "/counselor/couples/{y}/homework/{y_rhythm}/edit", *counselor_only(404, 200)),
     # An assignment of another couple, under a couple the counselor does have.
@@ -243,10 +240,6 @@ TABLE = [
     row("POST", "/week/{week}/journal", *partner_only(422, 422, 422)),
     row("POST", "/week/{future_week}/journal", *partner_only(404, 404, 404)),
     row("GET", "/journal", *partner_only(200, 200, 200)),
-    # The inventory is each partner's own, asked in its take weeks (this week: the intake).
-    row("GET", "/week/{week}/inventory", *partner_only(200, 200, 200)),
-    row("POST", "/week/{week}/inventory", *partner_only(422, 422, 422)),
-    row("GET", "/week/{future_week}/inventory", *partner_only(404, 404, 404)),
     # The rhythm is the couple's: either partner ticks an item, only the ticker undoes it.
     row("POST", "/week/{week}/rhythm/{x_item}/done", *partner_only(302, 302, 404)),
     row("POST", "/week/{week}/rhythm/{x_item}/undo", *partner_only(302, 302, 404)),
