@@ -634,6 +634,14 @@ TARGETS = [
         couple_page,
         lambda w: f"/counselor/couples/{w.couple.id}/words/{w.made['word'].id}/read",
     ),
+    Target(
+        "need-on-week",
+        "needs.name_on_week",
+        "partner",
+        lambda w: "/week",
+        lambda w: f"/week/{w.week}/needs/new",
+        valid=no_fixed_values,
+    ),
     Target("need-new", "needs.new", "partner", lambda w: "/needs/new", valid=no_fixed_values),
     Target(
         "need-edit",
@@ -781,9 +789,16 @@ def _form(w: World, target: Target, cache: dict) -> tuple:
     return cache[target.id]
 
 
+# Button-only forms that appear only inside an HTMX answer (an Undo beside what was just
+# saved): they carry no field to fuzz, and are sent hostile bodies by the test below.
+BUTTONS_IN_ANSWERS = {
+    "needs.rating_undo": lambda w: f"/week/{w.week}/needs/{w.made['need_1'].id}/rating/undo",
+}
+
+
 def test_every_post_route_has_a_fuzz_target(app):
     posted = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
-    covered = {t.endpoint for t in TARGETS}
+    covered = {t.endpoint for t in TARGETS} | set(BUTTONS_IN_ANSWERS)
     assert posted - covered == set(), "add these routes to TARGETS in tests/test_fuzz.py"
 
 
@@ -962,3 +977,16 @@ def test_the_markup_check_sees_markup_rendered_as_html():
         assert payload in assert_no_markup(f"<p>{escape(payload)}</p>", "a page")
         assert_no_markup(f'<textarea name="x">{escape(payload)}</textarea>', "a page")
         assert_no_markup(f'<input value="{escape(payload)}">', "a page")
+
+
+@pytest.mark.parametrize("endpoint", sorted(BUTTONS_IN_ANSWERS))
+def test_a_button_only_form_takes_any_body_calmly(world, endpoint):
+    """Whatever body comes with it (hostile fields, none, with and without HTMX), a
+    button-only form answers calmly: never a server error, nothing but HTML."""
+    client = world.client("partner")
+    path = BUTTONS_IN_ANSWERS[endpoint](world)
+    for headers in ({}, {"HX-Request": "true"}):
+        for body in ({}, {"x": HOSTILE[3]}, {"rating": "<script>probeXss(1)</script>"}):
+            response = client.post(path, data=body, headers=headers)
+            assert response.status_code < 500, (endpoint, response.status_code)
+            assert response.mimetype == "text/html"
