@@ -606,9 +606,10 @@ PHONE_FIT = """
       `sticking out: ${wide.slice(0, 5).join(", ")}`);
   }
   // Both ways: primary buttons and the numbers of a scale.
+  // One measure per element: a box read twice can differ while a <details> is still opening.
   for (const el of document.querySelectorAll(".button.primary, .scale label.choice")) {
     const r = box(el);
-    if (visible(el) && (r.width < tap || r.height < tap))
+    if (r.width > 0 && r.height > 0 && (r.width < tap || r.height < tap))
       problems.push(`${describe(el)} is ${Math.round(r.width)}×${Math.round(r.height)}px`);
   }
   // Tall enough: every other button, text box, summary and choice in the page (a checkbox
@@ -618,8 +619,9 @@ PHONE_FIT = """
     "main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), " +
     ".topbar a, .topbar button";
   for (const el of document.querySelectorAll(others)) {
-    if (visible(el) && box(el).height < tap)
-      problems.push(`${describe(el)} is ${Math.round(box(el).height)}px tall`);
+    const r = box(el);
+    if (r.width > 0 && r.height > 0 && r.height < tap)
+      problems.push(`${describe(el)} is ${Math.round(r.height)}px tall`);
   }
   return problems;
 }

@@ -212,6 +212,7 @@ def test_retiring_a_need_is_asked_once_and_can_be_undone(
     card.get_by_text("We're good on this now").click()
     confirm = card.locator(".confirm-box")
     expect(confirm).to_contain_text("Retire this need? It leaves your weekly list")
+    expect(confirm.get_by_role("button", name="Yes, retire it")).to_be_visible()
     problems = phone_fit_problems(page, f"retire-confirm-{screen}")
     results = [axe_problems(page, f"retire-confirm-{screen}", screenshots)]
     screenshots.take(page, f"retire-confirm-{screen}", element=card, margin=8)
