@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from domain.weeks import current_week
 from kinds.inventory.models import SIGNS
 from tests.browser.conftest import PHONE, SMALL_PHONE, phone_fit_problems, sign_in
+from tests.factories import CORE_KINDS
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -115,12 +116,26 @@ def test_the_inventory_on_two_phones_with_the_counselor_reading(
     expect(note.locator(".counselor-only")).to_have_text("Counselor only")
     results.append(axe_problems(page, "inventory-review", screenshots))
     screenshots.take(page, "inventory-review", element=table, margin=8)
+
+    # 5. And on the counselor's phone: the couple page does not scroll sideways, and each
+    # sign still reads with both partners' answers beside its name.
+    phone: Page = new_page(SMALL_PHONE)
+    sign_in(phone, counselor)
+    phone.goto(f"/counselor/couples/{couple.id}")
+    small = phone.locator("table.inventory-side")
+    expect(small.locator("tr", has_text="Separate lives")).to_contain_text("4 very much")
+    phone.wait_for_load_state("load")
+    problems = phone_fit_problems(phone, "couple-page-inventory")
+    screenshots.take(phone, "inventory-review-360", element=small, margin=8)
+    screenshots.take(phone, "360-couple-with-inventory")
+    results.append(axe_problems(phone, "inventory-review-360", screenshots))
+    assert not problems, "\n".join(problems)
     report(results)
 
 
 def test_taking_the_inventory_on_a_360_px_phone_without_javascript(seed, new_page, screenshots):
     couple = seed.couple(seed.counselor(), ("Robin", "Casey"), joined=(True, True))
-    seed.homework(couple)
+    seed.homework(couple, kinds=(*CORE_KINDS, "inventory"))
     page: Page = new_page(SMALL_PHONE, java_script_enabled=False)
     sign_in(page, couple.partners[1])
     assert page.evaluate("typeof window.htmx") == "undefined"
