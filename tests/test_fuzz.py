@@ -695,14 +695,6 @@ TARGETS = [
         lambda w: f"/week/{w.week}/pause/log",
         valid=lambda w: {"paused-paused_on": w.week, "paused-came_back": "no"},
     ),
-    Target(
-        "need-on-week",
-        "needs.name_on_week",
-        "partner",
-        lambda w: "/week",
-        lambda w: f"/week/{w.week}/needs/new",
-        valid=no_fixed_values,
-    ),
     Target("inventory", "inventory.take", "partner", lambda w: f"/week/{w.week}/inventory"),
     Target("need-new", "needs.new", "partner", lambda w: "/needs/new", valid=no_fixed_values),
     Target(
@@ -856,6 +848,14 @@ def _form(w: World, target: Target, cache: dict) -> tuple:
 BUTTONS_IN_ANSWERS = {
     "needs.rating_undo": lambda w: f"/week/{w.week}/needs/{w.made['need_1'].id}/rating/undo",
 }
+
+
+def test_each_target_is_listed_once():
+    """A target listed twice runs twice on the same world: the second finds the first's
+    traces (a third need where the week offers a form only below three) and fails for a
+    reason that has nothing to do with the form."""
+    ids = [t.id for t in TARGETS]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_every_post_route_has_a_fuzz_target(app):
