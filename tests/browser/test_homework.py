@@ -412,4 +412,4 @@ def test_both_partners_tick_the_same_item_at_once_and_the_second_note_is_kept(
     kept = item.get_by_label("Your note (not saved)")
     expect(kept).to_have_value("Casey's words about that talk")
     expect(kept).to_have_attribute("readonly", "")
-    expect(p2.locator("#week-progress")).to_contain_text("5 things left")
+    expect(p2.locator("#week-progress")).to_contain_text("4 things left")

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from domain.weeks import current_week
 from tests.browser.conftest import PHONE, phone_fit_problems, sign_in
+from tests.factories import CORE_KINDS
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -124,7 +125,7 @@ def test_the_rule_agreed_and_a_pause_logged_on_two_phones(seed, new_page, browse
 def test_proposing_the_rule_without_javascript(seed, new_page, browser_log):
     browser_log.expect_status(422)  # the wording without a word, on purpose
     couple = seed.couple(seed.counselor(), ("Robin", "Casey"), joined=(True, True))
-    seed.homework(couple)
+    seed.homework(couple, kinds=(*CORE_KINDS, "pause"))
     page: Page = new_page(PHONE, java_script_enabled=False)
     sign_in(page, couple.partners[1])
     assert page.evaluate("typeof window.htmx") == "undefined"
