@@ -205,7 +205,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(saved).to_contain_text("Saved")
     expect(saved.locator("p")).to_be_focused()
     expect(saved.get_by_role("button", name="Undo")).to_be_visible()
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
     # A comment for the counselor only goes with it, behind "Change my rating".
     need.get_by_text("Change my rating").click()
     need.get_by_text("Add a comment").click()
