@@ -127,7 +127,6 @@ def test_the_inventory_on_two_phones_with_the_counselor_reading(
     phone.wait_for_load_state("load")
     problems = phone_fit_problems(phone, "couple-page-inventory")
     screenshots.take(phone, "inventory-review-360", element=small, margin=8)
-    screenshots.take(phone, "360-couple-with-inventory")
     results.append(axe_problems(phone, "inventory-review-360", screenshots))
     assert not problems, "\n".join(problems)
     report(results)
