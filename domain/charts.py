@@ -40,8 +40,10 @@ def line_chart(
     high: int = 10,
     width: int = 320,
     height: int = 180,
+    ticks: tuple[int, ...] = (1, 4, 7, 10),
 ) -> Markup:
-    """A small line chart of 1–10 scores per week, with a text description for screen readers."""
+    """A small line chart of 1–10 scores per week, with a text description for screen readers.
+    Another range (``low``..``high``) brings its own ``ticks``."""
     left, right, top, bottom = 40, 22, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(week_labels), 1)
@@ -58,7 +60,7 @@ def line_chart(
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(_describe(week_labels, series))}</desc>',
     ]
-    for v in (1, 4, 7, 10):
+    for v in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             'stroke="#e6dcd1" stroke-width="1"/>'

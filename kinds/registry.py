@@ -11,11 +11,21 @@ from collections.abc import Iterator, Mapping
 
 from kinds.base import Kind, PrivateText
 from kinds.checkin.kind import CheckInKind
+from kinds.inventory.kind import InventoryKind
+from kinds.journal.kind import JournalKind
 from kinds.needs.kind import NeedsKind
+from kinds.pause.kind import PauseKind
 from kinds.rhythm.kind import RhythmKind
 
 # A list, so a test can register a throwaway kind for its duration.
-REGISTRY: list[Kind] = [RhythmKind(), NeedsKind(), CheckInKind()]
+REGISTRY: list[Kind] = [
+    RhythmKind(),
+    NeedsKind(),
+    CheckInKind(),
+    PauseKind(),
+    JournalKind(),
+    InventoryKind(),
+]
 
 
 def keys() -> tuple[str, ...]:

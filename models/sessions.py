@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
 from models.base import UTCDateTime, utcnow
@@ -78,7 +78,6 @@ class PinnedMoment(db.Model):
     __tablename__ = "pinned_moments"
     __table_args__ = (
         UniqueConstraint("session_id", "source", "source_id", "field", name="uq_pinned_moments"),
-        CheckConstraint("source IN ('rhythm_mark', 'reflection', 'check_in')", name="source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +89,16 @@ class PinnedMoment(db.Model):
     field: Mapped[str] = mapped_column(String(16), default="")
 
     session: Mapped[CounselingSession] = relationship(back_populates="pins")
+
+    @validates("source")
+    def _pinnable(self, _key, value: str) -> str:
+        """Only what a registered kind lets a counselor quote (``Kind.pinnable``): the list
+        lives in ``kinds.registry``, so a new kind's words can be pinned without a migration."""
+        from kinds import registry
+
+        if registry.pinnable(value)[1] is None:
+            raise ValueError(f"no kind of homework lets {value!r} be pinned")
+        return value
 
 
 class SummaryPdf(db.Model):

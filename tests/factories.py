@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 from domain import invitations
 from domain.accounts import create_counselor
@@ -57,16 +58,26 @@ def couple(
     return c
 
 
-def homework(couple: Couple, weeks: int | None = None) -> dict:
-    """Every registered kind assigned from this week (by key), and one shared need per
-    partner."""
+#: The three kinds every couple starts with (PRODUCT.md's "core three"): what a journey
+#: about a week's usual homework assigns, so a new kind does not change what it measures.
+CORE_KINDS = ("rhythm", "needs", "checkin")
+
+
+def homework(couple: Couple, weeks: int | None = None, kinds: Iterable[str] | None = None) -> dict:
+    """The ``kinds`` (by default every registered kind) assigned from this week, by key,
+    and one shared need per partner."""
     from domain.homework import assign, couple_week
     from kinds import registry
     from kinds.needs.models import Need, NeedWording
 
     week = couple_week(couple).start
     made = {"week": week}
+    wanted = set(registry.keys() if kinds is None else kinds)
+    unknown = wanted - set(registry.keys())
+    assert not unknown, f"no such kind: {sorted(unknown)}"
     for kind in registry.REGISTRY:
+        if kind.key not in wanted:
+            continue
         made[kind.key] = assign(
             couple, kind.key, starts_on=week, weeks=weeks, instructions=kind.default_instructions
         )

@@ -133,7 +133,13 @@ TABLE = [
     row("GET", "/counselor/couples/{y}/homework/new/rhythm", *counselor_only(404, 200)),
     row("GET", "/counselor/couples/{x}/homework/new/nonsense", *counselor_only(404, 404)),
     row("POST", "/counselor/couples/{x}/homework/new/checkin", *counselor_only(422, 404)),
+    row("GET", "/counselor/couples/{x}/homework/new/journal", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{x}/homework/new/pause", *counselor_only(200, 404)),
+    row("POST", "/counselor/couples/{x}/homework/new/journal", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/new/checkin", *counselor_only(404, 422)),
+    row("GET", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(200, 404)),
+    row("POST", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/homework/new/inventory", *counselor_only(404, 422)),
     row("GET", "/counselor/couples/{x}/homework/{x_rhythm}/edit", *counselor_only(200, 404)),
     row("GET", "/counselor/couples/{y}/homework/{y_rhythm}/edit", *counselor_only(404, 200)),
     # An assignment of another couple, under a couple the counselor does have.
@@ -228,6 +234,19 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/words/{missing}/read", *counselor_only(404, 404)),
     row("POST", "/week/{week}/check-in", *partner_only(422, 422, 422)),
     row("GET", "/week/{future_week}/check-in", *partner_only(404, 404, 404)),
+    # The pause agreement: either partner proposes a wording or logs a pause.
+    row("POST", "/week/{week}/pause/rule", *partner_only(422, 422, 422)),
+    row("POST", "/week/{week}/pause/log", *partner_only(422, 422, 422)),
+    row("POST", "/week/{week}/pause/rule/{missing}/accept", *partner_only(404, 404, 404)),
+    row("POST", "/week/{future_week}/pause/log", *partner_only(404, 404, 404)),
+    # The journal: either partner writes a moment down; looking back is each partner's own page.
+    row("POST", "/week/{week}/journal", *partner_only(422, 422, 422)),
+    row("POST", "/week/{future_week}/journal", *partner_only(404, 404, 404)),
+    row("GET", "/journal", *partner_only(200, 200, 200)),
+    # The inventory is each partner's own, asked in its take weeks (this week: the intake).
+    row("GET", "/week/{week}/inventory", *partner_only(200, 200, 200)),
+    row("POST", "/week/{week}/inventory", *partner_only(422, 422, 422)),
+    row("GET", "/week/{future_week}/inventory", *partner_only(404, 404, 404)),
     # The rhythm is the couple's: either partner ticks an item, only the ticker undoes it.
     row("POST", "/week/{week}/rhythm/{x_item}/done", *partner_only(302, 302, 404)),
     row("POST", "/week/{week}/rhythm/{x_item}/undo", *partner_only(302, 302, 404)),

@@ -102,6 +102,11 @@ def test_every_column_that_holds_a_partners_words_is_declared(app):
         "rhythm_items.label",  # the counselor's short label for an item
         "needs.status",
         "need_ratings.rating",  # met/partly/not yet: shared with the need
+        # The pause rule is the couple's joint wording, shown to both by nature.
+        "pause_rules.word",
+        "pause_rules.calming",
+        "pause_rules.coming_back",
+        "pause_rules.status",
     }
     for kind in registry.REGISTRY:
         declared = {f"{p.model.__tablename__}.{c}" for p in kind.private for c in p.columns}

@@ -20,6 +20,7 @@ from domain import whats_new
 from extensions import db
 from kinds import registry  # noqa: F401 (imported first: the registry imports the routes)
 from kinds.checkin.routes import SAVED
+from kinds.inventory.models import SIGN_KEYS
 from models import AuditEvent
 from tests import factories
 from tests.conftest import login, text_of
@@ -86,8 +87,9 @@ def test_before_any_need_exists_the_needs_card_asks_to_name_them(signed_in, coup
     assert "0 of 1" not in needs_head
     assert "Needs Name your needs" in needs_head
     progress = words(element(html, "div", "week-progress"))
-    # Three rhythm moments, naming needs, a check-in.
-    assert progress.startswith("5 things left to do this week")
+    # Three rhythm moments, naming needs, a check-in, wording the pause rule, the inventory's
+    # intake.
+    assert progress.startswith("7 things left to do this week")
     assert "Needs list Name your needs" in progress
 
 
@@ -98,9 +100,11 @@ def test_the_counter_counts_what_is_still_to_do_and_each_links_to_its_card(sam, 
     sam.post(f"/week/{week}/check-in", data=answers())
     html = sam.get("/week").get_data(as_text=True)
     progress = element(html, "div", "week-progress")
-    assert words(progress).startswith("3 things left to do this week")
+    assert words(progress).startswith("5 things left to do this week")
     links = re.findall(r'<a href="([^"]+)"', progress)
-    assert links == ["#card-rhythm", "#card-needs"]  # the check-in is done: no link to it
+    # The check-in is done: no link to it. The journal never has anything left.
+    assert links == ["#card-rhythm", "#card-needs", "#card-pause", "#card-inventory"]
+    assert "Word your pause rule" in words(progress)
     assert "2 still to do together" in words(progress) and "Rate 1 need" in words(progress)
     for anchor in links:
         assert f'id="{anchor[1:]}"' in html  # each jump has a card to land on
@@ -114,6 +118,13 @@ def test_when_nothing_is_left_the_week_says_so(sam, couple, with_homework):
     need = with_homework["need_1"]
     sam.post(f"/week/{week}/needs/{need.id}/rating", data={f"rating-{need.id}-rating": "met"})
     sam.post(f"/week/{week}/check-in", data=answers())
+    # Once Sam has proposed the pause rule, it is Alex's to answer; pauses are never owed.
+    rule = {"rule-word": "timeout", "rule-minutes": "20", "rule-calming": "walks"}
+    sam.post(f"/week/{week}/pause/rule", data=rule | {"rule-coming_back": "after tea"})
+    sam.post(
+        f"/week/{week}/inventory",
+        data={**dict.fromkeys(SIGN_KEYS, "1"), "note_visibility": "counselor", "version": "0"},
+    )
     progress = words(element(sam.get("/week").get_data(as_text=True), "div", "week-progress"))
     assert progress.startswith("✓ All done for this week")
     assert "#card-" not in progress

@@ -294,12 +294,21 @@ class Seed:
                     links[partner.place] = f"{self.server.url}/join/{token}"
             return SeededCouple(couple.id, couple.name, links, partners)
 
-    def homework(self, couple: SeededCouple, history_weeks: int = 0) -> SeededHomework:
-        """All three kinds from this week, one shared need with two steps per partner and,
-        with ``history_weeks``, that many weeks of answers up to and including this one."""
+    def homework(
+        self,
+        couple: SeededCouple,
+        history_weeks: int = 0,
+        kinds: tuple[str, ...] = factories.CORE_KINDS,
+    ) -> SeededHomework:
+        """The core three kinds (or ``kinds``) from this week, one shared need with two steps
+        per partner and, with ``history_weeks``, that many weeks of answers up to and
+        including this one.
+
+        A journey about the usual week counts what is left and how far a thumb travels: it
+        gets the kinds it means, and a journey about another kind asks for it by name."""
         with self.server.app.app_context():
             row = db.session.get(Couple, couple.id)
-            made = factories.homework(row)
+            made = factories.homework(row, kinds=kinds)
             if history_weeks:
                 factories.history(row, made, history_weeks)
             db.session.commit()

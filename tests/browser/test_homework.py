@@ -91,7 +91,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     this_week = current_week("Europe/London", 0).start  # the seeded couple's clock
     last_week = this_week - timedelta(weeks=1)
 
-    # 1. The counselor assigns all three, from last week on, rewording one rhythm item.
+    # 1. The counselor assigns all five, from last week on, rewording one rhythm item.
     page = counselor_page
     sign_in(page, counselor)
     page.goto(f"/counselor/couples/{couple.id}")
@@ -106,8 +106,13 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # followed in tests/test_check_in.py); a new check-in waits by default, so untick it.
     assign(page, "Assign weekly check-in", "Assign weekly check-in", last_week, wait_for_both=False)
     expect(page.get_by_text("Weekly check-in assigned to Robin & Casey.")).to_be_visible()
-    expect(page.locator("#homework .assignment")).to_have_count(3)
-    expect(page.locator(".assign-actions")).to_have_count(0)  # nothing left to assign
+    assign(page, "Assign shared journal", "Assign shared journal", last_week)
+    expect(page.get_by_text("Shared journal assigned to Robin & Casey.")).to_be_visible()
+    assign(page, "Assign pause agreement", "Assign pause agreement", last_week)
+    expect(page.get_by_text("Pause agreement assigned to Robin & Casey.")).to_be_visible()
+    expect(page.locator("#homework .assignment")).to_have_count(5)
+    # Only the kinds not given yet are left to assign.
+    expect(page.locator(".assign-actions a")).to_have_text(["Assign disconnection inventory"])
     # Robin checked in last week already (feeling heard: 9), privately in part.
     seed.check_in(
         couple,
@@ -127,7 +132,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     sign_in(p1, robin)
     for card in ("#card-rhythm", "#card-needs", "#card-checkin"):
         expect(p1.locator(card)).to_be_visible()
-    assert progress(p1) == "5 things left to do this week"
+    assert progress(p1) == "6 things left to do this week"
     screenshots.take(p1, "homework-p1-week-start")
 
     p1.evaluate("window.__hearthNoReload = 'still here'")
@@ -153,7 +158,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(note).to_have_text("Marked as done. Nice work, you two.")
     expect(rhythm_item(p1, "Bake bread").locator(".done-by")).to_contain_text("Done by you")
     expect(rhythm_item(p1, "Bake bread").locator("blockquote.note")).to_have_text(SHARED_NOTE)
-    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("5 things left")
     expect(p1.locator("#card-rhythm")).to_have_count(1)  # replaced, not nested
     expect(p1.locator("#week-progress")).to_have_count(1)
     assert p1.evaluate("window.__hearthNoReload") == "still here"
@@ -174,7 +179,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(rhythm_item(p1, AFFECTION).locator(".who-reads-line")).to_have_text(
         "Only Dana can read this"
     )
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
     assert documents == []
 
     # Two needs, each with steps: one shared, one for the counselor only.
@@ -192,7 +197,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     # Rate the shared need this week, with a comment for the counselor only.
     p1.get_by_role("link", name="← This week").click()
     expect(p1.locator("#card-needs")).to_be_visible()
-    assert progress(p1) == "4 things left to do this week"
+    assert progress(p1) == "5 things left to do this week"
     need = p1.locator("#card-needs .need").filter(has_text=SHARED_NEED)
     need.get_by_text("Partly", exact=True).click()
     # The tap that chooses the word saves it, says so beside it, and offers a way back.
@@ -200,7 +205,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(saved).to_contain_text("Saved")
     expect(saved.locator("p")).to_be_focused()
     expect(saved.get_by_role("button", name="Undo")).to_be_visible()
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
     # A comment for the counselor only goes with it, behind "Change my rating".
     need.get_by_text("Change my rating").click()
     need.get_by_text("Add a comment").click()
@@ -220,7 +225,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(need.locator(".who-reads-line").last).to_have_text("Only Dana can read this")
     expect(need.get_by_text("Change my rating")).to_be_visible()
     expect(need.get_by_role("radio", name="Partly")).to_be_hidden()
-    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("4 things left")
 
     # The check-in: numbers shared (ticked: they are for Dana only by default), one answer
     # shared, one private.
@@ -244,7 +249,7 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     p1.get_by_role("button", name="Save my check-in").click()
     expect(p1.get_by_text("Thank you for checking in. It's saved.")).to_be_visible()
     expect(p1.locator("#card-checkin")).to_contain_text("connected 8, heard 5, outside stress 3.")
-    expect(p1.locator("#week-progress")).to_contain_text("2 things left")
+    expect(p1.locator("#week-progress")).to_contain_text("3 things left")
 
     # 3. Casey, on another phone, sees what Robin shared and nothing else.
     p2 = partner2_page
