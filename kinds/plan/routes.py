@@ -78,7 +78,7 @@ def new(week_start: date, occasion: str):
     if form.on_day.data < local_today(me.couple.timezone):
         form.on_day.errors = [PAST]
         return actions.done(me, week, KEY, LOOK, forms={key: form}, status=422, at=key)
-    message = f"Planned. It's in both your calendars, {me.name}."
+    message = f"Planned. {me.other.name} sees it on This week too."
     made = actions.week_url(me, week, KEY)
     if repeats.earlier(form.once.data, current_user.id):
         return actions.done(me, week, KEY, message)
