@@ -290,3 +290,31 @@ def test_the_summary_says_what_was_planned_and_kept_by_the_visibility_rule(
     assert [n for _, n in week.plans if n] == [SHARED_NOTE]
     [counselors] = [s for k, s in build(session, COUNSELOR_COPY).sections if k.key == "plan"]
     assert {n for _, n in counselors.weeks[0].plans} == {PRIVATE_NOTE, SHARED_NOTE}
+
+
+def test_this_week_counts_one_errand_and_a_week_gone_by_shows_only_its_own_plans(
+    sam, couple, with_homework
+):
+    # At the start all three are due: one errand on the week, not three.
+    page = text_of(sam.get("/week"))
+    assert "Connection plan Plan your time together" in page
+    # Last week's date, planned and never marked: that week shows it, and nothing due.
+    week = with_homework["week"]
+    with_homework["plan"].starts_on = week - timedelta(weeks=1)
+    last_week = week - timedelta(weeks=1)
+    db.session.add(
+        PlannedTime(
+            assignment_id=with_homework["plan"].id,
+            occasion="date",
+            on_day=last_week + timedelta(days=2),
+            what="Bowling with the neighbours",
+            planned_by=couple.partner_at(2).id,
+        )
+    )
+    db.session.commit()
+    before = text_of(sam.get(f"/week/{last_week}"))
+    assert "Bowling with the neighbours" in before and "Time to plan" not in before
+    # This week: the date can be marked done now, and the night away and trip are due.
+    now = text_of(sam.get("/week"))
+    assert "Bowling with the neighbours" in now and "Mark it done" in now
+    assert "Time to plan a night away" in now and "Connection plan Plan or mark done" in now

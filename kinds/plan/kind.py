@@ -278,12 +278,18 @@ class PlanKind(Kind):
             )
 
         n = numbers(assignment)
+        # A week gone by shows what was planned in it, not what is due now.
+        gone = week.end < today
         occasions = []
         for o in OCCASIONS:
             mine = [p for p in plans if p.occasion == o]
-            open_ = [seen(p) for p in mine if not p.done]
+            open_ = [
+                seen(p)
+                for p in mine
+                if not p.done and (not gone or week.start <= p.on_day <= week.end)
+            ]
             due = to_plan = None
-            if not any(p.on_day >= today for p in mine if not p.done):
+            if not gone and not any(p.on_day >= today for p in mine if not p.done):
                 last = max((p.on_day for p in mine), default=None)
                 due = add_period(last, o, n[o]) if last else assignment.starts_on
                 to_plan = due <= today + LEAD[o]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort
+from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from domain.weeks import local_today
 from extensions import db
 from kinds import actions
 from kinds.plan.forms import KeptForm, PlanForm
-from kinds.plan.models import A_NAME, BOTH, KEY, ME, OCCASIONS, PARTNER, PlannedTime
+from kinds.plan.models import A_NAME, BOTH, KEY, ME, PARTNER, PlannedTime
 from models import Assignment, utcnow
 from web.guards import partner_required
 from web.rendering import keeps_input
@@ -58,13 +58,11 @@ def _plan_of(me, plan_id: int) -> PlannedTime:
     return plan
 
 
-@bp.post("/week/<date:week_start>/plan/<occasion>")
+@bp.post("/week/<date:week_start>/plan/<any(date, away, trip):occasion>")
 @keeps_input
 @partner_required
 def new(week_start: date, occasion: str):
     """Plan the next date, night away or trip: when, what, who arranges it."""
-    if occasion not in OCCASIONS:
-        abort(404)
     me = actions.me()
     week = actions.week_of(me, week_start)
     assignment = actions.assignment_of(me, KEY, week)
