@@ -6,7 +6,8 @@ links are, so the account page can show the address again). Making a new address
 the old one stop working at once.
 
 What a feed says is deliberately little: times and generic titles ("Counseling session",
-"Your week's homework starts", "Check-in closes") and a link back to Hearth. No one's
+"Your week's homework starts", "Check-in closes", and a kind's own such as "Date (planned
+together)", ``Kind.calendar``) and a link back to Hearth. No one's
 written words go in, no homework wording, and a partner's feed never names the other
 partner. A counselor's feed holds the sessions of all their couples, titled by the
 couple's name (the counselor's own record).
@@ -48,6 +49,7 @@ PRODID = "-//Hearth//Between sessions//EN"
 SESSION_TITLE = "Counseling session"
 WEEK_TITLE = "Your week's homework starts"
 CHECK_IN_TITLE = "Check-in closes"
+KIND_EVENT_HOURS = 2  # a planned time with a clock time: how long the calendar blocks
 
 
 # --- The address --------------------------------------------------------------------------
@@ -138,12 +140,12 @@ def _session_event(appointment: Appointment, title: str, link: str) -> Event:
     return event
 
 
-def _day_event(uid: str, day: date, title: str, link: str, stamp: datetime) -> Event:
+def _day_event(uid: str, day: date, title: str, link: str, stamp: datetime, days: int = 1) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("summary", title)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    event.add("dtend", day + timedelta(days=days))
     event.add("dtstamp", stamp)
     event.add("transp", "TRANSPARENT")
     event.add("description", f"Open Hearth: {link}")
@@ -180,8 +182,38 @@ def _homework_days(couple: Couple, now: datetime) -> list[tuple[str, date, str]]
     return days
 
 
+def _kind_event(entry, zone: str, link: str, stamp: datetime) -> Event:
+    """A kind's own event (``kinds.base.CalendarEntry``): timed on the couple's clock, or
+    whole days."""
+    if entry.at is None:
+        return _day_event(entry.uid, entry.day, entry.title, link, entry.stamp or stamp, entry.days)
+    start = datetime.combine(entry.day, entry.at, tzinfo=ZoneInfo(zone))
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("summary", entry.title)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(hours=KIND_EVENT_HOURS))
+    event.add("dtstamp", entry.stamp or stamp)
+    event.add("transp", "OPAQUE")
+    event.add("description", f"Open Hearth: {link}")
+    event.add("url", link)
+    return event
+
+
+def _kinds_entries(couple: Couple, start: datetime, end: datetime) -> list:
+    """Every registered kind's own events for the couple in the feed's window."""
+    from kinds import registry
+
+    if couple.status == CoupleStatus.ARCHIVED:
+        return []
+    zone = ZoneInfo(couple.timezone)
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    return [e for kind in registry.REGISTRY for e in kind.calendar(couple, first, last)]
+
+
 def partner_feed(user: User, links: Links, now: datetime | None = None) -> Calendar:
-    """A partner's calendar: their couple's sessions, homework weeks and check-in days."""
+    """A partner's calendar: their couple's sessions, homework weeks, check-in days, and
+    what each kind adds (the connection plan's planned times)."""
     now = now or utcnow()
     cal = _calendar("Hearth")
     place = db.session.scalar(
@@ -200,6 +232,10 @@ def partner_feed(user: User, links: Links, now: datetime | None = None) -> Calen
     stamp = max((a.created_at for a in couple.assignments), default=couple.created_at)
     for uid, day, title in _homework_days(couple, now):
         cal.add_component(_day_event(uid, day, title, links.home, stamp))
+    for entry in _kinds_entries(couple, start, end):
+        cal.add_component(_kind_event(entry, couple.timezone, links.home, stamp))
+        if entry.at is not None:
+            zones.add(couple.timezone)
     return _with_zones(cal, zones, start, end)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
@@ -140,6 +140,23 @@ class Quotable:
     where: str  # "What went well, week of 3 Nov"
     week: date
     assignment_id: int | None  # for reveal-after-both
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One event a kind puts in both partners' calendar feeds (``domain.calendar_feed``).
+
+    ``title`` is generic ("Date (planned together)"): a feed never carries anyone's words.
+    With ``at`` it is a timed event on the couple's clock, otherwise a whole-day one of
+    ``days`` days.
+    """
+
+    uid: str
+    day: date
+    title: str
+    at: time | None = None
+    days: int = 1
+    stamp: datetime | None = None
 
 
 @dataclass
@@ -331,6 +348,13 @@ class Kind(ABC):
     def describe(self, session: Session, obj) -> tuple[str, Place] | None:
         """For the audit trail: what to call ``obj`` (one of ``models``) and where it
         belongs; None for any other object."""
+
+    # --- The calendar feed ---------------------------------------------------------------
+
+    def calendar(self, couple: Couple, first: date, last: date) -> list[CalendarEntry]:
+        """Events of the kind's own for both partners' feeds, days ``first``..``last``
+        (most kinds have none: the feed already has each homework week)."""
+        return []
 
     # --- Demo, benchmark and tests -------------------------------------------------------
 

@@ -15,6 +15,7 @@ from kinds.inventory.kind import InventoryKind
 from kinds.journal.kind import JournalKind
 from kinds.needs.kind import NeedsKind
 from kinds.pause.kind import PauseKind
+from kinds.plan.kind import PlanKind
 from kinds.rhythm.kind import RhythmKind
 
 # A list, so a test can register a throwaway kind for its duration.
@@ -25,6 +26,7 @@ REGISTRY: list[Kind] = [
     PauseKind(),
     JournalKind(),
     InventoryKind(),
+    PlanKind(),
 ]
 
 

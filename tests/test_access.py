@@ -25,6 +25,7 @@ from domain import calendar_feed, confidentiality, email_change, invitations, pa
 from domain.mail import tokens
 from extensions import db
 from kinds.needs.models import Need, NeedWording, add_steps
+from kinds.plan.models import PlannedTime
 from kinds.rhythm.models import RhythmMark
 from models import Couple, PrivateWord, Visibility
 from tests import factories
@@ -138,6 +139,7 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/homework/new/journal", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/new/checkin", *counselor_only(404, 422)),
     row("GET", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{x}/homework/new/plan", *counselor_only(200, 404)),
     row("POST", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/new/inventory", *counselor_only(404, 422)),
     row("GET", "/counselor/couples/{x}/homework/{x_rhythm}/edit", *counselor_only(200, 404)),
@@ -243,6 +245,15 @@ TABLE = [
     row("POST", "/week/{week}/journal", *partner_only(422, 422, 422)),
     row("POST", "/week/{future_week}/journal", *partner_only(404, 404, 404)),
     row("GET", "/journal", *partner_only(200, 200, 200)),
+    # The connection plan: either partner plans, changes or marks done their couple's own
+    # (a date still to come cannot be marked done: 409).
+    row("POST", "/week/{week}/plan/date", *partner_only(422, 422, 422)),
+    row("POST", "/week/{week}/plan/cruise", *partner_only(404, 404, 404)),
+    row("POST", "/week/{future_week}/plan/trip", *partner_only(404, 404, 404)),
+    row("POST", "/week/{week}/plan/{x_plan}/change", *partner_only(422, 422, 404)),
+    row("POST", "/week/{week}/plan/{y_plan}/change", *partner_only(404, 404, 422)),
+    row("POST", "/week/{week}/plan/{x_plan}/done", *partner_only(409, 409, 404)),
+    row("POST", "/week/{week}/plan/{missing}/done", *partner_only(404, 404, 404)),
     # The inventory is each partner's own, asked in its take weeks (this week: the intake).
     row("GET", "/week/{week}/inventory", *partner_only(200, 200, 200)),
     row("POST", "/week/{week}/inventory", *partner_only(422, 422, 422)),
@@ -395,6 +406,18 @@ def world(app):
     db.session.add(RhythmMark(item_id=item_of_2.id, week_start=week, partner_id=alex.id))
     word = PrivateWord(couple_id=couple_x.id, partner_id=sam.id, text="For Dana only")
     db.session.add(word)
+    # A date each couple planned for next week (so not yet to be marked done).
+    planned = {
+        key: PlannedTime(
+            assignment_id=hw["plan"].id,
+            occasion="date",
+            on_day=week + timedelta(weeks=1),
+            what="A walk",
+            planned_by=hw["plan"].couple.partner_at(1).id,
+        )
+        for key, hw in (("x_plan", hw_x), ("y_plan", hw_y))
+    }
+    db.session.add_all(planned.values())
     released = factories.session(couple_x, released=True)
     draft = factories.session(couple_x)
     y_session = factories.session(couple_y, released=True)
@@ -449,6 +472,8 @@ def world(app):
             "y_step": hw_y["need_2"].steps[0].id,  # asked of the partner of Y
             "x_session": released.id,
             "x_word": word.id,
+            "x_plan": planned["x_plan"].id,
+            "y_plan": planned["y_plan"].id,
             "x_draft": draft.id,
             "y_session": y_session.id,
             "a_policy": policies["a_policy"].id,

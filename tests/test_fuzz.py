@@ -293,6 +293,35 @@ def _alex_proposed(w: World) -> str:
     return f"/week/{w.week}/pause/rule/{_PROPOSED[id(w)]}/accept"
 
 
+_PLANNED: dict[tuple[int, str], int] = {}
+
+
+def _planned(w: World, when: str) -> int:
+    """A date Sam's couple planned: for today (to mark done) or next week (to change)."""
+    from domain.weeks import local_today
+    from kinds.plan.models import PlannedTime
+
+    if (id(w), when) not in _PLANNED:
+        today = local_today(w.couple.timezone)
+        plan = PlannedTime(
+            assignment_id=w.assignment("plan").id,
+            occasion="date",
+            on_day=today if when == "today" else today + timedelta(weeks=1),
+            what="A walk by the river",
+            planned_by=w.couple.partner_at(2).id,
+        )
+        db.session.add(plan)
+        db.session.commit()
+        _PLANNED[(id(w), when)] = plan.id
+    return _PLANNED[(id(w), when)]
+
+
+def _plan_day(w: World) -> str:
+    from domain.weeks import local_today
+
+    return (local_today(w.couple.timezone) + timedelta(days=1)).isoformat()
+
+
 def _invitation(w: World, joined: bool) -> str:
     """A fresh couple with a fresh link: to join, or (joined) to choose a new password."""
     couple = factories.couple(w.counselor, joined=(joined, True))
@@ -694,6 +723,33 @@ TARGETS = [
         lambda w: "/week",
         lambda w: f"/week/{w.week}/pause/log",
         valid=lambda w: {"paused-paused_on": w.week, "paused-came_back": "no"},
+    ),
+    Target(
+        "plan-new",
+        "plan.new",
+        "partner",
+        lambda w: "/week",
+        lambda w: f"/week/{w.week}/plan/date",
+        valid=lambda w: {"plan-date-on_day": _plan_day(w), "plan-date-arranged_by": "both"},
+    ),
+    Target(
+        "plan-change",
+        "plan.change",
+        "partner",
+        lambda w: (_planned(w, "later"), "/week")[1],
+        lambda w: f"/week/{w.week}/plan/{_planned(w, 'later')}/change",
+        valid=lambda w: {
+            f"change-{_planned(w, 'later')}-on_day": _plan_day(w),
+            f"change-{_planned(w, 'later')}-arranged_by": "me",
+        },
+    ),
+    Target(
+        "plan-done",
+        "plan.kept",
+        "partner",
+        lambda w: (_planned(w, "today"), "/week")[1],
+        lambda w: f"/week/{w.week}/plan/{_planned(w, 'today')}/done",
+        valid=no_fixed_values,
     ),
     Target("inventory", "inventory.take", "partner", lambda w: f"/week/{w.week}/inventory"),
     Target("need-new", "needs.new", "partner", lambda w: "/needs/new", valid=no_fixed_values),

@@ -107,6 +107,9 @@ def test_every_column_that_holds_a_partners_words_is_declared(app):
         "pause_rules.calming",
         "pause_rules.coming_back",
         "pause_rules.status",
+        # What a couple plans is their joint plan, shown to both by nature (never in a feed).
+        "planned_times.what",
+        "planned_times.occasion",  # date, night away or trip
     }
     for kind in registry.REGISTRY:
         declared = {f"{p.model.__tablename__}.{c}" for p in kind.private for c in p.columns}

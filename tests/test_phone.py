@@ -11,12 +11,14 @@ import html as html_text
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from domain import whats_new
+from domain.weeks import local_today
 from extensions import db
 from kinds import registry  # noqa: F401 (imported first: the registry imports the routes)
 from kinds.checkin.routes import SAVED
@@ -100,11 +102,12 @@ def test_the_counter_counts_what_is_still_to_do_and_each_links_to_its_card(sam, 
     sam.post(f"/week/{week}/check-in", data=answers())
     html = sam.get("/week").get_data(as_text=True)
     progress = element(html, "div", "week-progress")
-    assert words(progress).startswith("5 things left to do this week")
+    assert words(progress).startswith("6 things left to do this week")
     links = re.findall(r'<a href="([^"]+)"', progress)
     # The check-in is done: no link to it. The journal never has anything left.
-    assert links == ["#card-rhythm", "#card-needs", "#card-pause", "#card-inventory"]
+    assert links == ["#card-rhythm", "#card-needs", "#card-pause", "#card-inventory", "#card-plan"]
     assert "Word your pause rule" in words(progress)
+    assert "Plan your time together" in words(progress)
     assert "2 still to do together" in words(progress) and "Rate 1 need" in words(progress)
     for anchor in links:
         assert f'id="{anchor[1:]}"' in html  # each jump has a card to land on
@@ -125,6 +128,14 @@ def test_when_nothing_is_left_the_week_says_so(sam, couple, with_homework):
         f"/week/{week}/inventory",
         data={**dict.fromkeys(SIGN_KEYS, "1"), "note_visibility": "counselor", "version": "0"},
     )
+    # A date, a night away and a trip planned: nothing is due until their days come.
+    soon = local_today(couple.timezone) + timedelta(days=3)
+    for occasion in ("date", "away", "trip"):
+        plan = {"on_day": soon.isoformat(), "what": "Time together", "arranged_by": "both"}
+        sam.post(
+            f"/week/{week}/plan/{occasion}",
+            data={f"plan-{occasion}-{k}": v for k, v in plan.items()},
+        )
     progress = words(element(sam.get("/week").get_data(as_text=True), "div", "week-progress"))
     assert progress.startswith("✓ All done for this week")
     assert "#card-" not in progress

@@ -1,0 +1,106 @@
+"""The connection plan's forms: the counselor's three numbers, planning one time together
+(or changing it), and marking it done with an optional note."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from forms.base import (
+    CardForm,
+    VersionedForm,
+    date_field,
+    form_key,
+    strip,
+    text_field,
+    visibility_field,
+)
+from forms.couples import AssignmentForm
+from kinds.plan.models import AWAY, BOTH, DATE, DEFAULT, ME, PARTNER, RANGE, TRIP, UNITS, WHAT_MAX
+from models import NOTE_MAX, Visibility
+
+DAY = "Please choose the day, for example 2026-12-12."
+TIME = "Please give a time like 19:30, or leave it empty."
+
+
+def _every(occasion: str, label: str) -> IntegerField:
+    low, high = RANGE[occasion]
+    message = f"Please choose between {low} and {high} {UNITS[occasion]}."
+    return IntegerField(
+        label,
+        default=DEFAULT,
+        validators=[InputRequired(message), NumberRange(low, high, message)],
+    )
+
+
+class PlanAssignmentForm(AssignmentForm):
+    date_days = _every(DATE, "A date every … days")
+    away_weeks = _every(AWAY, "A night away every … weeks")
+    trip_months = _every(TRIP, "A trip every … months")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # "seven" or "7.5" reach the same plain request as an empty box, not "Not a valid
+        # integer value".
+        for name, occasion in (
+            ("date_days", DATE),
+            ("away_weeks", AWAY),
+            ("trip_months", TRIP),
+        ):
+            f = self[name]
+            if f.errors:
+                low, high = RANGE[occasion]
+                f.errors = [f"Please choose between {low} and {high} {UNITS[occasion]}."]
+        return ok
+
+
+class PlanForm(VersionedForm):
+    """When, what and who arranges one date, night away or trip."""
+
+    # A one-time key per card: the same plan sent twice is planned once.
+    once = HiddenField(default=form_key)
+    on_day = date_field("Day", DataRequired(DAY))
+    at_time = TimeField("Time (optional)", validators=[Optional()])
+    what = StringField(
+        "What we'll do",
+        filters=[strip],
+        validators=[
+            DataRequired("Please say in a few words what you'll do."),
+            Length(max=WHAT_MAX, message=f"Please keep it to {WHAT_MAX} characters."),
+        ],
+        description="For example: “dinner at the little Italian place, phones away”.",
+    )
+    arranged_by = RadioField(
+        "Who arranges it",
+        choices=[
+            SelectChoice(ME, "Me"),
+            SelectChoice(PARTNER, "My partner"),
+            SelectChoice(BOTH, "Both of us"),
+        ],
+        default=BOTH,
+        validators=[InputRequired("Please say who arranges it.")],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # The library's own words for a day or a time it cannot read are not ours.
+        if self.on_day.errors:
+            errors = self.on_day.errors
+            self.on_day.errors = [DAY if e == "Not a valid date value." else e for e in errors]
+        if self.at_time.errors:
+            self.at_time.errors = [TIME]
+        if self.arranged_by.errors:
+            self.arranged_by.errors = ["Please say who arranges it."]
+        return ok
+
+
+class KeptForm(CardForm):
+    """We did it: an optional note, shared or for the counselor only."""
+
+    once = HiddenField(default=form_key)
+    note = text_field(
+        "A note (optional)",
+        NOTE_MAX,
+        description="How it was, what you'd like to remember.",
+    )
+    visibility = visibility_field(Visibility.SHARED.value)
