@@ -24,7 +24,7 @@ class NoteForm(CardForm):
     # "Just for Jordan" by default: a note of thanks is between the two of you.
     visibility = RadioField(
         "Who can read it",
-        choices=[(v, v) for v in NOTE_VISIBILITIES],
+        choices=[SelectChoice(v, v) for v in NOTE_VISIBILITIES],
         default=Visibility.PARTNERS.value,
         validators=[InputRequired(CHOOSE), AnyOf(NOTE_VISIBILITIES, message=CHOOSE)],
         validate_choice=False,

@@ -126,5 +126,5 @@ def collection():
                 n.opened_at = now
         db.session.commit()
     return render_template(
-        "appreciation/collection.html", me=me, couple=couple, notes=notes, new=new
+        "appreciation/collection.html", me=me, couple=couple, kept=notes, new=new
     )
