@@ -52,13 +52,14 @@ def count(app, queries, user, path: str) -> int:
 # dashboard (+1). The pause agreement reads its rule's wordings and its pauses (+2), and
 # the week's pauses on the dashboard (+1). The disconnection inventory adds two to each
 # page that loads homework: its schedules (with the assignments) and its takes (or, on the
-# dashboard, their totals).
+# dashboard, their totals). Appreciation notes read the couple's notes on every page that
+# loads homework (+1), and who wrote how many this week on the dashboard (+1).
 EXPECTED = {
-    "dashboard": 17,
-    "couple": 27,
-    "partner home": 23,
-    "needs": 24,
-    "past week": 22,
+    "dashboard": 18,
+    "couple": 28,
+    "partner home": 24,
+    "needs": 25,
+    "past week": 23,
     "check-in": 7,
 }
 
