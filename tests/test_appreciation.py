@@ -244,3 +244,17 @@ def test_the_account_page_offers_the_note_message_off_by_default(app, couple, si
     assert "A note from your partner" in page
     box = re.search(r'<input[^>]*name="messages-kind_note_received"[^>]*>', page)
     assert box is not None and "checked" not in box.group(0)
+
+
+def test_no_note_to_a_partner_who_has_not_joined(app, counselor, signed_in):
+    couple = factories.couple(counselor, names=("Jordan", "Sam"), joined=(True, False))
+    made = factories.homework(couple)
+    db.session.commit()
+    client = signed_in(couple.partner_at(1).user)
+    page = text_of(client.get("/week"))
+    assert "You can write Sam a note once they’ve joined Hearth." in page
+    assert "Send the note" not in page
+    response = client.post(f"/week/{made['week']}/appreciation", data=note())
+    assert response.status_code == 409
+    assert "Your note can be sent once Sam has joined Hearth." in text_of(response)
+    assert count() == 0

@@ -24,7 +24,7 @@ from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 MESSAGE = "note_received"
-NOT_YET = "Your note can be sent once {name} has joined Hearth. What you wrote is still here."
+NOT_YET = "Your note can be sent once {name} has joined Hearth."
 
 
 def sent_line(recipient: Partner) -> str:
@@ -53,10 +53,9 @@ def write(week_start: date):
     if refused:
         return refused
     if not recipient.joined:
-        form.text.errors = [NOT_YET.format(name=recipient.name)]
-        return actions.done(
-            me, week, KEY, "Please look at your note.", forms={KEY: form}, status=422
-        )
+        # The card offers no note to someone not here yet; a form sent from an older page
+        # is told why, and nothing is saved.
+        return actions.done(me, week, KEY, NOT_YET.format(name=recipient.name), status=409)
     message = sent_line(recipient)
     made = actions.week_url(me, week, KEY)
     same = repeats.just_made(
