@@ -31,6 +31,7 @@ from models import (
     PinnedMoment,
     PrivateWord,
     User,
+    Visibility,
     utcnow,
 )
 
@@ -120,6 +121,30 @@ def _changes(obj, kind: str) -> dict[str, tuple]:
             after = history.added[0] if history.added else None
             if _plain(before) != _plain(after):
                 changes[attr.key] = (_plain(before), _plain(after))
+    return _between_partners(obj, changes)
+
+
+# What the trail keeps instead of words the two partners kept between themselves.
+KEPT_BETWEEN = "(kept between the partners)"
+
+
+def _between_partners(obj, changes: dict[str, tuple]) -> dict[str, tuple]:
+    """Words kept between the two partners (``Visibility.PARTNERS``) never enter the trail,
+    not even sealed: the counselor opens the trail, and may not read them. That the row
+    was written, changed or deleted, and when, is still recorded."""
+    from kinds import registry
+
+    for private in registry.private_texts():
+        if not isinstance(obj, private.model) or Visibility.PARTNERS not in private.choices:
+            continue
+        now = getattr(obj, private.visibility, None)
+        was = changes.get(private.visibility, (now, now))[0]
+        if Visibility.PARTNERS not in (now, was):
+            continue
+        for column in private.columns:
+            if column in changes:
+                before, after = changes[column]
+                changes[column] = (before and KEPT_BETWEEN, after and KEPT_BETWEEN)
     return changes
 
 

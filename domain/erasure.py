@@ -84,6 +84,10 @@ def leave(place: Partner) -> dict[str, int]:
     - **Check-ins** whose three numbers were kept for the counselor go whole (the numbers
       cannot be emptied, and cannot stay); in the others, each prompt kept for the
       counselor is emptied and the shared numbers and prompts stay.
+    - **Appreciation notes** stay, both ways: a note they wrote was given to the partner who
+      stays (and only the two of them, or the counselor too if the writer chose, ever read
+      it), and a note written to them is the staying partner's own words. Words kept
+      between the two stay out of the counselor's reach as before.
     - **Their "I did this"** on the other partner's shared needs stays: it is the other
       partner's need, and both saw it.
     - **Pinned moments** that pointed at something now gone or emptied are unpinned, and

@@ -42,7 +42,8 @@ This is everything of your couple's homework that you can read in Hearth, made o
 
 - hearth.json holds your answers and everything your partner chose to share with you:
   the weekly rhythm, needs with their steps and weekly ratings, check-ins, and the
-  sessions your counselor shared with you. Your own answers say who they were for.
+  sessions your counselor shared with you, and the notes of thanks you two wrote each
+  other ("appreciation_notes"). Your own answers say who they were for.
   Any private words you wrote to your counselor are in it too ("private_words").
 - summaries/ holds the summaries your counselor released to you both, as PDF files.
 
@@ -61,6 +62,9 @@ for, every session with its private notes, and both copies of each summary.
 - hearth.json holds the couple, the homework and every answer, the private words each
   partner wrote to you ("private_words"), and the sessions.
 - summaries/ holds, for each session, the couple's copy and the counselor's copy.
+
+Notes of thanks a partner wrote "just for" the other are listed (who, to whom, which week)
+without their words: those stay between the two of them.
 
 Times are in UTC; the couple's own time zone is in hearth.json ("couple").
 This file holds private clinical notes and answers each partner kept from the other.

@@ -29,10 +29,11 @@ MAX_WEEKS = 12
 
 def audience_for(couple: Couple, copy: str) -> Audience:
     """Who a copy is for: the counselor, or both partners at once (the couple's copy goes
-    to both, so it holds only what both may read)."""
+    to both, so it holds only what both may read; the counselor releases it and reads it
+    too, so it never holds words the two kept between themselves)."""
     if copy == COUNSELOR_COPY:
         return Audience.counselor_of(couple)
-    return Audience.both_partners(couple)
+    return Audience.couple_and_counselor(couple)
 
 
 @dataclass

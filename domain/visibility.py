@@ -5,6 +5,11 @@ a partner's answer. The writer and the couple's counselor always see it; the oth
 sees it only when the writer shared it, and, where the counselor asked for it, only once
 both partners have answered that week. Nobody else sees anything.
 
+One kind of answer is kept between the two partners (``Visibility.PARTNERS``: an
+appreciation note "just for" the other partner): both partners read it, and the counselor,
+who reads everything else of the couple, does not. Anything read by the counselor too (the
+couple's copy of a summary, which the counselor releases) leaves those words out.
+
 That second condition, "revealed", is decided here too (``revealed``), once, for every
 kind, for the week page, the counselor's pin picker, the couple's copy of a summary and
 the exports alike. ``Audience`` is the one reader of the rule the pages, summaries and
@@ -60,10 +65,12 @@ def may_see(
     ``revealed`` is False while an answer waits for the other partner (reveal-after-both).
     """
     if viewer.is_counselor:
-        return couple_id in viewer.counselor_of
+        return couple_id in viewer.counselor_of and visibility != Visibility.PARTNERS
     if viewer.couple_id != couple_id or viewer.partner_id is None:
         return False
     if viewer.partner_id == writer_id:
+        return True
+    if visibility == Visibility.PARTNERS:
         return True
     return visibility == Visibility.SHARED and revealed
 
@@ -109,6 +116,14 @@ class Audience:
     def both_partners(cls, couple: Couple) -> Audience:
         return cls(couple.id, [Viewer.for_partner(p) for p in couple.partners])
 
+    @classmethod
+    def couple_and_counselor(cls, couple: Couple) -> Audience:
+        """The couple's copy of a summary: both partners read it, and the counselor who
+        releases it does too, so it holds only what all three may read (never words kept
+        between the partners)."""
+        viewers = [Viewer.for_partner(p) for p in couple.partners]
+        return cls(couple.id, [*viewers, Viewer.for_counselor_of(couple)])
+
     @property
     def is_counselor(self) -> bool:
         return all(v.is_counselor for v in self.viewers)
@@ -153,6 +168,7 @@ def visible(
 VISIBILITY_WORDS = {
     Visibility.SHARED: "shared with my partner",
     Visibility.COUNSELOR: "for my counselor only",
+    Visibility.PARTNERS: "just for my partner",
 }
 
 
@@ -166,6 +182,11 @@ def who_can_read(visibility: str, writer: Partner, *, waits: bool = False) -> st
     from domain.confidentiality import first_name
 
     counselor = first_name(writer.couple.counselor)
+    if visibility == Visibility.PARTNERS:
+        other = writer.other
+        if other.left:
+            return "Only you can read this now"
+        return f"Only {other.name_with_role} can read this"
     if visibility != Visibility.SHARED:
         return f"Only {counselor} can read this"
     other = writer.other

@@ -44,6 +44,11 @@ class PrivateText:
     wrote. ``on_leave`` says what happens to those private rows when the writer leaves the
     couple: their columns are emptied, or the whole row goes (because what is left would
     still say something, or cannot be emptied, like a number).
+
+    ``choices`` are the values ``visibility`` can hold. Most words are "shared" with the
+    partner or "counselor" only; words a partner writes *to* the other (an appreciation
+    note) are "shared" (the counselor reads them too) or "partners" (between the two of
+    them: the counselor may not read them). The privacy walk plants a marker for each.
     """
 
     model: type
@@ -52,6 +57,7 @@ class PrivateText:
     private_sql: Callable[[], ColumnElement[bool]]
     written_by: Callable[[int], ColumnElement[bool]]
     on_leave: Literal["empty", "delete"] = "empty"
+    choices: tuple[str, ...] = ("shared", "counselor")
 
     @property
     def name(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kinds.appreciation.kind import AppreciationKind
 from kinds.base import Kind, PrivateText
 from kinds.checkin.kind import CheckInKind
 from kinds.inventory.kind import InventoryKind
@@ -25,6 +26,7 @@ REGISTRY: list[Kind] = [
     CheckInKind(),
     PauseKind(),
     JournalKind(),
+    AppreciationKind(),
     InventoryKind(),
     PlanKind(),
 ]

@@ -66,6 +66,9 @@ class Visibility(enum.StrEnum):
 
     SHARED = "shared"  # shared with my partner
     COUNSELOR = "counselor"  # for my counselor only
+    # Between the two partners only: the counselor may not read the words (an appreciation
+    # note "just for" the partner). Only a kind that offers it stores it.
+    PARTNERS = "partners"
 
 
 class AssignmentStatus(enum.StrEnum):

@@ -136,6 +136,8 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/homework/new/checkin", *counselor_only(422, 404)),
     row("GET", "/counselor/couples/{x}/homework/new/journal", *counselor_only(200, 404)),
     row("GET", "/counselor/couples/{x}/homework/new/pause", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{x}/homework/new/appreciation", *counselor_only(200, 404)),
+    row("POST", "/counselor/couples/{y}/homework/new/appreciation", *counselor_only(404, 422)),
     row("POST", "/counselor/couples/{x}/homework/new/journal", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/new/checkin", *counselor_only(404, 422)),
     row("GET", "/counselor/couples/{x}/homework/new/inventory", *counselor_only(200, 404)),
@@ -254,6 +256,11 @@ TABLE = [
     row("POST", "/week/{week}/plan/{y_plan}/change", *partner_only(404, 404, 422)),
     row("POST", "/week/{week}/plan/{x_plan}/done", *partner_only(409, 409, 404)),
     row("POST", "/week/{week}/plan/{missing}/done", *partner_only(404, 404, 404)),
+    # Appreciation notes: either partner writes the other a note; "Our notes" is each
+    # partner's own page (the notes the two of them wrote each other).
+    row("POST", "/week/{week}/appreciation", *partner_only(422, 422, 422)),
+    row("POST", "/week/{future_week}/appreciation", *partner_only(404, 404, 404)),
+    row("GET", "/appreciation", *partner_only(200, 200, 200)),
     # The inventory is each partner's own, asked in its take weeks (this week: the intake).
     row("GET", "/week/{week}/inventory", *partner_only(200, 200, 200)),
     row("POST", "/week/{week}/inventory", *partner_only(422, 422, 422)),

@@ -240,6 +240,7 @@ def test_the_feed_is_bounded_from_eight_weeks_back_to_twenty_six_ahead(
 def plant(couple, tag: str, counselor_words: bool = True) -> list[str]:
     """A unique word in every text field of the couple, both partners, private and shared;
     returns the words."""
+    from kinds.appreciation.models import AppreciationNote
     from kinds.checkin.models import CheckIn
     from kinds.needs.models import Need, NeedRating, NeedWording, StepDone, add_steps
     from kinds.rhythm.models import RhythmMark, RhythmReflection
@@ -262,7 +263,7 @@ def plant(couple, tag: str, counselor_words: bool = True) -> list[str]:
         me = couple.partner_at(place)
         me.label = w("label")
         me.user.display_name = w("name")
-        for visibility in Visibility:
+        for visibility in (Visibility.SHARED, Visibility.COUNSELOR):
             need = Need(owner_id=me.id, wording=w("need"), visibility=visibility)
             need.wordings.append(NeedWording(wording=need.wording))
             add_steps(need, [w("step")])
@@ -277,6 +278,17 @@ def plant(couple, tag: str, counselor_words: bool = True) -> list[str]:
                     comment_visibility=visibility,
                 )
             )
+        # A note of thanks to the other partner, kept between the two of them.
+        db.session.add(
+            AppreciationNote(
+                assignment_id=made["appreciation"].id,
+                partner_id=me.id,
+                recipient_id=me.other.id,
+                week_start=week,
+                text=w("thanks"),
+                visibility=Visibility.PARTNERS,
+            )
+        )
         own = made[f"need_{place}"]
         db.session.add(
             StepDone(

@@ -702,6 +702,14 @@ TARGETS = [
         valid=lambda w: {"journal-happened_on": ""},
     ),
     Target(
+        "appreciation-note",
+        "appreciation.write",
+        "partner",
+        lambda w: "/week",
+        lambda w: f"/week/{w.week}/appreciation",
+        valid=lambda w: {"appreciation-visibility": "partners"},
+    ),
+    Target(
         "pause-rule",
         "pause.propose",
         "partner",

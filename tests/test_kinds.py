@@ -35,6 +35,10 @@ from tests.conftest import login
 from tests.test_privacy_walk import Walk
 
 SHARED, COUNSELOR = Visibility.SHARED.value, Visibility.COUNSELOR.value
+# Words one partner wrote to the other that the counselor may not read (a note "just for"
+# the partner).
+PARTNERS = Visibility.PARTNERS.value
+PREFIX = {SHARED: "S", COUNSELOR: "P", PARTNERS: "B"}
 
 
 def marker(kind: Kind, private, column: str, writer: str, visibility: str) -> str:
@@ -42,7 +46,17 @@ def marker(kind: Kind, private, column: str, writer: str, visibility: str) -> st
     name = f"{kind.key}/{private.name}/{column}/{writer}/{visibility}"
     digest = hashlib.sha256(name.encode()).hexdigest()[:10]
     letters = "".join(chr(ord("a") + int(c, 16)) for c in digest)
-    return f"MK{'P' if visibility == COUNSELOR else 'S'}{letters}".upper()
+    return f"MK{PREFIX[visibility]}{letters}".upper()
+
+
+def choices_of(kind: Kind) -> tuple[str, ...]:
+    """The visibilities a kind's ``sample`` is asked for: its private texts' choices (one
+    set per kind: ``sample`` writes every column with one visibility)."""
+    found = {p.choices for p in kind.private} or {(SHARED, COUNSELOR)}
+    assert len(found) == 1, f"{kind.key}: its private texts offer different choices"
+    (choices,) = found
+    assert len(choices) == 2, f"{kind.key}: the walk plants two choices a kind"
+    return choices
 
 
 # --- The contract -----------------------------------------------------------------------
@@ -85,6 +99,8 @@ def test_every_kind_keeps_the_whole_contract(app):
                 assert column in table.c, f"{private.name}: no column {column}"
             assert hasattr(private.model, private.visibility), private.name
             assert private.on_leave in ("empty", "delete")
+            assert set(private.choices) <= {SHARED, COUNSELOR, PARTNERS}, private.name
+            assert SHARED in private.choices, f"{private.name}: nothing ever shared?"
         for p in kind.pinnable:
             assert p.model in kind.models
             for column in p.fields.values():
@@ -130,7 +146,9 @@ def test_every_column_that_holds_a_partners_words_is_declared(app):
 def marked(app):
     """Sam and Alex, every kind assigned four weeks back; each partner's markers written
     through each kind's ``sample``, shared one week and counselor-only the next (Sam in
-    the first two weeks, Alex in the last two: some kinds keep one row per week for both)."""
+    the first two weeks, Alex in the last two: some kinds keep one row per week for both).
+    A kind whose words go to the partner (``PrivateText.choices``) is written shared one
+    week and between the partners only (the counselor may not read it) the next."""
     counselor = factories.counselor("Dana Rivera")
     x = factories.couple(counselor, "Sam & Alex")
     other = factories.couple(factories.counselor("Lee Okafor"), "Kim & Jo", ("Kim", "Jo"))
@@ -148,10 +166,11 @@ def marked(app):
     written: dict[str, dict[str, set[str]]] = {}
     for place, who in ((1, "sam"), (2, "alex")):
         writer = x.partner_at(place)
-        mine = written[who] = {SHARED: set(), COUNSELOR: set()}
+        mine = written[who] = {SHARED: set(), COUNSELOR: set(), PARTNERS: set()}
         for kind in registry.REGISTRY:
             first = 0 if who == "sam" else 2
-            for visibility, when in ((SHARED, weeks[first]), (COUNSELOR, weeks[first + 1])):
+            for n, visibility in enumerate(choices_of(kind)):
+                when = weeks[first + n]
 
                 def word(private, column, kind=kind, visibility=visibility, who=who, mine=mine):
                     text = marker(kind, private, column, who, visibility)
@@ -175,11 +194,11 @@ def marked(app):
 
 
 def test_sample_fills_every_declared_private_column(app, marked):
-    written = marked["written"]["sam"][COUNSELOR] | marked["written"]["sam"][SHARED]
+    written = set().union(*marked["written"]["sam"].values())
     for kind in registry.REGISTRY:
         for private in kind.private:
             for column in _words(private):
-                for visibility in (SHARED, COUNSELOR):
+                for visibility in private.choices:
                     text = marker(kind, private, column, "sam", visibility)
                     assert text in written, f"sample() did not fill {private.name}/{column}"
                     found = db.session.scalar(
@@ -240,12 +259,14 @@ def _candidates(world) -> dict[str, list]:
     return values | {"*_id": ids}
 
 
+def _every(world) -> set[str]:
+    return set().union(*(w[v] for w in world["written"].values() for v in w))
+
+
 def _walk(app, world, walker) -> Walk:
-    every = world["written"]["sam"][SHARED] | world["written"]["sam"][COUNSELOR]
-    every |= world["written"]["alex"][SHARED] | world["written"]["alex"][COUNSELOR]
     client = app.test_client()
     login(client, walker.user.email)
-    walk = Walk(client, every)
+    walk = Walk(client, _every(world))
     walk.every_get_route(app, _candidates(world))
     walk.post("/account/export", htmx=False)
     return walk
@@ -267,18 +288,66 @@ def test_no_partner_reads_the_others_private_words_of_any_kind(app, marked, walk
             assert any(walk.found(m) for m in mine), f"none of {kind.key}'s shared words found"
     own = marked["written"][walker][COUNSELOR]
     assert all(walk.found(m) for m in own), "a partner reads their own private words"
+    # Words kept between the two partners reach both of them: the writer and the partner
+    # they were written to (on the week, in the collection, in their own export).
+    between = marked["written"][writer][PARTNERS] | marked["written"][walker][PARTNERS]
+    missing = sorted(m for m in between if not walk.found(m))
+    assert not missing, f"words between the partners not found by {walker}: {missing}"
     assert walk.statuses.get("POST /account/export") == 200
     assert walk.responses >= 100
 
 
-def test_the_counselors_export_holds_every_marker(app, marked):
+def test_the_counselors_export_holds_every_marker_the_counselor_may_read(app, marked):
     client = app.test_client()
     login(client, marked["counselor"].email)
-    every = set().union(*(w[v] for w in marked["written"].values() for v in w))
+    between = marked["written"]["sam"][PARTNERS] | marked["written"]["alex"][PARTNERS]
+    every = _every(marked)
     walk = Walk(client, every)
     walk.post(f"/counselor/couples/{marked['x'].id}/export", htmx=False)
-    missing = sorted(m for m in every if not walk.found(m))
+    missing = sorted(m for m in every - between if not walk.found(m))
     assert not missing, f"not in the counselor's export: {missing}"
+    leaks = [h for h in walk.hits if h[0] in between]
+    assert not leaks, f"words kept between the partners in the counselor's export: {leaks}"
+
+
+def test_the_counselor_never_reads_words_kept_between_the_partners(app, marked):
+    """Every GET route with every id as the couple's counselor (pages, fragments, both
+    copies of each summary as a page and a PDF, the counselor's calendar feed) and the
+    export: no word either partner kept between the two of them. (Messages are walked,
+    through the real SMTP server, in ``tests/test_privacy_walk.py``.)"""
+    between = marked["written"]["sam"][PARTNERS] | marked["written"]["alex"][PARTNERS]
+    assert between, "no kind offers words between the partners: nothing to walk"
+    counselor = marked["counselor"]
+    feed = calendar_feed.issue(counselor)
+    db.session.commit()
+    world = dict(marked)
+    values = _candidates(world)
+    values["token"] = [*values["token"], calendar_feed.token_of(feed)]
+    client = app.test_client()
+    login(client, counselor.email)
+    walk = Walk(client, _every(marked))
+    walk.every_get_route(app, values, {"counseling.show": ["?copy=counselor"]})
+    walk.post(f"/counselor/couples/{marked['x'].id}/export", htmx=False)
+    session = marked["session"]
+    x = marked["x"]
+    reached = [
+        f"GET /counselor/couples/{x.id}",
+        f"GET /counselor/couples/{x.id}/sessions/{session.id}/summary-couple.pdf",
+        f"GET /counselor/couples/{x.id}/sessions/{session.id}/summary-counselor.pdf",
+        f"GET /calendar/{calendar_feed.token_of(feed)}.ics",
+        f"POST /counselor/couples/{x.id}/export",
+    ]
+    closed = [label for label in reached if walk.statuses.get(label) != 200]
+    assert not closed, f"the walk did not reach: {closed}"
+    leaks = [h for h in walk.hits if h[0] in between]
+    assert not leaks, "the counselor read words kept between the partners:\n" + "\n".join(
+        f"  {m} in {where} [{ch}, {status}]" for m, where, ch, status in leaks
+    )
+    # The search is proven: the words shared with the counselor are found, on pages and
+    # in the PDFs.
+    shared = marked["written"]["sam"][SHARED] | marked["written"]["alex"][SHARED]
+    channels = {ch for m, _, ch, _ in walk.hits if m in shared}
+    assert {"text/html", "pdf", "zip json"} <= channels, channels
 
 
 def test_a_summary_holds_what_both_may_read_and_the_counselors_copy_the_rest(app, marked):
@@ -300,7 +369,10 @@ def test_a_partner_who_leaves_takes_their_private_words_of_every_kind(app, marke
     left = _every_text()
     for text in marked["written"]["sam"][COUNSELOR]:
         assert text not in left, f"{text} outlived Sam's leaving"
-    for text in marked["written"]["sam"][SHARED] | marked["written"]["alex"][COUNSELOR]:
+    # Words written to the partner (shared or kept between the two) were given: they stay
+    # with the partner who stays.
+    stay = marked["written"]["sam"][SHARED] | marked["written"]["sam"][PARTNERS]
+    for text in stay | marked["written"]["alex"][COUNSELOR] | marked["written"]["alex"][PARTNERS]:
         assert text in left, f"{text} should have stayed"
     # What is left still loads and shows for the counselor.
     hw = load(marked["x"], marked["weeks"][0], marked["weeks"][-1])

@@ -527,6 +527,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     from domain.homework import couple_week
     from domain.mail import invites, prefs
     from domain.mail.kinds import KINDS
+    from kinds.appreciation.models import AppreciationNote
     from models import Message, utcnow
     from tests.mail_helpers import couple_with_homework, no_quiet_hours
 
@@ -543,7 +544,9 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
     for user in [*people, world["counselor_a"], world["counselor_b"]]:
         no_quiet_hours(user)
         prefs.choose(user, "partner_done", True)
+        prefs.choose(user, "note_received", True)
     db.session.commit()
+    notes_written: set[str] = set()
     for couple in (x, y):
         week = couple_week(couple).start.isoformat()
         booked = appointments.schedule(couple, utcnow() + timedelta(days=1))
@@ -559,6 +562,29 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
             )
             password_reset.request_link(partner.user.email)
             email_change.request_change(partner.user, f"new-{partner.user.id}@example.net")
+        # An appreciation note to each partner, one kept between the two of them: the
+        # message says a note arrived, never its words.
+        thanks = next(a for a in couple.assignments if a.kind == "appreciation")
+        db.session.flush()
+        for partner, visibility in zip(couple.partners, ("partners", "shared"), strict=True):
+            note = AppreciationNote(
+                assignment_id=thanks.id,
+                partner_id=partner.other.id,
+                recipient_id=partner.id,
+                week_start=thanks.starts_on,
+                text=f"NOTEWORDS{visibility.upper()}{couple.id}",
+                visibility=visibility,
+            )
+            db.session.add(note)
+            db.session.flush()
+            notes_written.add(note.text)
+            mail.queue(
+                "note_received",
+                user=partner.user,
+                couple_id=couple.id,
+                period=f"note-{note.id}",
+                ref_id=note.id,
+            )
     # One of them opens the link: their old address is told it was replaced.
     moved = x.partner_at(1).user
     email_change.confirm(email_change.request_change(moved, "moved@example.net"))
@@ -585,6 +611,7 @@ def test_no_message_carries_anyones_words_or_another_couples(app, world, smtp):
         *NOBODYS.values(),
         *OTHER_COUPLE.values(),
         SESSION_SHARED,
+        *notes_written,
         "Repair after arguments",
         "Taking turns",
         "A need of partner",

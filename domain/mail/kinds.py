@@ -232,6 +232,25 @@ class PartnerDoneKind(Kind):
         }
 
 
+class NoteReceivedKind(Kind):
+    """To a partner who asked: their partner wrote them an appreciation note. Only that a
+    note arrived, and a link to Hearth: never its words."""
+
+    def gather(self, message, user, now):
+        from kinds.appreciation.models import AppreciationNote
+
+        place = user.partner_place if user is not None else None
+        note = db.session.get(AppreciationNote, message.ref_id) if message.ref_id else None
+        if place is None or note is None or note.recipient_id != place.id:
+            return None
+        if place.couple.status != CoupleStatus.ACTIVE or place.other.left:
+            return None
+        return {
+            "partner_name": first_name(place.other.name),
+            "link": links.url("appreciation.collection"),
+        }
+
+
 def _booking(period: str) -> tuple[int, int] | None:
     """``"<appointment id>-<sequence>"`` (a session reminder's period) as two numbers."""
     head, _, tail = period.partition("-")
@@ -364,6 +383,13 @@ KINDS: list[Kind] = [
         hint="Only that they did, never what they wrote. Off unless you turn it on.",
         default_on=False,
         subject="{practice}: {partner_name} has checked in this week",
+    ),
+    NoteReceivedKind(
+        name="note_received",
+        label="A note from your partner",
+        hint="Only that a note of thanks arrived, never its words. Off unless you turn it on.",
+        default_on=False,
+        subject="{practice}: {partner_name} wrote you a note",
     ),
     SessionReminderKind(
         name="session_reminder",

@@ -1,0 +1,1 @@
+"""Appreciation notes: short notes of thanks from one partner to the other, kept to reread."""
