@@ -3,9 +3,10 @@
 By default 20 counselors with 25 couples each; both partners of every couple have joined and
 have done every registered kind of homework (``Kind.bench_rows``: today the weekly rhythm,
 needs with steps and ratings, weekly check-ins, pauses and the pause rule, moments in the
-shared journal, the inventory, dates of the connection plan) for 52 weeks, with a session every two weeks whose summary was released. The
-same ``--seed`` gives the same people, answers and gaps (weeks are counted back from the
-current week of each couple, so the dates move with the calendar).
+shared journal, the inventory, dates of the connection plan) for 52 weeks, with a session
+every two weeks whose summary was released. The same ``--seed`` gives the same people,
+answers and gaps (weeks are counted back from the current week of each couple, so the dates
+move with the calendar).
 
 Rows go in with bulk inserts (SQLAlchemy Core, explicit ids), so 500 couples and a year of
 history take well under a minute on SQLite:
