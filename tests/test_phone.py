@@ -90,8 +90,8 @@ def test_before_any_need_exists_the_needs_card_asks_to_name_them(signed_in, coup
     assert "Needs Name your needs" in needs_head
     progress = words(element(html, "div", "week-progress"))
     # Three rhythm moments, naming needs, a check-in, wording the pause rule, the inventory's
-    # intake.
-    assert progress.startswith("7 things left to do this week")
+    # intake, planning the first date (and night away and trip).
+    assert progress.startswith("8 things left to do this week")
     assert "Needs list Name your needs" in progress
 
 
