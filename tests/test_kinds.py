@@ -230,20 +230,35 @@ def _words(private) -> list[str]:
     return [c for c in private.columns if isinstance(table.c[c].type, String | Text)]
 
 
+# Which table an ``<…_id>`` of a route names; an argument not listed here is tried with every
+# id of every table a URL can name.
+ID_TABLES = {
+    "couple_id": "couples",
+    "assignment_id": "assignments",
+    "session_id": "counseling_sessions",
+    "need_id": "needs",
+}
+
+
 def _candidates(world) -> dict[str, list]:
-    """Every value a URL argument can take here: every id of every table (the world is
-    small), the weeks, the kinds, both copies, both places, both feeds."""
+    """Every value a URL argument can take here: every id of the table it names (own rows
+    and the other couple's, the world is small), the weeks, the kinds, both copies, both
+    places, both feeds.
+
+    Each ``<…_id>`` gets its own table's ids, not the ids of every table: on PostgreSQL the
+    sequences run on across tests, so the union of twenty tables' ids is hundreds of
+    numbers, and a route with two ids tried them all against each other."""
     x = world["x"]
-    # The tables a URL can name (logs and messages cannot); the world is small, so every
-    # id there is is tried for every ``<…_id>``.
     named = {"couples", "partners", "assignments", "counseling_sessions", "users"}
     named |= {m.__tablename__ for kind in registry.REGISTRY for m in kind.models}
-    found: set[int] = set()
-    for table in db.metadata.sorted_tables:
-        if table.name in named:
-            found |= set(db.session.scalars(select(table.c.id)))
-    # The ids that exist (PostgreSQL's sequences run on across tests), and one that doesn't.
-    ids = sorted(found) + [max(found, default=0) + 1]
+    by_table = {
+        table.name: sorted(db.session.scalars(select(table.c.id)))
+        for table in db.metadata.sorted_tables
+        if table.name in named | set(ID_TABLES.values())
+    }
+    found = {i for ids in by_table.values() for i in ids}
+    # One id that exists nowhere, so every route is also asked for a missing row.
+    missing = max(found, default=0) + 1
     feeds = [calendar_feed.issue(p.user) for p in x.partners]
     db.session.commit()
     world["feeds"] = [calendar_feed.token_of(f) for f in feeds]
@@ -256,7 +271,8 @@ def _candidates(world) -> dict[str, list]:
         "filename": ["css/app.css"],
         "policy_id": list(db.session.scalars(select(ConfidentialityPolicy.id))) or [1],
     }
-    return values | {"*_id": ids}
+    values |= {arg: [*by_table[table], missing] for arg, table in ID_TABLES.items()}
+    return values | {"*_id": sorted(found) + [missing]}
 
 
 def _every(world) -> set[str]:
