@@ -23,7 +23,7 @@ from domain.weeks import week_of as week_containing
 from extensions import db
 from kinds import registry
 from kinds.base import Entry, GridRow
-from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User
+from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User, among
 
 GRID_WEEKS = 8
 CHART_WEEKS = 12
@@ -286,7 +286,7 @@ def _load_waiting_invitations(couples: list[Couple]) -> None:
     if waiting:
         for invitation in db.session.scalars(
             select(Invitation)
-            .where(Invitation.partner_id.in_(waiting))
+            .where(among(Invitation.partner_id, waiting))
             .order_by(Invitation.created_at.desc())
         ):
             found[invitation.partner_id].append(invitation)

@@ -257,7 +257,10 @@ class Kind(ABC):
         object with ``kind``, ``assignment``, ``week``, ``open``, ``done`` and ``total``."""
 
     def card_forms(self, card) -> dict:
-        """Empty forms for the card's actions, by key (several cards share a page)."""
+        """Empty forms for the card's actions, by key (several cards share a page).
+
+        Asked only for an open card (a closed one is read-only and its template must not
+        need a form), and after an HTMX action only for the card sent back."""
         return {}
 
     # --- The counselor -------------------------------------------------------------------

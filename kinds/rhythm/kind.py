@@ -23,7 +23,7 @@ from kinds.base import (
 from kinds.rhythm.forms import ReflectionForm, RhythmAssignmentForm, RhythmMarkForm
 from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection, label_from
 from kinds.rhythm.routes import bp
-from models import Assignment, AssignmentStatus, Visibility
+from models import Assignment, AssignmentStatus, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
@@ -197,7 +197,7 @@ class RhythmKind(Kind):
         if item_ids:
             for mark in db.session.scalars(
                 select(RhythmMark).where(
-                    RhythmMark.item_id.in_(item_ids),
+                    among(RhythmMark.item_id, item_ids),
                     RhythmMark.week_start.between(hw.first, hw.last),
                 )
             ):
@@ -205,7 +205,7 @@ class RhythmKind(Kind):
         if ids:
             for r in db.session.scalars(
                 select(RhythmReflection).where(
-                    RhythmReflection.assignment_id.in_(ids),
+                    among(RhythmReflection.assignment_id, ids),
                     RhythmReflection.week_start.between(hw.first, hw.last),
                 )
             ):
@@ -261,8 +261,9 @@ class RhythmKind(Kind):
         forms = {}
         for item in card.items:
             key = f"mark-{item.item.id}"
-            forms[key] = RhythmMarkForm(formdata=None, prefix=key)
-            if item.mark is not None and item.mark.by_me and item.mark.note:
+            if item.mark is None:  # marking is for what is not marked yet
+                forms[key] = RhythmMarkForm(formdata=None, prefix=key)
+            elif item.mark.by_me and item.mark.note:
                 key = f"note-{item.item.id}"
                 forms[key] = RhythmMarkForm(formdata=None, prefix=key, obj=item.mark)
         key = f"reflection-{card.assignment.id}"
@@ -365,7 +366,7 @@ class RhythmKind(Kind):
         if item_couple:
             for item_id, week_start in db.session.execute(
                 select(RhythmMark.item_id, RhythmMark.week_start).where(
-                    RhythmMark.item_id.in_(item_couple),
+                    among(RhythmMark.item_id, item_couple),
                     RhythmMark.week_start >= min(week_of.values()),
                 )
             ):
@@ -385,10 +386,10 @@ class RhythmKind(Kind):
         rhythms = [a.id for c in couples for a in c.assignments if a.kind == KEY]
         return [
             select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at")).where(
-                RhythmMark.item_id.in_(items), RhythmMark.week_start >= since
+                among(RhythmMark.item_id, items), RhythmMark.week_start >= since
             ),
             select(RhythmReflection.partner_id, RhythmReflection.updated_at).where(
-                RhythmReflection.assignment_id.in_(rhythms), RhythmReflection.week_start >= since
+                among(RhythmReflection.assignment_id, rhythms), RhythmReflection.week_start >= since
             ),
         ]
 
