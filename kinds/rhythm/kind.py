@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from domain.visibility import VISIBILITY_WORDS, Audience
@@ -361,33 +361,43 @@ class RhythmKind(Kind):
         return found
 
     def dashboard(self, couples, week_of, now):
-        item_couple = {i.id: c.id for c in couples for a in c.assignments for i in a.rhythm_items}
-        marked: dict[tuple[int, date], set[int]] = {}
-        if item_couple:
-            for item_id, week_start in db.session.execute(
-                select(RhythmMark.item_id, RhythmMark.week_start).where(
-                    among(RhythmMark.item_id, item_couple),
+        # From the assignments' ids alone: the dashboard loads no items (a hundred couples'
+        # items as objects cost more than the page's own work).
+        rhythms = {a.id for c in couples for a in c.assignments if a.kind == KEY}
+        items: dict[int, int] = {}  # assignment id -> how many items it has
+        marked: dict[tuple[int, date], set[int]] = {}  # (assignment id, week) -> items marked
+        if rhythms:
+            items = dict(
+                db.session.execute(
+                    select(RhythmItem.assignment_id, func.count(RhythmItem.id))
+                    .where(among(RhythmItem.assignment_id, rhythms))
+                    .group_by(RhythmItem.assignment_id)
+                ).all()
+            )
+            for assignment_id, item_id, week_start in db.session.execute(
+                select(RhythmItem.assignment_id, RhythmMark.item_id, RhythmMark.week_start)
+                .join(RhythmItem, RhythmItem.id == RhythmMark.item_id)
+                .where(
+                    among(RhythmItem.assignment_id, rhythms),
                     RhythmMark.week_start >= min(week_of.values()),
                 )
             ):
-                marked.setdefault((item_couple[item_id], week_start), set()).add(item_id)
+                marked.setdefault((assignment_id, week_start), set()).add(item_id)
 
         def count(couple, assignment) -> Progress:
             if assignment is None:
                 return Progress()
-            done = marked.get((couple.id, week_of[couple.id]), set())
-            items = assignment.rhythm_items
-            return Progress(sum(1 for i in items if i.id in done), len(items))
+            done = marked.get((assignment.id, week_of[couple.id]), set())
+            return Progress(len(done), items.get(assignment.id, 0))
 
         return count
 
     def activity(self, couples, since: date):
-        items = [i.id for c in couples for a in c.assignments for i in a.rhythm_items]
         rhythms = [a.id for c in couples for a in c.assignments if a.kind == KEY]
         return [
-            select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at")).where(
-                among(RhythmMark.item_id, items), RhythmMark.week_start >= since
-            ),
+            select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at"))
+            .join(RhythmItem, RhythmItem.id == RhythmMark.item_id)
+            .where(among(RhythmItem.assignment_id, rhythms), RhythmMark.week_start >= since),
             select(RhythmReflection.partner_id, RhythmReflection.updated_at).where(
                 among(RhythmReflection.assignment_id, rhythms), RhythmReflection.week_start >= since
             ),
