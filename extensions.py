@@ -36,3 +36,20 @@ htmx = HTMX()
 # Counts failed sign-ins (see domain/throttle.py); no limits on ordinary pages.
 limiter = Limiter(key_func=get_remote_address)
 compress = Compress()
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, keeping what the session has loaded instead of expiring it.
+
+    An action's answer is drawn right after its commit from the rows it just read and
+    wrote (the partner's place, the couple, the homework, the answer): expiring them would
+    read each again, one query apiece. Everything the answer shows beyond those is loaded
+    afresh anyway. Values the database sets itself are still read when first used.
+    """
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

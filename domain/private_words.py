@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 from domain.repeats import just_made
 from extensions import db
 from kinds.base import Place
-from models import Couple, Partner, PrivateWord, utcnow
+from models import Couple, Partner, PrivateWord, among, utcnow
 
 SUBJECT = "Private word to the counselor"
 
@@ -86,7 +86,7 @@ def unread(couple_ids: Iterable[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(PrivateWord.couple_id, func.count())
-        .where(PrivateWord.couple_id.in_(ids), PrivateWord.read_at.is_(None))
+        .where(among(PrivateWord.couple_id, ids), PrivateWord.read_at.is_(None))
         .group_by(PrivateWord.couple_id)
     )
     return {couple_id: count for couple_id, count in rows}

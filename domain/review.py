@@ -23,7 +23,7 @@ from domain.weeks import week_of as week_containing
 from extensions import db
 from kinds import registry
 from kinds.base import Entry, GridRow
-from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User
+from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User, among
 
 GRID_WEEKS = 8
 CHART_WEEKS = 12
@@ -234,13 +234,14 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
             .where(Couple.counselor_id == counselor_id)
             .options(
                 # The partners with their names in one query (nothing else of the account
-                # is shown), and the homework with what each kind needs of it. Loaded
-                # through the couples' own query, not a list of their ids: a hundred
-                # couples send one number, not a hundred.
+                # is shown), and the assignments themselves: each kind reads what else
+                # it needs in its own queries (``Kind.dashboard``). Loaded through the
+                # couples' own query, not a list of their ids: a hundred couples send one
+                # number, not a hundred.
                 subqueryload(Couple.partners)
                 .joinedload(Partner.user)
                 .load_only(User.display_name, raiseload=True),
-                subqueryload(Couple.assignments).options(*registry.assignment_loads()),
+                subqueryload(Couple.assignments),
             )
             .order_by(Couple.status, Couple.name)
         )
@@ -286,7 +287,7 @@ def _load_waiting_invitations(couples: list[Couple]) -> None:
     if waiting:
         for invitation in db.session.scalars(
             select(Invitation)
-            .where(Invitation.partner_id.in_(waiting))
+            .where(among(Invitation.partner_id, waiting))
             .order_by(Invitation.created_at.desc())
         ):
             found[invitation.partner_id].append(invitation)

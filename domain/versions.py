@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from extensions import db
+from extensions import commit_keeping_loaded, db
 
 
 class Outcome(StrEnum):
@@ -77,7 +77,7 @@ def save(
         db.session.add(row)
     try:
         apply(row)
-        db.session.commit()
+        commit_keeping_loaded()
     except (IntegrityError, StaleDataError):
         # Another writer committed between our read and our write.
         db.session.rollback()

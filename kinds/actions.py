@@ -83,9 +83,13 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
         notes = card_flashes() | notes
     hw = load(me.couple, week.start, week.start)
     view = partner_week(hw, week, me, current, now)
+    swap = bool(kind and wants_fragment())
     all_forms = {}
     for card in view.cards:
-        all_forms.update(registry.named(card.kind).card_forms(card))
+        # Forms only where the person can act: an open card, and with HTMX only the card
+        # that goes back (the others are counted for the counter, not drawn).
+        if card.open and (not swap or card.kind == kind):
+            all_forms.update(registry.named(card.kind).card_forms(card))
     all_forms.update(forms or {})
     context = {
         "me": me,
@@ -99,11 +103,11 @@ def render_week(me: Partner, week: Week, *, status=200, forms=None, kind=None, n
         # Forms the person just sent: everything else on a swapped card keeps what they typed.
         "posted": set(forms or {}),
     }
-    if view.is_current and not (kind and wants_fragment()):
+    if view.is_current and not swap:
         from domain.welcome import first_visit
 
         context["welcome"] = first_visit(me)
-    if kind and wants_fragment():
+    if swap:
         card = next((c for c in view.cards if c.kind == kind), None)
         if card is None:
             card = card_for(hw, kind, week, me, now)

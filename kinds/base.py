@@ -280,7 +280,10 @@ class Kind(ABC):
         object with ``kind``, ``assignment``, ``week``, ``open``, ``done`` and ``total``."""
 
     def card_forms(self, card) -> dict:
-        """Empty forms for the card's actions, by key (several cards share a page)."""
+        """Empty forms for the card's actions, by key (several cards share a page).
+
+        Asked only for an open card (a closed one is read-only and its template must not
+        need a form), and after an HTMX action only for the card sent back."""
         return {}
 
     # --- The counselor -------------------------------------------------------------------
@@ -310,7 +313,9 @@ class Kind(ABC):
         """For the dashboard, in a fixed number of queries for all ``couples``: a function
         ``(couple, assignment) -> Progress`` for the couple's week ``week_of[couple.id]``,
         where ``assignment`` is the couple's running one of this kind that covers it (or
-        None: facts and flags may still be worth saying)."""
+        None: facts and flags may still be worth saying). The couples come with their
+        partners and assignments only, not ``assignment_loads``: read anything else in
+        the kind's own queries, by the assignments' ids (``models.among``)."""
 
     @abstractmethod
     def activity(self, couples: list[Couple], since: date) -> list[Select]:

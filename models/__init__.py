@@ -22,6 +22,7 @@ from models.base import (
     Role,
     UTCDateTime,
     Visibility,
+    among,
     normalize_email,
     utcnow,
 )
@@ -53,6 +54,7 @@ from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMomen
 from models.words import PrivateWord
 
 __all__ = [
+    "among",
     "AppendOnlyError",
     "AuditEvent",
     "FormSubmission",

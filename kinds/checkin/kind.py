@@ -23,7 +23,7 @@ from kinds.base import (
 from kinds.checkin.forms import CheckInAssignmentForm, CheckInForm
 from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
 from kinds.checkin.routes import bp
-from models import AssignmentStatus, Partner, Visibility
+from models import AssignmentStatus, Partner, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 
@@ -165,7 +165,8 @@ class CheckInKind(Kind):
         partner_ids = [p.id for p in hw.couple.partners]
         for row in db.session.scalars(
             select(CheckIn).where(
-                CheckIn.partner_id.in_(partner_ids), CheckIn.week_start.between(hw.first, hw.last)
+                among(CheckIn.partner_id, partner_ids),
+                CheckIn.week_start.between(hw.first, hw.last),
             )
         ):
             data.rows[(row.partner_id, row.week_start)] = row
@@ -329,7 +330,7 @@ class CheckInKind(Kind):
                 CheckIn.connected,
                 CheckIn.heard,
                 CheckIn.stress,
-            ).where(CheckIn.partner_id.in_(partner_ids), CheckIn.week_start >= earliest)
+            ).where(among(CheckIn.partner_id, partner_ids), CheckIn.week_start >= earliest)
         ).all()
         last: dict[int, date] = {}
         for c in recent:
@@ -344,7 +345,7 @@ class CheckInKind(Kind):
                 .scalar_subquery()
             )
             for pid, week_start in db.session.execute(
-                select(Partner.id, latest_week).where(Partner.id.in_(quiet))
+                select(Partner.id, latest_week).where(among(Partner.id, quiet))
             ):
                 if week_start is not None:
                     last[pid] = week_start
@@ -373,7 +374,7 @@ class CheckInKind(Kind):
         partners = [p.id for c in couples for p in c.partners]
         return [
             select(CheckIn.partner_id, CheckIn.updated_at).where(
-                CheckIn.partner_id.in_(partners), CheckIn.week_start >= since
+                among(CheckIn.partner_id, partners), CheckIn.week_start >= since
             )
         ]
 

@@ -30,7 +30,7 @@ from kinds.inventory.models import (
     next_take,
 )
 from kinds.inventory.routes import bp
-from models import Assignment, AssignmentStatus, Visibility
+from models import Assignment, AssignmentStatus, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 RISE = 6  # a total this much heavier than the take before is worth a look
@@ -381,6 +381,15 @@ class InventoryKind(Kind):
             )
         for takes in by_partner.values():
             takes.sort()
+        # The couples come without their schedules: every couple's gap in one query.
+        mine = [a.id for c in couples for a in c.assignments if a.kind == KEY]
+        gaps = dict(
+            db.session.execute(
+                select(InventorySchedule.assignment_id, InventorySchedule.every_weeks).where(
+                    among(InventorySchedule.assignment_id, mine)
+                )
+            ).all()
+        )
 
         def row(couple, assignment) -> Progress:
             week = week_of[couple.id]
@@ -399,7 +408,8 @@ class InventoryKind(Kind):
                         f"({takes[-2][1]} to {takes[-1][1]} of {MOST})"
                     )
             progress = Progress(facts=facts, flags=flags)
-            if assignment is not None and is_take_week(assignment, week):
+            gap = gaps.get(assignment.id, EVERY_DEFAULT) if assignment is not None else None
+            if assignment is not None and is_take_week(assignment, week, gap):
                 progress.total = 2
                 progress.done = sum(
                     1

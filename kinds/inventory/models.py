@@ -131,12 +131,14 @@ def every(assignment) -> int:
     return schedule.every_weeks if schedule is not None else EVERY_DEFAULT
 
 
-def is_take_week(assignment, week_start: date) -> bool:
+def is_take_week(assignment, week_start: date, every_weeks: int | None = None) -> bool:
     """Is ``week_start`` a week the couple is asked to take the inventory: the first week
-    of the assignment (the intake) and every ``every`` weeks after it?"""
+    of the assignment (the intake) and every ``every`` weeks after it? ``every_weeks``, when
+    the caller read it already (the dashboard, for all couples at once), saves the lookup."""
     if not assignment.covers(week_start):
         return False
-    return ((week_start - assignment.starts_on).days // 7) % every(assignment) == 0
+    gap = every_weeks if every_weeks is not None else every(assignment)
+    return ((week_start - assignment.starts_on).days // 7) % gap == 0
 
 
 def next_take(assignment, week_start: date) -> date | None:

@@ -53,7 +53,7 @@ class NeedsOverview:
 def need_history(me: Partner, weeks: int = 12, now: datetime | None = None) -> NeedsOverview:
     """Need by need, the last ``weeks`` weekly ratings: mine, and those shared with me."""
     from domain.homework import couple_week, load
-    from kinds.needs.kind import need_view
+    from kinds.needs.kind import need_view, with_wordings
 
     couple = me.couple
     current = couple_week(couple, now)
@@ -73,6 +73,7 @@ def need_history(me: Partner, weeks: int = 12, now: datetime | None = None) -> N
         )
 
     needs = hw.data[KEY].needs
+    with_wordings(needs)
     mine = [n for n in needs if n.owner_id == me.id]
     theirs = [
         n

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.visibility import VISIBILITY_WORDS, Audience, strictest
 from extensions import db
@@ -26,7 +27,7 @@ from kinds.needs.models import (
     add_steps,
 )
 from kinds.needs.routes import NEW_ON_CARD, bp
-from models import Assignment, AssignmentStatus, Visibility
+from models import Assignment, AssignmentStatus, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
@@ -125,6 +126,20 @@ class NeedLine:
     weeks: list  # (week, rating word, comment, steps done, comment kept for the counselor)
 
 
+def with_wordings(needs: list[Need]) -> None:
+    """Load every wording of ``needs`` in one query. Only the needs page and the export
+    show earlier wordings, so ``NeedsKind.load`` leaves them out of every other page."""
+    found: dict[int, list[NeedWording]] = {n.id: [] for n in needs}
+    if found:
+        for wording in db.session.scalars(
+            select(NeedWording).where(among(NeedWording.need_id, found)).order_by(NeedWording.id)
+        ):
+            found[wording.need_id].append(wording)
+    for need in needs:
+        if "wordings" in inspect(need).unloaded:
+            set_committed_value(need, "wordings", found[need.id])
+
+
 def need_view(hw, need: Need, week, viewer) -> NeedView:
     """One need in one week as ``viewer`` may read it (a comment on a need kept for the
     counselor stays with the counselor, whatever the comment itself says)."""
@@ -198,8 +213,8 @@ class NeedsKind(Kind):
         data.needs = list(
             db.session.scalars(
                 select(Need)
-                .where(Need.owner_id.in_(partner_ids))
-                .options(selectinload(Need.steps), selectinload(Need.wordings))
+                .where(among(Need.owner_id, partner_ids))
+                .options(selectinload(Need.steps))
                 .order_by(Need.created_at, Need.id)
             )
         )
@@ -208,7 +223,7 @@ class NeedsKind(Kind):
         if need_ids:
             for rating in db.session.scalars(
                 select(NeedRating).where(
-                    NeedRating.need_id.in_(need_ids),
+                    among(NeedRating.need_id, need_ids),
                     NeedRating.week_start.between(hw.first, hw.last),
                 )
             ):
@@ -216,7 +231,8 @@ class NeedsKind(Kind):
         if step_ids:
             for done in db.session.scalars(
                 select(StepDone).where(
-                    StepDone.step_id.in_(step_ids), StepDone.week_start.between(hw.first, hw.last)
+                    among(StepDone.step_id, step_ids),
+                    StepDone.week_start.between(hw.first, hw.last),
                 )
             ):
                 data.steps_done[(done.step_id, done.week_start)] = done
@@ -340,7 +356,7 @@ class NeedsKind(Kind):
         couple_of = {p.id: c.id for c in couples for p in c.partners}
         needs = db.session.execute(
             select(Need.id, Need.owner_id).where(
-                Need.owner_id.in_(partner_ids), Need.status == NeedStatus.ACTIVE
+                among(Need.owner_id, partner_ids), Need.status == NeedStatus.ACTIVE
             )
         ).all()
         rated = set()
@@ -349,7 +365,7 @@ class NeedsKind(Kind):
                 (r.need_id, r.week_start)
                 for r in db.session.execute(
                     select(NeedRating.need_id, NeedRating.week_start).where(
-                        NeedRating.need_id.in_([n.id for n in needs]),
+                        among(NeedRating.need_id, [n.id for n in needs]),
                         NeedRating.week_start >= min(week_of.values()),
                     )
                 )
@@ -373,10 +389,10 @@ class NeedsKind(Kind):
             select(StepDone.partner_id, StepDone.created_at)
             .join(NeedStep, NeedStep.id == StepDone.step_id)
             .join(Need, Need.id == NeedStep.need_id)
-            .where(Need.owner_id.in_(partners), StepDone.week_start >= since),
+            .where(among(Need.owner_id, partners), StepDone.week_start >= since),
             select(Need.owner_id, NeedRating.updated_at)
             .join(NeedRating, NeedRating.need_id == Need.id)
-            .where(Need.owner_id.in_(partners), NeedRating.week_start >= since),
+            .where(among(Need.owner_id, partners), NeedRating.week_start >= since),
         ]
 
     # --- Summaries -------------------------------------------------------------------
@@ -412,6 +428,7 @@ class NeedsKind(Kind):
 
     def export(self, hw, lens) -> dict[str, list]:
         data = hw.data[KEY]
+        with_wordings(data.needs)
         return {
             "needs": [
                 _export_need(need, data, lens)

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from domain import confidentiality, repeats, versions
 from domain.access import NotVisible
-from extensions import db
+from extensions import commit_keeping_loaded, db
 from forms.base import ButtonForm
 from kinds import actions
 from kinds.needs.forms import NeedForm, RatingForm
@@ -293,7 +293,7 @@ def retire(need_id: int):
     if need.status == NeedStatus.ACTIVE:
         need.status = NeedStatus.RETIRED
         need.retired_at = utcnow()
-        db.session.commit()
+        commit_keeping_loaded()
     # Said as what happened: a retired need may have been going well or not at all.
     flash(f"“{need.wording}” is retired. It stays in your history.", "success")
     return redirect(url_for("needs.index", _anchor="retired-needs"))
@@ -313,7 +313,7 @@ def bring_back(need_id: int):
         return redirect(url_for("needs.index", _anchor="retired-needs"))
     need.status = NeedStatus.ACTIVE
     need.retired_at = None
-    db.session.commit()
+    commit_keeping_loaded()
     flash(f"“{need.wording}” is back on your list.", "success")
     return redirect(url_for("needs.index", _anchor=f"need-{need.id}"))
 
@@ -333,7 +333,7 @@ def step_done(week_start: date, step_id: int):
         return actions.done(me, week, KEY, problem, status=409)
     db.session.add(StepDone(step_id=step.id, week_start=week.start, partner_id=me.id))
     try:
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError:
         db.session.rollback()  # already marked: a double tap makes one mark
     return actions.done(me, week, KEY, f"Noted. {me.other.name} will see you did this.")
@@ -353,7 +353,7 @@ def step_undo(week_start: date, step_id: int):
     )
     if done is not None:
         db.session.delete(done)
-        db.session.commit()
+        commit_keeping_loaded()
     return actions.done(me, week, KEY, "Undone.")
 
 
@@ -396,7 +396,7 @@ def rate_need(week_start: date, need_id: int):
     rating.comment_visibility = form.comment_visibility.data
     confidentiality.stamp(rating, me.couple)
     try:
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError:
         db.session.rollback()  # the same rating from a double tap: one row stands
     # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
@@ -421,5 +421,5 @@ def rating_undo(week_start: date, need_id: int):
     )
     if rating is not None:
         db.session.delete(rating)
-        db.session.commit()
+        commit_keeping_loaded()
     return actions.done(me, week, KEY, "Undone. Not rated this week yet.", at=f"need-{need.id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from domain.visibility import VISIBILITY_WORDS, Audience
@@ -23,7 +23,7 @@ from kinds.base import (
 from kinds.rhythm.forms import ReflectionForm, RhythmAssignmentForm, RhythmMarkForm
 from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection, label_from
 from kinds.rhythm.routes import bp
-from models import Assignment, AssignmentStatus, Visibility
+from models import Assignment, AssignmentStatus, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
@@ -197,7 +197,7 @@ class RhythmKind(Kind):
         if item_ids:
             for mark in db.session.scalars(
                 select(RhythmMark).where(
-                    RhythmMark.item_id.in_(item_ids),
+                    among(RhythmMark.item_id, item_ids),
                     RhythmMark.week_start.between(hw.first, hw.last),
                 )
             ):
@@ -205,7 +205,7 @@ class RhythmKind(Kind):
         if ids:
             for r in db.session.scalars(
                 select(RhythmReflection).where(
-                    RhythmReflection.assignment_id.in_(ids),
+                    among(RhythmReflection.assignment_id, ids),
                     RhythmReflection.week_start.between(hw.first, hw.last),
                 )
             ):
@@ -261,8 +261,9 @@ class RhythmKind(Kind):
         forms = {}
         for item in card.items:
             key = f"mark-{item.item.id}"
-            forms[key] = RhythmMarkForm(formdata=None, prefix=key)
-            if item.mark is not None and item.mark.by_me and item.mark.note:
+            if item.mark is None:  # marking is for what is not marked yet
+                forms[key] = RhythmMarkForm(formdata=None, prefix=key)
+            elif item.mark.by_me and item.mark.note:
                 key = f"note-{item.item.id}"
                 forms[key] = RhythmMarkForm(formdata=None, prefix=key, obj=item.mark)
         key = f"reflection-{card.assignment.id}"
@@ -360,35 +361,45 @@ class RhythmKind(Kind):
         return found
 
     def dashboard(self, couples, week_of, now):
-        item_couple = {i.id: c.id for c in couples for a in c.assignments for i in a.rhythm_items}
-        marked: dict[tuple[int, date], set[int]] = {}
-        if item_couple:
-            for item_id, week_start in db.session.execute(
-                select(RhythmMark.item_id, RhythmMark.week_start).where(
-                    RhythmMark.item_id.in_(item_couple),
+        # From the assignments' ids alone: the dashboard loads no items (a hundred couples'
+        # items as objects cost more than the page's own work).
+        rhythms = {a.id for c in couples for a in c.assignments if a.kind == KEY}
+        items: dict[int, int] = {}  # assignment id -> how many items it has
+        marked: dict[tuple[int, date], set[int]] = {}  # (assignment id, week) -> items marked
+        if rhythms:
+            items = dict(
+                db.session.execute(
+                    select(RhythmItem.assignment_id, func.count(RhythmItem.id))
+                    .where(among(RhythmItem.assignment_id, rhythms))
+                    .group_by(RhythmItem.assignment_id)
+                ).all()
+            )
+            for assignment_id, item_id, week_start in db.session.execute(
+                select(RhythmItem.assignment_id, RhythmMark.item_id, RhythmMark.week_start)
+                .join(RhythmItem, RhythmItem.id == RhythmMark.item_id)
+                .where(
+                    among(RhythmItem.assignment_id, rhythms),
                     RhythmMark.week_start >= min(week_of.values()),
                 )
             ):
-                marked.setdefault((item_couple[item_id], week_start), set()).add(item_id)
+                marked.setdefault((assignment_id, week_start), set()).add(item_id)
 
         def count(couple, assignment) -> Progress:
             if assignment is None:
                 return Progress()
-            done = marked.get((couple.id, week_of[couple.id]), set())
-            items = assignment.rhythm_items
-            return Progress(sum(1 for i in items if i.id in done), len(items))
+            done = marked.get((assignment.id, week_of[couple.id]), set())
+            return Progress(len(done), items.get(assignment.id, 0))
 
         return count
 
     def activity(self, couples, since: date):
-        items = [i.id for c in couples for a in c.assignments for i in a.rhythm_items]
         rhythms = [a.id for c in couples for a in c.assignments if a.kind == KEY]
         return [
-            select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at")).where(
-                RhythmMark.item_id.in_(items), RhythmMark.week_start >= since
-            ),
+            select(RhythmMark.partner_id.label("pid"), RhythmMark.created_at.label("at"))
+            .join(RhythmItem, RhythmItem.id == RhythmMark.item_id)
+            .where(among(RhythmItem.assignment_id, rhythms), RhythmMark.week_start >= since),
             select(RhythmReflection.partner_id, RhythmReflection.updated_at).where(
-                RhythmReflection.assignment_id.in_(rhythms), RhythmReflection.week_start >= since
+                among(RhythmReflection.assignment_id, rhythms), RhythmReflection.week_start >= since
             ),
         ]
 

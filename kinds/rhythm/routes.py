@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain import confidentiality, versions
 from domain.access import NotVisible, couple_assignment_for
-from extensions import db
+from extensions import commit_keeping_loaded, db
 from kinds import actions
 from kinds.rhythm.forms import ReflectionForm, RhythmMarkForm
 from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection
@@ -81,7 +81,7 @@ def mark_done(week_start: date, item_id: int):
     confidentiality.stamp(mark, me.couple)
     db.session.add(mark)
     try:
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError:
         # A double tap, or the other partner a moment earlier: one mark stands.
         db.session.rollback()
@@ -126,7 +126,7 @@ def mark_note(week_start: date, item_id: int):
     mark.note = form.note.data or ""
     mark.note_visibility = form.note_visibility.data
     confidentiality.stamp(mark, me.couple)
-    db.session.commit()
+    commit_keeping_loaded()
     return actions.done(me, week, KEY, "Your note is saved.", forms={key: form})
 
 
@@ -156,7 +156,7 @@ def mark_undo(week_start: date, item_id: int):
             status=409,
         )
     db.session.delete(mark)
-    db.session.commit()
+    commit_keeping_loaded()
     return actions.done(me, week, KEY, "Undone. It's back on the list.")
 
 
