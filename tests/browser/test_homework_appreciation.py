@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from domain.weeks import current_week
 from tests.browser.conftest import PHONE, phone_fit_problems, sign_in
+from tests.factories import CORE_KINDS
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -128,7 +129,7 @@ def test_a_note_on_two_phones_and_the_counselor_counting(seed, new_page, browser
 def test_writing_a_note_without_javascript(seed, new_page, browser_log, screenshots):
     browser_log.expect_status(422)  # the empty note, on purpose
     couple = seed.couple(seed.counselor(), ("Robin", "Casey"), joined=(True, True))
-    seed.homework(couple)
+    seed.homework(couple, kinds=(*CORE_KINDS, "appreciation"))
     page: Page = new_page(PHONE, java_script_enabled=False)
     sign_in(page, couple.partners[1])
     assert page.evaluate("typeof window.htmx") == "undefined"

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from domain.weeks import local_today
 from tests.browser.conftest import PHONE, phone_fit_problems, sign_in
+from tests.factories import CORE_KINDS
 
 pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
 from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
@@ -138,7 +139,7 @@ def test_a_date_planned_kept_and_read_on_three_phones(seed, new_page, browser_lo
 def test_planning_a_date_without_javascript(seed, new_page, browser_log):
     browser_log.expect_status(422)  # the plan without a "what", on purpose
     couple = seed.couple(seed.counselor(), ("Robin", "Casey"), joined=(True, True))
-    seed.homework(couple)
+    seed.homework(couple, kinds=(*CORE_KINDS, "plan"))
     page: Page = new_page(PHONE, java_script_enabled=False)
     sign_in(page, couple.partners[1])
     assert page.evaluate("typeof window.htmx") == "undefined"
