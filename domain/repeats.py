@@ -21,6 +21,7 @@ the same key or the same words never stand in each other's way.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -31,6 +32,19 @@ from models import FormSubmission, utcnow
 
 # Long enough for a slow phone connection to give up and send again.
 REPEAT_WINDOW = timedelta(minutes=10)
+
+# What ``forms.base.form_key`` makes: URL-safe letters, kept to the column's 64.
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _key(key: str | None) -> str | None:
+    """The form's one-time key, or None for one no page of ours could have sent (an altered
+    hidden field: no repeat is known by it, and nothing odd, such as a NUL character that
+    PostgreSQL refuses, reaches the database)."""
+    if not key:
+        return None
+    key = key[:64]
+    return key if _KEY.fullmatch(key) else None
 
 
 def just_made(model, by, *where):
@@ -50,15 +64,17 @@ def just_made(model, by, *where):
 
 def seen(key: str | None, user_id: int) -> FormSubmission | None:
     """This person's earlier submission with this one-time form key, if any."""
-    if not key:
+    key = _key(key)
+    if key is None:
         return None
-    return db.session.get(FormSubmission, (key[:64], user_id))
+    return db.session.get(FormSubmission, (key, user_id))
 
 
 def remember(key: str | None, user_id: int, made: str) -> None:
     """Note this form's key with what it made, in the same transaction as the record."""
-    if key:
-        db.session.add(FormSubmission(key=key[:64], user_id=user_id, made=made[:200]))
+    key = _key(key)
+    if key is not None:
+        db.session.add(FormSubmission(key=key, user_id=user_id, made=made[:200]))
 
 
 def commit_once(key: str | None, user_id: int) -> FormSubmission | None:

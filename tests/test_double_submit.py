@@ -20,7 +20,7 @@ from extensions import db
 from kinds.checkin.models import CheckIn
 from kinds.needs.models import Need, NeedStep, StepDone
 from kinds.rhythm.models import RhythmMark, RhythmReflection
-from models import Assignment, CounselingSession, Couple, utcnow
+from models import Assignment, CounselingSession, Couple, FormSubmission, utcnow
 from tests import factories
 from tests.conftest import login, text_of
 
@@ -321,7 +321,6 @@ def test_a_form_key_sent_again_much_later_still_makes_one(dana, monkeypatch):
 def test_two_sends_at_the_same_moment_make_one_couple(app, counselor, dana, monkeypatch):
     """The other worker committed between our look and our write: the key refuses ours."""
     from domain import repeats
-    from models import FormSubmission
 
     data = _new_couple_form(dana)
     first = dana.post("/counselor/couples/new", data=data)
@@ -385,3 +384,14 @@ def test_the_same_words_from_two_people_make_two_records(two_counselors, app, co
         login(phone, couple.partner_at(place).user.email)
         assert phone.post("/needs/new", data=need).status_code == 302
     assert count(Need, Need.wording == "A calmer evening") == 2
+
+
+def test_an_altered_form_key_saves_once_and_reaches_no_query(app, couple):
+    """A hidden key no page of ours makes (a NUL in it, which PostgreSQL refuses in text)
+    is no key at all: the need is saved, the key is not kept, nothing breaks."""
+    phone = app.test_client()
+    login(phone, couple.partner_at(1).user.email)
+    need = {"wording": "A slower morning", "steps": "Coffee together", "once": "a\x00b"}
+    assert phone.post("/needs/new", data=need).status_code == 302
+    assert count(Need, Need.wording == "A slower morning") == 1
+    assert db.session.scalar(select(func.count()).select_from(FormSubmission)) == 0
