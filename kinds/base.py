@@ -253,6 +253,19 @@ class Kind(ABC):
         """The kind's own settings of an assignment, for the export."""
         return {}
 
+    # --- Templates (a counselor's reusable assignments) ----------------------------------
+
+    def template_settings(self, assignment: Assignment) -> dict:
+        """The kind's own settings of ``assignment`` to keep in a reusable template, as
+        plain JSON (strings, numbers, booleans, lists, dicts), read back by
+        ``prefill_template``. A kind with no settings of its own keeps none."""
+        return {}
+
+    def prefill_template(self, form, settings: dict) -> None:  # noqa: B027
+        """Fill the kind's own fields of a new assignment form from a template's
+        ``settings``. A key that is missing or not understood keeps the default: a
+        template may come from an older Hearth or from a colleague's file."""
+
     # --- Reading a range of weeks --------------------------------------------------------
 
     @abstractmethod
