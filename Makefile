@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test serve lint format clean system-run system-test
+.PHONY: run test serve lint format clean system-run system-test translations
 # The system check must come before the virtualenv it may make possible.
 .NOTPARALLEL:
 
@@ -31,16 +31,31 @@ system-run:
 system-test:
 	@$(PYTHON) scripts/system_check.py test
 
+## Each language's words (translations/<code>/LC_MESSAGES/messages.po) compiled for the
+## app; the compiled files are built here, not kept in git.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(VENV)/.installed-run
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## make translations: gather every word to translate into messages.pot, add the new ones
+## to each language's catalogue (translations/*/LC_MESSAGES/messages.po), and compile
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* _* tests bench migrations test-artifacts' \
+		--no-location --sort-output --omit-header -k _l -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(MAKE) $(CATALOGS)
+
 ## make run: install, migrate, add the demo when the database is empty, then serve on
 ## 127.0.0.1:5000 and run the task consumer that sends messages (Procfile, via honcho)
-run: system-run $(VENV)/.installed-run
+run: system-run $(VENV)/.installed-run $(CATALOGS)
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed-demo --if-empty
 	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile --port $(PORT)
 
 ## make test: install the dev tools, lint, and run every test (SQLite unless
 ## HEARTH_TEST_DATABASE_URL points at PostgreSQL)
-test: system-test $(VENV)/.installed-dev
+test: system-test $(VENV)/.installed-dev $(CATALOGS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
-from extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
+from extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -49,6 +49,9 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    from web import i18n
+
+    babel.init_app(app, locale_selector=i18n.choose)
 
     @app.after_request
     def _read_static_files_whole(response):

@@ -3,6 +3,7 @@
 Keeping them here lets models and blueprints import them without importing the app.
 """
 
+from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -36,6 +37,8 @@ htmx = HTMX()
 # Counts failed sign-ins (see domain/throttle.py); no limits on ordinary pages.
 limiter = Limiter(key_func=get_remote_address)
 compress = Compress()
+# Hearth's own words in each person's language (web/i18n.py).
+babel = Babel()
 
 
 def commit_keeping_loaded() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -15,11 +16,13 @@ from forms.accounts import (
     ChangeEmailForm,
     ChangePasswordForm,
     CurrentPasswordForm,
+    LanguageForm,
     TwoStepForm,
     TwoStepOffForm,
 )
 from forms.base import ButtonForm
 from models import normalize_email
+from web import i18n
 from web.rendering import keeps_input, render
 from web.signin import end_everywhere, password_ok, start_session
 
@@ -44,6 +47,8 @@ def _me():
 def _page(status: int = 200, **forms):
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("email_form", ChangeEmailForm(formdata=None, prefix=EMAIL_PREFIX))
+    if "language_form" not in forms:
+        forms["language_form"] = LanguageForm(formdata=None, language=i18n.choose())
     return render("account/index.html", status=status, **forms)
 
 
@@ -154,6 +159,25 @@ def _how_long(seconds: int) -> str:
     if minutes < 120:
         return f"{minutes} minutes"
     return f"{-(-minutes // 60)} hours"
+
+
+@bp.post("/language")
+@login_required
+def change_language():
+    """The language Hearth speaks to you: pages, messages, your calendar feed."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _page(422, language_form=form)
+    user = _me()
+    user.locale = form.language.data
+    db.session.commit()
+    # Said in the language just chosen.
+    with force_locale(user.locale):
+        flash(
+            gettext("Hearth now speaks %(language)s to you.", language=i18n.LANGUAGES[user.locale]),
+            "info",
+        )
+    return redirect(url_for("account.index"))
 
 
 @bp.post("/sign-out-everywhere")

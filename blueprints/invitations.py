@@ -11,6 +11,7 @@ from domain.passwords import hash_password
 from extensions import db
 from forms.accounts import JoinForm, LinkPasswordForm
 from models import CoupleStatus, InvitationPurpose, Role, User, utcnow
+from web import i18n
 from web.rendering import keeps_input, render
 from web.signin import ask_for_code, end_everywhere, start_session
 
@@ -104,6 +105,7 @@ def _join(token, invitation, partner):
             password_hash=hash_password(form.password.data),
             role=Role.PARTNER,
             last_login_at=utcnow(),
+            locale=i18n.from_browser(),
         )
         db.session.add(user)
         partner.user = user

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    SelectChoice,
+    SelectField,
     StringField,
 )
 from wtforms.validators import (
@@ -154,3 +157,25 @@ class JoinForm(NewPasswordForm):
                 "This e-mail already has a Hearth account. Please use another address, "
                 "or ask your counselor if you think this is a mistake."
             )
+
+
+class LanguageForm(Form):
+    """The language Hearth speaks to you: among those offered here (``web.i18n``)."""
+
+    language = SelectField(
+        _l("Language"),
+        validators=[DataRequired(_l("Please choose a language from the list."))],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from web import i18n
+
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(c, i18n.LANGUAGES[c]) for c in i18n.offered()]
+
+    def validate_language(self, field) -> None:
+        from web import i18n
+
+        if field.data not in i18n.offered():
+            raise ValidationError(_l("Please choose a language from the list."))

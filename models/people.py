@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counselors: the paper their PDF summaries are printed on ("a4" or "letter").
     paper_size: Mapped[str] = mapped_column(String(8), default="a4", server_default="a4")
+    # The language Hearth speaks to this person (web/i18n.py); None: never chosen, the
+    # browser's language is used.
+    locale: Mapped[str | None] = mapped_column(String(8))
     # Part of every session and remember-me cookie: raising it signs the user out everywhere.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Two-step sign-in: the authenticator secret (encrypted with the app key), when it was

@@ -1,0 +1,62 @@
+"""Languages: which one a page, message or copy is written in.
+
+Each person chooses their own on the account page; a new account starts from the browser's
+``Accept-Language`` (``from_browser``). A signed-out page follows the browser. The words a
+counselor writes (instructions, rhythm items, notes) are shown as written: Hearth
+translates only its own words.
+
+Hearth knows the languages in ``LANGUAGES``; it offers those in the ``LANGUAGES`` setting
+(``HEARTH_LANGUAGES``), so a language is turned on once everything speaks it, never half.
+
+Catalogues live in ``translations/<code>/LC_MESSAGES/messages.po``; ``make translations``
+extracts ``messages.pot`` and compiles them (the compiled ``.mo`` files are built, not kept).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_app_context, has_request_context, request
+from flask_login import current_user
+
+DEFAULT = "en"
+# code -> the language's own name for itself, as the choice shows it.
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def offered() -> list[str]:
+    """The languages people may choose here, in the order the choice lists them."""
+    if not has_app_context():
+        return [DEFAULT]
+    codes = [c for c in current_app.config.get("LANGUAGES", [DEFAULT]) if c in LANGUAGES]
+    return codes or [DEFAULT]
+
+
+def known(code: str | None) -> str | None:
+    """``code`` if Hearth knows it, else None."""
+    return code if code in LANGUAGES else None
+
+
+def from_browser() -> str:
+    """The browser's best choice among all Hearth knows (the default outside a request):
+    kept at joining, so a language turned on later already fits the person."""
+    if not has_request_context():
+        return DEFAULT
+    return request.accept_languages.best_match(list(LANGUAGES), DEFAULT) or DEFAULT
+
+
+def of(user) -> str:
+    """The language Hearth speaks to ``user`` (e-mails, feeds, copies): their choice when
+    it is offered, else the default."""
+    chosen = known(getattr(user, "locale", None))
+    return chosen if chosen in offered() else DEFAULT
+
+
+def choose() -> str:
+    """Flask-Babel's locale selector: the signed-in person's language, else the browser's
+    best match among those offered."""
+    if current_user and current_user.is_authenticated:
+        chosen = known(getattr(current_user, "locale", None))
+        if chosen in offered():
+            return chosen
+    if not has_request_context():
+        return DEFAULT
+    return request.accept_languages.best_match(offered(), DEFAULT) or DEFAULT
