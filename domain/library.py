@@ -279,17 +279,28 @@ def import_file(counselor_id: int, data: bytes) -> Imported:
     return result
 
 
+# What a field is called in a problem, and whether it is one thing or several.
+FIELD_WORDS = {
+    "name": ("name", "is"),
+    "instructions": ("instructions", "are"),
+    "focus": ("focus", "is"),
+    "shareable_notes": ("notes to share", "are"),
+    "homework_notes": ("notes on what was agreed", "are"),
+}
+
+
 def _text(row: dict, key: str, limit: int, found: list[str], *, required: bool = False) -> str:
     """``row[key]`` as trimmed text, or "" with a problem added to ``found``."""
+    words, verb = FIELD_WORDS.get(key, (key.replace("_", " "), "is"))
     value = row.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, str):
-        found.append(f"its {key.replace('_', ' ')} is not text")
+        found.append(f"its {words} {verb} not text")
         return ""
     value = value.replace("\x00", "").strip()
     if required and not value:
-        found.append(f"it has no {key.replace('_', ' ')}")
+        found.append(f"it has no {words}")
     elif len(value) > limit:
-        found.append(f"its {key.replace('_', ' ')} is longer than {limit} characters")
+        found.append(f"its {words} {verb} longer than {limit} characters")
     return value
