@@ -174,7 +174,7 @@ def save_template(couple_id: int, assignment_id: int):
         return redirect(
             url_for("counselor.couple", couple_id=couple.id, _anchor=f"assignment-{assignment.id}")
         )
-    lines = templates.settings_lines(kind.template_settings(assignment))
+    lines = templates.settings_lines(kind.key, kind.template_settings(assignment))
     return render(
         "assignments/save_template.html",
         form=form,

@@ -56,7 +56,7 @@ def edit_assignment(template_id: int):
         form=form,
         template=template,
         kind_name=_kind_name(template.kind),
-        lines=templates.settings_lines(template.settings),
+        lines=templates.settings_lines(template.kind, template.settings),
         status=422 if form.errors else 200,
     )
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from wtforms.fields.core import UnboundField
 
 from domain.access import NotVisible
 from extensions import db
@@ -72,13 +73,24 @@ def save_from(assignment: Assignment, *, name: str, instructions: str) -> Assign
     return template
 
 
-def settings_lines(settings: dict | None) -> list[str]:
-    """A kind's own settings kept in a template, in plain words, for the counselor to check."""
+def settings_lines(kind_key: str, settings: dict | None) -> list[str]:
+    """A kind's own settings kept in a template, in plain words, for the counselor to check:
+    each named as its field on the kind's assign form when it has one ("Ask again every …
+    weeks: 4"), a list one line per entry ("Item 2: …")."""
+    kind = registry.get(kind_key)
+    form_class = kind.assignment_form() if kind else None
     lines = []
     for key, value in (settings if isinstance(settings, dict) else {}).items():
-        label = key.replace("_", " ").capitalize()
+        field = getattr(form_class, key, None)
+        label = field.args[0] if isinstance(field, UnboundField) and field.args else None
+        label = label or key.replace("_", " ").capitalize()
         if isinstance(value, list):
-            lines.extend(f"{label}: {v}" for v in value if isinstance(v, str | int) and v != "")
+            one = label.removesuffix("s")
+            lines.extend(
+                f"{one} {n}: {v}"
+                for n, v in enumerate(value, start=1)
+                if isinstance(v, str | int) and v != ""
+            )
         elif isinstance(value, str | int | float | bool):
             lines.append(f"{label}: {value}")
     return lines

@@ -277,3 +277,10 @@ def test_the_last_sessions_plan_carries_forward(dana, couple, with_homework):
 def test_the_templates_page_is_linked_from_settings(dana):
     assert "/counselor/templates" in dana.get("/counselor/settings").get_data(as_text=True)
     assert dana.get("/counselor/templates").status_code == 200
+
+
+def test_a_templates_settings_read_in_the_words_of_the_assign_form(app):
+    from domain.templates import settings_lines
+
+    assert settings_lines("inventory", {"every_weeks": 4}) == ["Ask again every … weeks: 4"]
+    assert settings_lines("rhythm", {"items": ["Walk", "Cook"]}) == ["Item 1: Walk", "Item 2: Cook"]
