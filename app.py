@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         data,
         health,
         invitations,
+        library,
         mail,
         main,
         partner,
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(confidentiality.bp)
+    app.register_blueprint(library.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(mail.bp)
     mail.register_globals(app)

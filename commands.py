@@ -169,6 +169,7 @@ def seed_demo(password: str) -> dict:
     demo.add_history(joined)
     demo.add_sessions(joined)
     demo.add_private_word(joined)
+    demo.add_templates(counselor, joined)
     return {"counselor": counselor, "joined": joined, "invited": invited}
 
 

@@ -6,16 +6,17 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.counselor import couple_page
-from domain import repeats
+from domain import repeats, templates
 from domain.access import assignment_for, couple_for
 from domain.homework import AssignmentProblem, assign, set_assignment_status
 from domain.repeats import just_made
 from domain.weeks import local_today, week_of
 from extensions import db
 from forms.couples import STATUS_UNKNOWN, AssignmentStatusForm
+from forms.templates import SaveTemplateForm
 from kinds import registry
 from kinds.base import Kind
-from models import Assignment, AssignmentStatus
+from models import Assignment, AssignmentStatus, AssignmentTemplate
 from web.guards import counselor_required
 from web.rendering import keeps_input, render
 
@@ -43,10 +44,15 @@ def new(couple_id: int, kind: str):
     couple = couple_for(current_user, couple_id)
     kind = _kind(kind)
     form = kind.assignment_form()()
+    choices = templates.assignment_templates(current_user, kind=kind.key, live=True)
+    started_from = None
     if request.method == "GET":
         form.starts_on.data = local_today(couple.timezone)
         form.instructions.data = kind.default_instructions
         kind.prefill(form, None)
+        if request.args.get("template"):
+            started_from = _template_of(kind, request.args["template"])
+            templates.prefill_assignment(form, started_from)
     if form.validate_on_submit():
         done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
         # The same form again (a double tap): the first one stands.
@@ -80,8 +86,21 @@ def new(couple_id: int, kind: str):
         couple=couple,
         kind=kind,
         assignment=None,
+        choices=choices,
+        started_from=started_from,
         status=status,
     )
+
+
+def _template_of(kind: Kind, value: str) -> AssignmentTemplate:
+    """The counselor's template ``value`` of ``kind`` (a retired one too, when asked by
+    its address), else 404: another counselor's is not there."""
+    if not value.isdecimal() or len(value) > 18:
+        abort(404)
+    template = templates.owned(current_user, AssignmentTemplate, int(value))
+    if template.kind != kind.key:
+        abort(404)
+    return template
 
 
 def _just_assigned(couple, kind: Kind, form) -> bool:
@@ -126,6 +145,45 @@ def edit(couple_id: int, assignment_id: int):
         kind=kind,
         assignment=assignment,
         status=status,
+    )
+
+
+@bp.route("/<int:assignment_id>/template", methods=["GET", "POST"])
+@keeps_input
+@counselor_required
+def save_template(couple_id: int, assignment_id: int):
+    """Keep this homework's wording as a template: the instructions, weeks and the kind's
+    own settings, never anything either partner wrote."""
+    assignment = assignment_for(current_user, couple_id, assignment_id)
+    couple = assignment.couple
+    kind = registry.named(assignment.kind)
+    form = SaveTemplateForm()
+    if request.method == "GET":
+        form.name.data = kind.name
+        form.instructions.data = assignment.instructions
+    if form.validate_on_submit():
+        template = templates.save_from(
+            assignment, name=form.name.data, instructions=form.instructions.data
+        )
+        db.session.commit()
+        flash(
+            f"Saved as your template “{template.name}”. Start from it when you assign "
+            f"{kind.name.lower()}.",
+            "success",
+        )
+        return redirect(
+            url_for("counselor.couple", couple_id=couple.id, _anchor=f"assignment-{assignment.id}")
+        )
+    lines = templates.settings_lines(kind.key, kind.template_settings(assignment))
+    return render(
+        "assignments/save_template.html",
+        form=form,
+        couple=couple,
+        kind=kind,
+        assignment=assignment,
+        lines=lines,
+        names=templates.mentions(couple, form.instructions.data or "", *lines),
+        status=422 if form.errors else 200,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import tasks
-from domain import appointments, audit, pdf, repeats, versions, whats_new
+from domain import appointments, audit, pdf, repeats, templates, versions, whats_new
 from domain.access import (
     couple_for,
     own_partner_place,
@@ -105,12 +106,27 @@ def new(couple_id: int):
     """Record a session; its number is counted for the couple."""
     couple = couple_for(current_user, couple_id)
     form = SessionForm(couple=couple)
+    notes = templates.note_templates(current_user, live=True)
+    last = templates.last_session(couple)
     if request.method == "GET":
         # The booked appointment, else the usual time of day: rarely the minute of typing.
         start = appointments.recording_start(couple)
         form.held_on.data, form.held_time.data = start.date(), start.time()
         form.attended.data = "both"
         form.agreed.data = [a.id for a in couple.assignments if a.status == "active"]
+    elif request.form.get("fill"):
+        # "Start from a note template" or "from the last session's plan": the form comes
+        # back filled, nothing is saved, and words already typed stay unless replaced.
+        started = _start_from(form, request.form["fill"], notes, last)
+        return render(
+            "counseling/form.html",
+            form=form,
+            couple=couple,
+            session=None,
+            notes=notes,
+            last=last,
+            started=started,
+        )
     if form.validate_on_submit() and not _next_session_problem(form, couple, None):
         same = db.session.scalar(
             select(CounselingSession).where(
@@ -152,7 +168,49 @@ def new(couple_id: int):
         flash(f"Session {number} is saved.", "success")
         return redirect(url_for("counseling.show", couple_id=couple.id, session_id=session.id))
     status = 422 if form.errors else 200
-    return render("counseling/form.html", form=form, couple=couple, session=None, status=status)
+    return render(
+        "counseling/form.html",
+        form=form,
+        couple=couple,
+        session=None,
+        notes=notes,
+        last=last,
+        status=status,
+    )
+
+
+@dataclass
+class Started:
+    """What "start from" did to the session form, for the note above it."""
+
+    source: str  # "your template “First session”", "session 3's plan"
+    fill: str  # the button's value, to offer replacing what was kept
+    filled: list[str]
+    kept: list[str]
+
+
+def _start_from(form: SessionForm, fill: str, notes: list, last) -> Started | None:
+    """Fill the new session's form from a note template or the last session's plan."""
+    replace = fill.endswith(":replace")
+    fill = fill.removesuffix(":replace")
+    if fill == "plan" and last is not None:
+        offered = [c.value for c in form.agreed.choices]
+        form.agreed.data = templates.carried_agreed(last, offered)
+        done = templates.fill_session_form(
+            form, {"homework_notes": last.homework_notes}, replace=replace
+        )
+        if last.agreed:
+            done.filled.insert(0, "agreed")
+        return Started(f"session {last.number}'s plan", fill, done.filled, done.kept)
+    if fill == "note":
+        chosen = request.form.get("note_template", "")
+        template = next((t for t in notes if str(t.id) == chosen), None)
+        if template is not None:
+            done = templates.fill_session_form(
+                form, templates.note_words(template), replace=replace
+            )
+            return Started(f"your template “{template.name}”", fill, done.filled, done.kept)
+    return None
 
 
 @bp.route(

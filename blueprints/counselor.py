@@ -15,6 +15,7 @@ from domain import (
     private_words,
     repeats,
     review,
+    templates,
     whats_new,
 )
 from domain.access import couple_for, partner_place_for
@@ -163,6 +164,8 @@ def couple_page(couple, *, status: int = 200, status_form=None, problems=None):
         words=private_words.for_counselor(couple),
         open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         kinds=registry.keys(),
+        # The counselor's live templates, to assign from (one query, whatever their number).
+        assign_templates=templates.assignment_templates(current_user, live=True),
     )
     whats_new.record_visit(current_user, couple.id)  # committed with the audit row
     audit.record_now("viewed", couple_id=couple.id, subject="Couple page")

@@ -118,3 +118,39 @@ def add_sessions(couple: Couple, now: datetime | None = None) -> None:
     from domain import appointments
 
     appointments.follow_session(two, None, now)
+
+
+def add_templates(counselor, couple: Couple) -> None:
+    """Dana's templates: the demo couple's rhythm kept for the next couple, and two note
+    skeletons she starts sessions from (the Jordan & Riley page offers the first)."""
+    from domain import templates
+    from models import NoteTemplate
+
+    rhythm = next((a for a in couple.assignments if a.kind == "rhythm"), None)
+    if rhythm is not None:
+        templates.save_from(
+            rhythm,
+            name="Weekly rhythm, gentle start",
+            instructions=(
+                "Each week, make room for three small things together. Start gently: "
+                "they don't need to be perfect, they need to be real."
+            ),
+        )
+    db.session.add_all(
+        [
+            NoteTemplate(
+                counselor_id=counselor.id,
+                name="Follow-up session",
+                focus="How the week's homework went, and what we'll try next",
+                shareable_notes="What helped this week:\n\nWhat was hard:\n\nWhat we'll try next:",
+                homework_notes="Keep the rhythm going.",
+            ),
+            NoteTemplate(
+                counselor_id=counselor.id,
+                name="First session",
+                focus="Getting to know you both, and what brings you here",
+                shareable_notes="What you each hope for:\n\nWhat we agreed to start with:",
+            ),
+        ]
+    )
+    db.session.flush()

@@ -39,7 +39,7 @@ from models import (
 
 def all_forms() -> list[type[Form]]:
     """Every Hearth form class: the areas in ``forms/`` and every kind's own."""
-    from forms import accounts, confidentiality, counseling, couples  # noqa: F401
+    from forms import accounts, confidentiality, counseling, couples, templates  # noqa: F401
     from kinds import registry  # noqa: F401  (each kind imports its forms)
 
     found, todo = [], [Form]

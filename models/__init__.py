@@ -51,6 +51,12 @@ from models.mail import (
 )
 from models.people import Couple, Invitation, Partner, User
 from models.sessions import FOCUS_MAX, NOTES_MAX, CounselingSession, PinnedMoment, SummaryPdf
+from models.templates import (
+    SKELETON_MAX,
+    TEMPLATE_NAME_MAX,
+    AssignmentTemplate,
+    NoteTemplate,
+)
 from models.words import PrivateWord
 
 __all__ = [
@@ -73,6 +79,10 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "Assignment",
+    "AssignmentTemplate",
+    "NoteTemplate",
+    "SKELETON_MAX",
+    "TEMPLATE_NAME_MAX",
     "ConfidentialityPolicy",
     "PolicyConfirmation",
     "POLICY_LINE_MAX",

@@ -27,7 +27,7 @@ from extensions import db
 from kinds.needs.models import Need, NeedWording, add_steps
 from kinds.plan.models import PlannedTime
 from kinds.rhythm.models import RhythmMark
-from models import Couple, PrivateWord, Visibility
+from models import AssignmentTemplate, Couple, NoteTemplate, PrivateWord, Visibility
 from tests import factories
 from tests.conftest import login
 
@@ -156,6 +156,12 @@ TABLE = [
     row("POST", "/counselor/couples/{x}/homework/{x_rhythm}/status", *counselor_only(422, 404)),
     row("POST", "/counselor/couples/{y}/homework/{y_rhythm}/status", *counselor_only(404, 422)),
     row("POST", "/counselor/couples/{x}/homework/{y_rhythm}/status", *counselor_only(404, 404)),
+    row("GET", "/counselor/couples/{x}/homework/{x_rhythm}/template", *counselor_only(200, 404)),
+    row("GET", "/counselor/couples/{y}/homework/{y_rhythm}/template", *counselor_only(404, 200)),
+    row("GET", "/counselor/couples/{x}/homework/{y_rhythm}/template", *counselor_only(404, 404)),
+    row("POST", "/counselor/couples/{x}/homework/{x_rhythm}/template", *counselor_only(422, 404)),
+    row("POST", "/counselor/couples/{y}/homework/{y_rhythm}/template", *counselor_only(404, 422)),
+    row("POST", "/counselor/couples/{x}/homework/{y_rhythm}/template", *counselor_only(404, 404)),
     # --- Sessions and summaries, counselor side: X has {x_session} (released) and
     # {x_draft} (not released); Y has {y_session} (released).
     row("GET", "/counselor/couples/{x}/sessions", *counselor_only(200, 404)),
@@ -214,6 +220,35 @@ TABLE = [
     row("GET", "/counselor/settings", *counselor_only(200, 200)),
     row("POST", "/counselor/settings", *counselor_only(422, 422)),
     row("GET", "/counselor/settings/confidentiality", *counselor_only(200, 200)),
+    # --- The counselor's templates: their own, 404 for another counselor's ------------
+    row("GET", "/counselor/templates", *counselor_only(200, 200)),
+    row("GET", "/counselor/templates/export", *counselor_only(200, 200)),
+    row("POST", "/counselor/templates/import", *counselor_only(422, 422)),
+    row("GET", "/counselor/templates/notes/new", *counselor_only(200, 200)),
+    row("POST", "/counselor/templates/notes/new", *counselor_only(422, 422)),
+    row("GET", "/counselor/templates/assignments/{a_template}/edit", *counselor_only(200, 404)),
+    row("GET", "/counselor/templates/assignments/{b_template}/edit", *counselor_only(404, 200)),
+    row("GET", "/counselor/templates/assignments/{missing}/edit", *counselor_only(404, 404)),
+    row("POST", "/counselor/templates/assignments/{a_template}/edit", *counselor_only(302, 404)),
+    row("POST", "/counselor/templates/assignments/{b_template}/edit", *counselor_only(404, 302)),
+    row("POST", "/counselor/templates/assignments/{a_template}/retire", *counselor_only(302, 404)),
+    row("POST", "/counselor/templates/assignments/{b_template}/retire", *counselor_only(404, 302)),
+    row("GET", "/counselor/templates/notes/{a_note}/edit", *counselor_only(200, 404)),
+    row("GET", "/counselor/templates/notes/{b_note}/edit", *counselor_only(404, 200)),
+    row("POST", "/counselor/templates/notes/{a_note}/edit", *counselor_only(302, 404)),
+    row("POST", "/counselor/templates/notes/{b_note}/edit", *counselor_only(404, 302)),
+    row("POST", "/counselor/templates/notes/{a_note}/retire", *counselor_only(302, 404)),
+    row("POST", "/counselor/templates/notes/{b_note}/retire", *counselor_only(404, 302)),
+    row(
+        "GET",
+        "/counselor/couples/{x}/homework/new/rhythm?template={a_template}",
+        *counselor_only(200, 404),
+    ),
+    row(
+        "GET",
+        "/counselor/couples/{y}/homework/new/rhythm?template={a_template}",
+        *counselor_only(404, 404),
+    ),
     row("POST", "/counselor/settings/confidentiality", *counselor_only(422, 422)),
     row("GET", "/counselor/couples/{x}/confidentiality", *counselor_only(200, 404)),
     row("GET", "/counselor/couples/{y}/confidentiality", *counselor_only(404, 200)),
@@ -437,6 +472,13 @@ def world(app):
     for key, counselor in (("a_policy", counselor_a), ("b_policy", counselor_b)):
         choice = confidentiality.PolicyChoice("limited_secrets", "", "", "", "")
         policies[key] = confidentiality.save(counselor, choice)
+    owned = {}
+    for key, counselor in (("a", counselor_a), ("b", counselor_b)):
+        owned[f"{key}_template"] = AssignmentTemplate(
+            counselor_id=counselor.id, name="Rhythm", kind="rhythm", instructions="Each week."
+        )
+        owned[f"{key}_note"] = NoteTemplate(counselor_id=counselor.id, name="Follow-up")
+    db.session.add_all(owned.values())
     db.session.flush()
     for partner in (sam, alex, couple_y.partner_at(1), couple_y.partner_at(2)):
         confidentiality.confirm(partner, confidentiality.current_for(partner.couple))
@@ -485,6 +527,7 @@ def world(app):
             "y_session": y_session.id,
             "a_policy": policies["a_policy"].id,
             "b_policy": policies["b_policy"].id,
+            **{key: template.id for key, template in owned.items()},
         },
     }
 

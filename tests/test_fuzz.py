@@ -532,6 +532,51 @@ TARGETS = [
     ),
     Target("settings", "counseling.settings", "counselor", lambda w: "/counselor/settings"),
     Target(
+        "template-save",
+        "assignments.save_template",
+        "counselor",
+        lambda w: f"/counselor/couples/{w.couple.id}/homework/{w.assignment('rhythm').id}/template",
+    ),
+    Target(
+        "template-edit",
+        "library.edit_assignment",
+        "counselor",
+        lambda w: f"/counselor/templates/assignments/{w.made['template'].id}/edit",
+    ),
+    Target(
+        "template-retire",
+        "library.retire_assignment",
+        "counselor",
+        lambda w: "/counselor/templates",
+        lambda w: f"/counselor/templates/assignments/{w.made['template'].id}/retire",
+    ),
+    Target(
+        "note-template-new",
+        "library.new_note",
+        "counselor",
+        lambda w: "/counselor/templates/notes/new",
+    ),
+    Target(
+        "note-template-edit",
+        "library.edit_note",
+        "counselor",
+        lambda w: f"/counselor/templates/notes/{w.made['note_template'].id}/edit",
+    ),
+    Target(
+        "note-template-retire",
+        "library.retire_note",
+        "counselor",
+        lambda w: "/counselor/templates",
+        lambda w: f"/counselor/templates/notes/{w.made['note_template'].id}/retire",
+    ),
+    Target(
+        "template-import",
+        "library.import_file",
+        "counselor",
+        lambda w: "/counselor/templates",
+        lambda w: "/counselor/templates/import",
+    ),
+    Target(
         "next-session",
         "appointments.edit",
         "counselor",
@@ -868,6 +913,16 @@ def world(app):
     sam.joined_at = couple.partner_at(2).joined_at + timedelta(minutes=1)  # the second to come
     made["retired"] = retired
     made["word"], _new = private_words.write(sam, "Something for Dana before Tuesday.")
+    # A template of each sort, to rename, retire and start a session from.
+    from models import AssignmentTemplate, NoteTemplate
+
+    made["template"] = AssignmentTemplate(
+        counselor_id=counselor.id, name="Rhythm", kind="rhythm", instructions="Each week."
+    )
+    made["note_template"] = NoteTemplate(
+        counselor_id=counselor.id, name="Follow-up", focus="How the week went"
+    )
+    db.session.add_all([made["template"], made["note_template"]])
     db.session.commit()
     return World(app, counselor, couple, bare, made, session)
 

@@ -405,6 +405,8 @@ def _candidates(world) -> dict[str, list]:
         "token": [invitations.token_of(sign_in_link), *world["feed_tokens"]],
         "filename": ["css/app.css", "js/app.js"],
         "policy_id": list(db.session.scalars(select(ConfidentialityPolicy.id))) or [1],
+        # A counselor's templates hold no partner's words; a partner reaches none of them.
+        "template_id": [1],
     }
 
 

@@ -18,6 +18,7 @@ from kinds.inventory.forms import InventoryAssignmentForm
 from kinds.inventory.models import (
     ANCHORS,
     EVERY_DEFAULT,
+    EVERY_MAX,
     KEY,
     LABELS,
     MOST,
@@ -228,6 +229,14 @@ class InventoryKind(Kind):
 
     def describe_assignment(self, assignment) -> dict:
         return {"asked_again_every_weeks": every(assignment)}
+
+    def template_settings(self, assignment) -> dict:
+        return {"every_weeks": every(assignment)}
+
+    def prefill_template(self, form, settings: dict) -> None:
+        weeks = settings.get("every_weeks")
+        if type(weeks) is int and 1 <= weeks <= EVERY_MAX:
+            form.every_weeks.data = weeks
 
     # --- Reading ---------------------------------------------------------------------
 

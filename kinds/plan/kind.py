@@ -28,6 +28,7 @@ from kinds.plan.models import (
     LEAD,
     NAMES,
     OCCASIONS,
+    RANGE,
     TRIP,
     PlannedTime,
     PlanSettings,
@@ -230,6 +231,17 @@ class PlanKind(Kind):
             "night_away_every_weeks": n[AWAY],
             "trip_every_months": n[TRIP],
         }
+
+    def template_settings(self, assignment) -> dict:
+        n = numbers(assignment)
+        return {name: n[occasion] for occasion, name in FIELDS.items()}
+
+    def prefill_template(self, form, settings: dict) -> None:
+        for occasion, name in FIELDS.items():
+            value = settings.get(name)
+            low, high = RANGE[occasion]
+            if type(value) is int and low <= value <= high:
+                form[name].data = value
 
     # --- Reading ---------------------------------------------------------------------
 

@@ -188,6 +188,25 @@ class RhythmKind(Kind):
             "labels": [i.shown_label for i in assignment.rhythm_items],
         }
 
+    def template_settings(self, assignment) -> dict:
+        return {
+            "items": [i.wording for i in assignment.rhythm_items],
+            "labels": [i.shown_label for i in assignment.rhythm_items],
+        }
+
+    def prefill_template(self, form, settings: dict) -> None:
+        items, labels = settings.get("items"), settings.get("labels")
+        items = items if isinstance(items, list) else []
+        labels = labels if isinstance(labels, list) else []
+        for n, (item_f, label_f) in enumerate(_fields(form)):
+            wording = items[n] if n < len(items) else None
+            if not isinstance(wording, str) or not wording.strip():
+                continue  # a missing or odd item keeps the default wording
+            item_f.data = wording
+            if label_f is not None:
+                label = labels[n] if n < len(labels) else None
+                label_f.data = label if isinstance(label, str) and label else label_from(wording)
+
     # --- Reading ---------------------------------------------------------------------
 
     def load(self, hw) -> Rhythm:
