@@ -1,7 +1,7 @@
 """each person's language: the one Hearth speaks to them
 
 Revision ID: 0023_language
-Revises: 0019_notes
+Revises: 0022_templates
 Create Date: 2026-12-04 16:00:00
 
 ``users.locale``: the language a person chose on their account page ("en", "es"); empty
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023_language"
-down_revision = "0019_notes"
+down_revision = "0022_templates"
 branch_labels = None
 depends_on = None
 
