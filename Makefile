@@ -43,7 +43,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* _* tests bench migrations test-artifacts' \
 		--no-location --sort-output --omit-header -k _l -o messages.pot .
-	$(BIN)/pybabel update -i messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i messages.pot -d translations --ignore-obsolete --width=100
 	$(MAKE) $(CATALOGS)
 
 ## make run: install, migrate, add the demo when the database is empty, then serve on
