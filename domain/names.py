@@ -14,6 +14,8 @@ import unicodedata
 
 # Words that name a role in Hearth, compared with the name's letters run together.
 ROLE_WORDS = ("counselor", "counsellor", "therapist", "admin", "hearth", "support")
+# The same roles in the other languages Hearth speaks ("Tu consejera", "Terapeuta").
+ROLE_WORDS += ("consejer", "terapeut", "soporte")
 # And "your …" as a word of its own ("Your partner"; "Youri" is a name).
 ROLE_PREFIX = "your"
 
