@@ -49,7 +49,13 @@ CSRF_MESSAGE = (
 
 def _render(status: int, title: str, detail: str):
     return render(
-        "errors/error.html", "errors/_error.html", status, code=status, title=title, detail=detail
+        "errors/error.html",
+        "errors/_error.html",
+        status,
+        code=status,
+        # Plain text, escaped like any other (a lazy string would pass as markup).
+        title=str(title),
+        detail=str(detail),
     )
 
 

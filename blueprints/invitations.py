@@ -61,7 +61,7 @@ def _unusable(problem: str):
     title, detail = UNUSABLE.get(problem, UNUSABLE["unknown"])
     detail = detail.format(days=current_app.config["INVITATION_DAYS"])
     status = 404 if problem == "unknown" else 410
-    return render("invitations/unusable.html", title=title, detail=detail, status=status)
+    return render("invitations/unusable.html", title=str(title), detail=detail, status=status)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
