@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -32,9 +33,9 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 EMAIL_PREFIX = "mail"
 # The same words whether or not someone else signs in with that address: who has a Hearth
 # account (who is in counseling) is nobody's to learn from this form.
-LINK_SENT = "We've sent a link to {email}. Your address changes when you open it."
+LINK_SENT = _l("We've sent a link to {email}. Your address changes when you open it.")
 # Only someone who opened the link (who reads that mailbox) can see this one.
-EMAIL_REFUSED = (
+EMAIL_REFUSED = _l(
     "We can't use that address for your account any more, so your e-mail stays as it was. "
     "You can choose another one below."
 )
@@ -82,7 +83,10 @@ def change_password():
         audit.record("password_changed", couple_id=couple_id_of(user))
         db.session.commit()
         start_session(user)
-        flash("Your password is changed. Any other device will need to sign in again.", "info")
+        flash(
+            gettext("Your password is changed. Any other device will need to sign in again."),
+            "info",
+        )
         return redirect(url_for("account.index"))
     return _page(422, password_form=form)
 
@@ -98,13 +102,16 @@ def change_email():
         return _page(422, email_form=form)
     user = _me()
     if normalize_email(form.email.data) == user.email:
-        flash("That is already the e-mail you sign in with.", "info")
+        flash(gettext("That is already the e-mail you sign in with."), "info")
         return redirect(url_for("account.index"))
     wait = throttle.email_change_wait_seconds(user.id)
     if wait:
         form.email.errors.append(
-            "You've tried a few new addresses already. To keep everyone's accounts safe, "
-            f"please try again in {_how_long(wait)}."
+            gettext(
+                "You've tried a few new addresses already. To keep everyone's accounts safe, "
+                "please try again in %(wait)s.",
+                wait=_how_long(wait),
+            )
         )
         return _page(429, email_form=form)
     throttle.email_change_tried(user.id)
@@ -135,7 +142,7 @@ def confirm_email(token: str):
         return render("account/email_link_unusable.html", status=410)
     if outcome == "taken":
         db.session.commit()  # the link is used up all the same
-        flash(EMAIL_REFUSED, "error")
+        flash(str(EMAIL_REFUSED), "error")
         return redirect(url_for("account.index"))
     audit.record(
         "email_changed",
@@ -148,17 +155,17 @@ def confirm_email(token: str):
         db.session.commit()
     except IntegrityError:  # the address was taken a moment ago, in another request
         db.session.rollback()
-        flash(EMAIL_REFUSED, "error")
+        flash(str(EMAIL_REFUSED), "error")
         return redirect(url_for("account.index"))
-    flash("Your e-mail is changed. Use the new one next time you sign in.", "info")
+    flash(gettext("Your e-mail is changed. Use the new one next time you sign in."), "info")
     return redirect(url_for("account.index"))
 
 
 def _how_long(seconds: int) -> str:
     minutes = throttle.minutes(seconds)
     if minutes < 120:
-        return f"{minutes} minutes"
-    return f"{-(-minutes // 60)} hours"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d hour", "%(num)d hours", -(-minutes // 60))
 
 
 @bp.post("/language")
@@ -189,7 +196,7 @@ def sign_out_everywhere():
     audit.record("signed_out_everywhere", couple_id=couple_id_of(user))
     db.session.commit()
     start_session(user)
-    flash("Done: every other device is signed out.", "info")
+    flash(gettext("Done: every other device is signed out."), "info")
     return redirect(url_for("account.index"))
 
 
@@ -204,12 +211,14 @@ def two_step():
     if not secret:
         secret = session["totp_setup"] = totp.new_secret()
     form = TwoStepForm()
-    form.code.description = "The 6 digits the app shows for Hearth right now."
+    form.code.description = gettext("The 6 digits the app shows for Hearth right now.")
     status = 200
     if form.validate_on_submit():
         if totp.check_code(secret, form.code.data) is None:
             form.code.errors.append(
-                "That code didn't match. Check the app shows Hearth, and type the newest code."
+                gettext(
+                    "That code didn't match. Check the app shows Hearth, and type the newest code."
+                )
             )
         else:
             codes = totp.turn_on(user, secret)
@@ -234,21 +243,23 @@ def two_step_off():
     user = _me()
     form = TwoStepOffForm()
     if current_app.config["REQUIRE_TWO_STEP"] and user.is_counselor:
-        flash("Your practice asks every counselor to keep two-step sign-in on.", "error")
+        flash(gettext("Your practice asks every counselor to keep two-step sign-in on."), "error")
         return redirect(url_for("account.two_step"))
     address = request.remote_addr or ""
     if form.validate_on_submit() and password_ok(form.current_password):
         if throttle.code_wait_seconds(user.id, address):
-            form.code.errors.append("Too many tries. Please wait a few minutes and try again.")
+            form.code.errors.append(
+                gettext("Too many tries. Please wait a few minutes and try again.")
+            )
         elif totp.verify(user, form.code.data) is None:
             throttle.code_failed(user.id, address)
-            form.code.errors.append("That code didn't work. Please try the newest one.")
+            form.code.errors.append(gettext("That code didn't work. Please try the newest one."))
         else:
             throttle.code_succeeded(user.id)
             totp.turn_off(user)
             audit.record("two_step", couple_id=couple_id_of(user), detail={"now": "off"})
             db.session.commit()
-            flash("Two-step sign-in is off.", "info")
+            flash(gettext("Two-step sign-in is off."), "info")
             return redirect(url_for("account.index"))
     db.session.rollback()
     return _two_step_on_page(user, off_form=form, status=422)

@@ -19,6 +19,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from domain import audit, throttle, two_step
@@ -39,10 +41,10 @@ from web.signin import (
 
 bp = Blueprint("auth", __name__)
 
-SIGN_IN_FAILED = (
+SIGN_IN_FAILED = _l(
     "That e-mail and password don't match an account we know. Please check both and try again."
 )
-CODE_FAILED = "That code didn't work. Please try the newest code from your app."
+CODE_FAILED = _l("That code didn't work. Please try the newest code from your app.")
 
 
 def _throttled(seconds: int, offer_link: bool = False):
@@ -75,7 +77,7 @@ def login():
                 couple_id=couple_id_of(known),
                 subject="Wrong password" if known else "Unknown e-mail",
             )
-            form.form_errors.append(SIGN_IN_FAILED)
+            form.form_errors.append(str(SIGN_IN_FAILED))
         else:
             throttle.succeeded(email, address, device)
             target = safe_next(request.args.get("next"))
@@ -97,7 +99,7 @@ def second_step():
     user, pending = pending_user()
     if user is None:
         session.pop("pending", None)
-        flash("Please sign in again; that took a little too long.", "info")
+        flash(gettext("Please sign in again; that took a little too long."), "info")
         return redirect(url_for("auth.login"))
     form = TwoStepForm()
     status = 200
@@ -113,7 +115,7 @@ def second_step():
             db.session.rollback()
             throttle.code_failed(user.id, address)
             audit.record_now("sign_in_failed", actor=user, subject="Wrong two-step code")
-            form.code.errors.append(CODE_FAILED)
+            form.code.errors.append(str(CODE_FAILED))
         else:
             throttle.code_succeeded(user.id)
             audit.record(
@@ -127,8 +129,11 @@ def second_step():
             if used == "recovery":
                 left = two_step.recovery_codes_left(user)
                 flash(
-                    f"You used a recovery code; {left} left. You can make new ones on your "
-                    "account page.",
+                    gettext(
+                        "You used a recovery code; %(num)d left. You can make new ones on your "
+                        "account page.",
+                        num=left,
+                    ),
                     "info",
                 )
             return redirect(safe_next(pending.get("next")) or url_for("main.index"))
@@ -146,7 +151,7 @@ def logout():
         audit.record("sign_out", actor=user, couple_id=couple_id_of(user))
         db.session.commit()
     end_session()
-    flash("You're signed out, on this device and any other. Take care.", "info")
+    flash(gettext("You're signed out, on this device and any other. Take care."), "info")
     return redirect(safe_next(request.form.get("next")) or url_for("auth.login"))
 
 
@@ -186,15 +191,19 @@ def session_limits():
     seen, started = session.get("seen"), session.get("started")
     if seen is not None and now - int(seen) > idle:
         return _signed_out_by_limit(
-            "We signed you out after a while without activity, to keep your clients' "
-            "words safe. Please sign in again."
+            gettext(
+                "We signed you out after a while without activity, to keep your clients' "
+                "words safe. Please sign in again."
+            )
         )
     # However busy: a counselor's session has an end (a cookie from before this rule
     # has no start and ends now).
     if started is None or now - int(started) > lifetime:
         return _signed_out_by_limit(
-            "You've been signed in for a long stretch, so we signed you out to keep your "
-            "clients' words safe. Please sign in again."
+            gettext(
+                "You've been signed in for a long stretch, so we signed you out to keep your "
+                "clients' words safe. Please sign in again."
+            )
         )
     if seen is None or now - int(seen) >= 30:
         session["seen"] = now
@@ -203,6 +212,6 @@ def session_limits():
         and not current_user.two_step_on
         and request.endpoint not in TWO_STEP_SETUP_ENDPOINTS
     ):
-        flash("Please turn on two-step sign-in before you go on.", "info")
+        flash(gettext("Please turn on two-step sign-in before you go on."), "info")
         return redirect(url_for("account.two_step"))
     return None

@@ -7,6 +7,7 @@ An unknown or replaced address answers 404 like any page that does not exist.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from domain import audit, calendar_feed
@@ -53,10 +54,12 @@ def new_link():
     )
     db.session.commit()
     flash(
-        "Here is your new calendar link. The old one no longer works: add this one to "
-        "your calendar app instead."
+        gettext(
+            "Here is your new calendar link. The old one no longer works: add this one to "
+            "your calendar app instead."
+        )
         if replaced
-        else "Your calendar link is ready. Add it to your calendar app.",
+        else gettext("Your calendar link is ready. Add it to your calendar app."),
         "success",
     )
     return redirect(url_for("account.index", _anchor="calendar"))

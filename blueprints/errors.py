@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Flask, current_app, g, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -19,34 +20,42 @@ from web.rendering import render, wants_fragment
 from web.signin import csrf_fingerprint
 
 MESSAGES = {
-    400: ("Something in that request didn't look right", "Please go back and try again."),
+    400: (_l("Something in that request didn't look right"), _l("Please go back and try again.")),
     403: (
-        "This page isn't for your account",
-        "You're signed in, but this part of Hearth belongs to someone else's role.",
+        _l("This page isn't for your account"),
+        _l("You're signed in, but this part of Hearth belongs to someone else's role."),
     ),
     404: (
-        "We couldn't find that page",
-        "It may have moved, or it may not be yours to see. The links in the menu will get "
-        "you back.",
+        _l("We couldn't find that page"),
+        _l(
+            "It may have moved, or it may not be yours to see. The links in the menu will get "
+            "you back."
+        ),
     ),
-    405: ("That didn't work from here", "Please use the buttons on the page."),
-    413: ("That was more than we can take at once", "Please shorten it and try again."),
-    429: ("Let's slow down a little", "Too many tries in a short time. Please wait a bit."),
+    405: (_l("That didn't work from here"), _l("Please use the buttons on the page.")),
+    413: (_l("That was more than we can take at once"), _l("Please shorten it and try again.")),
+    429: (_l("Let's slow down a little"), _l("Too many tries in a short time. Please wait a bit.")),
     500: (
-        "Something went wrong on our side",
-        "It's not something you did. Please try again in a minute; what was saved is safe.",
+        _l("Something went wrong on our side"),
+        _l("It's not something you did. Please try again in a minute; what was saved is safe."),
     ),
 }
 
 CSRF_MESSAGE = (
-    "This page was open for a long time or in another tab",
-    "For your safety we didn't save that. Please go back, reload the page and try again.",
+    _l("This page was open for a long time or in another tab"),
+    _l("For your safety we didn't save that. Please go back, reload the page and try again."),
 )
 
 
 def _render(status: int, title: str, detail: str):
     return render(
-        "errors/error.html", "errors/_error.html", status, code=status, title=title, detail=detail
+        "errors/error.html",
+        "errors/_error.html",
+        status,
+        code=status,
+        # Plain text, escaped like any other (a lazy string would pass as markup).
+        title=str(title),
+        detail=str(detail),
     )
 
 

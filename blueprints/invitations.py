@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -21,28 +23,36 @@ bp = Blueprint("invitations", __name__)
 # Why a link cannot be used, and what to do about it, in words for the partner holding it.
 UNUSABLE = {
     "unknown": (
-        "We don't recognise this link",
-        "It may not have been copied whole. Please ask your counselor to show or send you "
-        "the link again.",
+        _l("We don't recognise this link"),
+        _l(
+            "It may not have been copied whole. Please ask your counselor to show or send you "
+            "the link again."
+        ),
     ),
     "used": (
-        "This link has already been used",
-        "If you set up your account with it, you can simply sign in. If not, please ask your "
-        "counselor for a new link.",
+        _l("This link has already been used"),
+        _l(
+            "If you set up your account with it, you can simply sign in. If not, please ask "
+            "your counselor for a new link."
+        ),
     ),
     "replaced": (
-        "There's a newer link for you",
-        "Your counselor made a new link, so this one no longer works. Please use the newest "
-        "one, or ask them for it.",
+        _l("There's a newer link for you"),
+        _l(
+            "Your counselor made a new link, so this one no longer works. Please use the "
+            "newest one, or ask them for it."
+        ),
     ),
     "expired": (
-        "This link has expired",
-        "Links work for {days} days, to keep your account safe. Please ask your counselor "
-        "for a new one; it only takes them a moment.",
+        _l("This link has expired"),
+        _l(
+            "Links work for {days} days, to keep your account safe. Please ask your counselor "
+            "for a new one; it only takes them a moment."
+        ),
     ),
     "closed": (
-        "This link is no longer active",
-        "Please ask your counselor if you'd like to pick things up again.",
+        _l("This link is no longer active"),
+        _l("Please ask your counselor if you'd like to pick things up again."),
     ),
 }
 
@@ -51,7 +61,7 @@ def _unusable(problem: str):
     title, detail = UNUSABLE.get(problem, UNUSABLE["unknown"])
     detail = detail.format(days=current_app.config["INVITATION_DAYS"])
     status = 404 if problem == "unknown" else 410
-    return render("invitations/unusable.html", title=title, detail=detail, status=status)
+    return render("invitations/unusable.html", title=str(title), detail=detail, status=status)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
@@ -74,7 +84,7 @@ def accept(token: str):
     return _choose_password(token, invitation, partner)
 
 
-POLICY_CHANGED = "{name} has just updated this. Please read it again, then tick the box."
+POLICY_CHANGED = _l("{name} has just updated this. Please read it again, then tick the box.")
 
 
 def _join(token, invitation, partner):
@@ -117,11 +127,11 @@ def _join(token, invitation, partner):
             # The same e-mail was registered a moment ago, e.g. in another tab.
             db.session.rollback()
             form.email.errors = list(form.email.errors) + [
-                "This e-mail already has a Hearth account. Please use another address."
+                gettext("This e-mail already has a Hearth account. Please use another address.")
             ]
         else:
             start_session(user, remember=bool(form.remember.data))
-            flash(f"Welcome, {user.display_name}. You're all set.", "success")
+            flash(gettext("Welcome, %(name)s. You're all set.", name=user.display_name), "success")
             return redirect(url_for("partner.home"))
     if changed:
         form.read_policy.errors = [POLICY_CHANGED.format(name=name)]
@@ -157,10 +167,13 @@ def _choose_password(token, invitation, partner):
         if user.two_step_on:
             # A link replaces the password, never the second step: as at sign-in, the
             # code from the app (or a recovery code) opens the session.
-            flash("Your new password is saved. One more step: the code from your app.", "info")
+            flash(
+                gettext("Your new password is saved. One more step: the code from your app."),
+                "info",
+            )
             return ask_for_code(user, url_for("partner.home"), remember=bool(form.remember.data))
         start_session(user, remember=bool(form.remember.data))
-        flash("Your new password is saved. Welcome back.", "success")
+        flash(gettext("Your new password is saved. Welcome back."), "success")
         return redirect(url_for("partner.home"))
     status = 422 if form.errors else 200
     return render(

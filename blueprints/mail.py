@@ -4,6 +4,8 @@ an invitation link by e-mail from the couple's page."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TimeField
@@ -26,25 +28,30 @@ PREFIX = "messages"
 
 class PreferencesForm(Form):
     send_at = TimeField(
-        "The time of day for messages",
-        validators=[InputRequired("Please choose a time, e.g. 09:00.")],
-        description="Reminders come at this time on their day.",
+        _l("The time of day for messages"),
+        validators=[InputRequired(_l("Please choose a time, e.g. 09:00."))],
+        description=_l("Reminders come at this time on their day."),
     )
     quiet_from = TimeField(
-        "Quiet from", validators=[InputRequired("Please choose when quiet hours start.")]
+        _l("Quiet from"), validators=[InputRequired(_l("Please choose when quiet hours start."))]
     )
     quiet_until = TimeField(
-        "Quiet until", validators=[InputRequired("Please choose when quiet hours end.")]
+        _l("Quiet until"), validators=[InputRequired(_l("Please choose when quiet hours end."))]
     )
-    timezone = SelectField("Your time zone", validators=[DataRequired("Please pick a time zone.")])
+    timezone = SelectField(
+        _l("Your time zone"), validators=[DataRequired(_l("Please pick a time zone."))]
+    )
     practice_name = StringField(
-        "Your practice's name",
+        _l("Your practice's name"),
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=PRACTICE_NAME_MAX, message=f"At most {PRACTICE_NAME_MAX} characters."),
+            Length(
+                max=PRACTICE_NAME_MAX,
+                message=_l("At most %(num)d characters.", num=PRACTICE_NAME_MAX),
+            ),
         ],
-        description="Your couples' messages come from this name (Hearth if empty).",
+        description=_l("Your couples' messages come from this name (Hearth if empty)."),
     )
 
 
@@ -119,7 +126,7 @@ def preferences():
     for kind in kinds_for(user):
         prefs.choose(user, kind.name, bool(form[f"kind_{kind.name}"].data))
     db.session.commit()
-    flash("Saved. We'll write to you as you chose.", "success")
+    flash(gettext("Saved. We'll write to you as you chose."), "success")
     return redirect(url_for("account.index", _anchor="messages"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -21,17 +23,12 @@ from web.signin import end_everywhere, remember_this_browser
 
 bp = Blueprint("password_reset", __name__)
 
-SENT = (
-    "If {email} belongs to a Hearth account, we've sent a link to it. It works once, for "
-    "one hour. Nothing there? Check your spam folder, or ask your counselor."
-)
-
 
 class ForgotForm(Form):
     email = StringField(
-        "Your e-mail",
+        _l("Your e-mail"),
         filters=[strip],
-        validators=[DataRequired("Please enter your e-mail."), Length(max=EMAIL_MAX)],
+        validators=[DataRequired(_l("Please enter your e-mail.")), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"},
     )
 
@@ -57,7 +54,15 @@ def forgot():
             db.session.commit()
         # Known address or not, sent or throttled: the same page after the same time.
         time.sleep(max(0.0, config["RESET_ANSWER_SECONDS"] - (time.monotonic() - started)))
-        return render("password_reset/sent.html", message=SENT.format(email=email))
+        return render(
+            "password_reset/sent.html",
+            message=gettext(
+                "If %(email)s belongs to a Hearth account, we've sent a link to it. It works "
+                "once, for one hour. Nothing there? Check your spam folder, or ask your "
+                "counselor.",
+                email=email,
+            ),
+        )
     status = 422 if form.errors else 200
     return render("password_reset/forgot.html", form=form, status=status)
 
@@ -89,7 +94,7 @@ def choose(token: str):
         # its devices, so a pause caused by someone guessing does not keep them out.
         remember_this_browser(user)
         # Signing in is still the whole of it, two-step included, with the new password.
-        flash("Your new password is saved. Please sign in with it.", "success")
+        flash(gettext("Your new password is saved. Please sign in with it."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render("password_reset/choose.html", form=form, token=token, status=status)

@@ -361,6 +361,9 @@ def window(couple_ids: list[int], start: datetime, end: datetime) -> list[Appoin
 def long_day_time(moment: datetime, tz: str, now: datetime | None = None) -> str:
     """ "Tuesday 8 December, 18:00" where the couple lives (the year when it is not this
     year's)."""
+    from domain import dates
+
     local = moment.astimezone(ZoneInfo(tz))
-    year = "" if local.year == (now or utcnow()).astimezone(ZoneInfo(tz)).year else f" {local.year}"
-    return f"{local:%A} {local.day} {local:%B}{year}, {local:%H:%M}"
+    this_year = local.year == (now or utcnow()).astimezone(ZoneInfo(tz)).year
+    day = dates.write(local, "long_day" if this_year else "long_day_year")
+    return f"{day}, {dates.write(local, 'clock')}"

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -46,9 +48,10 @@ WEEKS_BACK = 8
 WEEKS_AHEAD = 26
 PRODID = "-//Hearth//Between sessions//EN"
 
-SESSION_TITLE = "Counseling session"
-WEEK_TITLE = "Your week's homework starts"
-CHECK_IN_TITLE = "Check-in closes"
+# In the language being spoken: a partner's feed is drawn in theirs (``feed_for``).
+SESSION_TITLE = _l("Counseling session")
+WEEK_TITLE = _l("Your week's homework starts")
+CHECK_IN_TITLE = _l("Check-in closes")
 KIND_EVENT_HOURS = 2  # a planned time with a clock time: how long the calendar blocks
 
 
@@ -126,7 +129,7 @@ def _session_event(appointment: Appointment, title: str, link: str) -> Event:
     zone = ZoneInfo(appointment.couple.timezone)
     event = Event()
     event.add("uid", appointment.uid)
-    event.add("summary", title)
+    event.add("summary", str(title))
     event.add("dtstart", appointment.starts_at.astimezone(zone))
     event.add("dtend", appointments.ends_at(appointment).astimezone(zone))
     event.add("dtstamp", appointment.updated_at)
@@ -135,7 +138,7 @@ def _session_event(appointment: Appointment, title: str, link: str) -> Event:
     event.add("sequence", appointment.sequence)
     event.add("status", "CANCELLED" if appointment.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("description", f"Open Hearth: {link}")
+    event.add("description", gettext("Open Hearth: %(link)s", link=link))
     event.add("url", link)
     return event
 
@@ -143,12 +146,12 @@ def _session_event(appointment: Appointment, title: str, link: str) -> Event:
 def _day_event(uid: str, day: date, title: str, link: str, stamp: datetime, days: int = 1) -> Event:
     event = Event()
     event.add("uid", uid)
-    event.add("summary", title)
+    event.add("summary", str(title))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=days))
     event.add("dtstamp", stamp)
     event.add("transp", "TRANSPARENT")
-    event.add("description", f"Open Hearth: {link}")
+    event.add("description", gettext("Open Hearth: %(link)s", link=link))
     event.add("url", link)
     return event
 
@@ -190,12 +193,12 @@ def _kind_event(entry, zone: str, link: str, stamp: datetime) -> Event:
     start = datetime.combine(entry.day, entry.at, tzinfo=ZoneInfo(zone))
     event = Event()
     event.add("uid", entry.uid)
-    event.add("summary", entry.title)
+    event.add("summary", str(entry.title))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(hours=KIND_EVENT_HOURS))
     event.add("dtstamp", entry.stamp or stamp)
     event.add("transp", "OPAQUE")
-    event.add("description", f"Open Hearth: {link}")
+    event.add("description", gettext("Open Hearth: %(link)s", link=link))
     event.add("url", link)
     return event
 
@@ -272,6 +275,12 @@ def _with_zones(cal: Calendar, zones: set[str], start: datetime, end: datetime) 
 
 
 def feed_for(user: User, links: Links, now: datetime | None = None) -> bytes:
-    """The whole .ics file for ``user``."""
+    """The whole .ics file for ``user``, in their language (``web.i18n.of``): a calendar
+    app fetches it without signing in, so the browser's language says nothing."""
+    from flask_babel import force_locale
+
+    from web import i18n
+
     builder = counselor_feed if user.is_counselor else partner_feed
-    return builder(user, links, now).to_ical()
+    with force_locale(i18n.of(user)):
+        return builder(user, links, now).to_ical()

@@ -14,6 +14,8 @@ import unicodedata
 
 # Words that name a role in Hearth, compared with the name's letters run together.
 ROLE_WORDS = ("counselor", "counsellor", "therapist", "admin", "hearth", "support")
+# The same roles in the other languages Hearth speaks ("Tu consejera", "Terapeuta").
+ROLE_WORDS += ("consejer", "terapeut", "soporte")
 # And "your …" as a word of its own ("Your partner"; "Youri" is a name).
 ROLE_PREFIX = "your"
 
@@ -28,10 +30,24 @@ _LOOK_ALIKES = str.maketrans(
     }
 )  # fmt: skip
 
-ROLE_NAME_MESSAGE = (
+
+def N_(message: str) -> str:
+    """Marks ``message`` for translation (``make translations`` gathers it) and keeps it."""
+    return message
+
+
+# In English here; ``role_name_message`` gives it in the page's language.
+ROLE_NAME_MESSAGE = N_(
     "That sounds like a role in Hearth (a counselor, support or the app itself), and your "
     "partner might read it that way. Please use the name you go by, like “Sam”."
 )
+
+
+def role_name_message() -> str:
+    """Why a name is refused, in the language being spoken."""
+    from flask_babel import gettext
+
+    return gettext(ROLE_NAME_MESSAGE)
 
 
 def _plain(name: str) -> str:

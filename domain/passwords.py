@@ -38,10 +38,14 @@ def needs_rehash(stored_hash: str) -> bool:
 
 def password_problem(password: str) -> str | None:
     """Why this password cannot be used, in words for the person choosing it, or None."""
+    from flask_babel import gettext
+
     if len(password) < MIN_LENGTH:
-        return f"Please use at least {MIN_LENGTH} characters. A short sentence works well."
+        return gettext(
+            "Please use at least %(num)d characters. A short sentence works well.", num=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        return f"Please use at most {MAX_LENGTH} characters."
+        return gettext("Please use at most %(num)d characters.", num=MAX_LENGTH)
     if not password.strip():
-        return "A password of only spaces is too easy to guess."
+        return gettext("A password of only spaces is too easy to guess.")
     return None

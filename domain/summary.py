@@ -85,8 +85,16 @@ def filename_for(session: CounselingSession, couple: Couple, copy: str) -> str:
 def full_day_time(moment: datetime, tz: str) -> str:
     """ "Wednesday 2 December 2026 at 13:00" where the couple lives: how a session's time
     reads wherever a session is named, year included (a summary is kept for years)."""
+    from flask_babel import gettext
+
+    from domain import dates
+
     local = _local(moment, tz)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    return gettext(
+        "%(day)s at %(time)s",
+        day=dates.write(local, "long_day_year"),
+        time=dates.write(local, "clock"),
+    )
 
 
 def session_title(session: CounselingSession) -> str:

@@ -90,13 +90,10 @@ class Week:
         return Week(self.start + WEEK, self.tz)
 
     def label(self) -> str:
-        """ "17–23 Nov 2026", "28 Dec 2026 – 3 Jan 2027"."""
-        a, b = self.start, self.end
-        if a.year != b.year:
-            return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
-        if a.month != b.month:
-            return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
-        return f"{a.day}–{b.day} {b:%b %Y}"
+        """ "17–23 Nov 2026", "28 Dec 2026 – 3 Jan 2027" (in the current language)."""
+        from domain import dates
+
+        return dates.week_span(self.start, self.end)
 
 
 def current_week(tz: str, week_starts_on: int, now: datetime | None = None) -> Week:

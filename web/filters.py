@@ -1,4 +1,4 @@
-"""Template filters and globals."""
+"""Template filters and globals. Dates are written in the page's language (``domain.dates``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import segno
 from flask import Flask
+from markupsafe import Markup
 
-from domain import invitations
+from domain import dates, invitations
 from domain.weeks import WEEKDAYS
 
 
@@ -23,7 +24,12 @@ def short_date(value: datetime | None, tz: str | None = None) -> str:
         return ""
     if tz:
         value = value.astimezone(ZoneInfo(tz))
-    return f"{value.day} {value:%b %Y}"
+    return dates.write(value, "short_date")
+
+
+def strong(value) -> Markup:
+    """``value`` in bold (escaped), for a name inside a translated sentence."""
+    return Markup("<strong>{}</strong>").format(value)
 
 
 def register(app: Flask) -> None:
@@ -34,6 +40,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(day_time, "day_time")
     app.add_template_filter(day_month, "day_month")
     app.add_template_filter(sentence, "sentence")
+    app.add_template_filter(strong, "strong")
     from domain import summary
 
     # How a session is named, on pages and in PDFs alike.
@@ -77,7 +84,7 @@ def register_between_sessions(app: Flask) -> None:
 
 def clock(value: datetime, tz: str) -> str:
     """ "18:00" on the given zone's clock."""
-    return f"{value.astimezone(ZoneInfo(tz)):%H:%M}"
+    return dates.write(value.astimezone(ZoneInfo(tz)), "clock")
 
 
 def new_summaries() -> list:
@@ -107,7 +114,7 @@ def day_time(value: datetime | None, tz: str | None = None) -> str:
         return ""
     if tz:
         value = value.astimezone(ZoneInfo(tz))
-    return f"{value:%a} {value.day} {value:%b}, {value:%H:%M}"
+    return dates.write(value, "day_time")
 
 
 def sentence(text: str | None) -> str:
@@ -126,4 +133,4 @@ def sentence(text: str | None) -> str:
 
 def day_month(value) -> str:
     """ "17 Nov" for a date or datetime."""
-    return f"{value.day} {value:%b}" if value else ""
+    return dates.write(value, "day_month") if value else ""

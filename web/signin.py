@@ -14,6 +14,8 @@ import secrets
 import time
 
 from flask import after_this_request, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -25,7 +27,7 @@ from models import User
 
 # How long the password step stays good while the second step is being typed.
 PENDING_SECONDS = 300
-WRONG_PASSWORD = "That isn't your current password. Please try again."  # noqa: S105 (a message)
+WRONG_PASSWORD = _l("That isn't your current password. Please try again.")
 
 
 def start_session(user: User, *, remember: bool = False) -> None:
@@ -39,10 +41,13 @@ def start_session(user: User, *, remember: bool = False) -> None:
         # Offered to everyone on the sign-in page; a counselor's session keeps its limits
         # (``blueprints.auth.session_limits``), so say so rather than let the tick pretend.
         flash(
-            "You're signed in. “Keep me signed in” is for partners' own phones: counselors "
-            f"are signed out after {current_app.config['COUNSELOR_IDLE_MINUTES']} minutes "
-            "without activity, or "
-            f"{round(current_app.config['COUNSELOR_SESSION_HOURS'])} hours in all.",
+            gettext(
+                "You're signed in. “Keep me signed in” is for partners' own phones: counselors "
+                "are signed out after %(minutes)s minutes without activity, or %(hours)s hours "
+                "in all.",
+                minutes=current_app.config["COUNSELOR_IDLE_MINUTES"],
+                hours=round(current_app.config["COUNSELOR_SESSION_HOURS"]),
+            ),
             "info",
         )
     remember = remember and user.is_partner
@@ -181,11 +186,11 @@ def password_ok(field, wrong: str = WRONG_PASSWORD) -> bool:
     user, address = current_user._get_current_object(), request.remote_addr or ""
     device = device_for(user.email)
     if throttle.wait_seconds(user.email, address, device):
-        field.errors.append("Too many tries. Please wait a few minutes and try again.")
+        field.errors.append(gettext("Too many tries. Please wait a few minutes and try again."))
         return False
     if verify_password(user.password_hash, field.data or ""):
         return True
     throttle.failed(user.email, address, device)
     audit.record_now("sign_in_failed", couple_id=couple_id_of(user), subject="Wrong password")
-    field.errors.append(wrong)
+    field.errors.append(str(wrong))
     return False

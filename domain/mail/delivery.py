@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from flask import current_app, g, has_app_context, render_template
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -29,6 +30,7 @@ from domain.mail import links, prefs, tokens, transport
 from domain.mail.kinds import INVITEE, Kind, first_name, kind_named
 from extensions import db
 from models import Message, User, utcnow
+from web import i18n
 
 log = logging.getLogger("hearth.mail")
 
@@ -171,6 +173,27 @@ def _practice(message: Message, kind: Kind) -> str:
     return prefs.practice_of(message.user) if message.user else prefs.DEFAULT_PRACTICE
 
 
+def language_of(message: Message, kind: Kind) -> str:
+    """The language ``message`` is drawn in: its recipient's (``web.i18n.of``); for
+    someone without an account yet, that of the person it is about (the account whose
+    address is being changed), or for an invitation the inviting counselor's."""
+    if message.user is not None:
+        return i18n.of(message.user)
+    if message.ref_id and kind.audience == INVITEE:
+        from models import Invitation
+
+        invitation = db.session.get(Invitation, message.ref_id)
+        if invitation is not None:
+            return i18n.of(invitation.partner.couple.counselor)
+    elif message.ref_id and kind.name in ("email_confirm", "email_changed"):
+        from models import EmailChange
+
+        change = db.session.get(EmailChange, message.ref_id)
+        if change is not None and change.user is not None:
+            return i18n.of(change.user)
+    return i18n.DEFAULT
+
+
 def _unsubscribe_url(message: Message) -> str:
     if message.user_id is not None:
         token = tokens.unsubscribe_token(message.kind, user_id=message.user_id)
@@ -185,7 +208,7 @@ def compose(message: Message, kind: Kind, values: dict, now: datetime) -> EmailM
     practice = values.get("practice") or _practice(message, kind)
     context = {
         "practice": practice,
-        "first_name": first_name(name) if name else values.get("first_name", "there"),
+        "first_name": first_name(name) if name else values.get("first_name", ""),
         "unsubscribe_url": _unsubscribe_url(message),
         "preferences_url": links.url("account.index", _anchor="messages"),
         "has_account": message.user_id is not None,
@@ -269,10 +292,12 @@ def _deliver(message: Message, kind: Kind | None, token: str, now: datetime) -> 
             )
             db.session.commit()
             return "waiting for quiet hours to end"
-    values = kind.gather(message, message.user, now)
-    if values is None:
-        return _end(message, token, "skipped", "nothing to say any more")
-    email = compose(message, kind, values, now)
+    # Everything the recipient reads (dates and week names too) in their own language.
+    with force_locale(language_of(message, kind)):
+        values = kind.gather(message, message.user, now)
+        if values is None:
+            return _end(message, token, "skipped", "nothing to say any more")
+        email = compose(message, kind, values, now)
     url = current_app.config["MAIL_SMTP_URL"]
     try:
         if url:
@@ -329,6 +354,12 @@ def _end(message: Message, token: str, status: str, note: str) -> str:
     return status
 
 
+def _english(words) -> str:
+    """The trail keeps Hearth's own words in English, whoever the message was for."""
+    with force_locale(i18n.DEFAULT):
+        return str(words)
+
+
 def _audit(message: Message, kind: Kind, status: str) -> None:
     """The couple's trail says that a message went, of which kind, when: nothing more."""
     if message.couple_id is None:
@@ -337,7 +368,7 @@ def _audit(message: Message, kind: Kind, status: str) -> None:
     audit.record(
         "message_sent" if status == "sent" else "message_saved",
         couple_id=message.couple_id,
-        subject=kind.label,
+        subject=_english(kind.label),
         detail={"to": f"partner {place.place}" if place else "invited partner"},
         actor=None,
     )

@@ -16,6 +16,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from domain.homework import covering
@@ -43,7 +45,8 @@ ADDRESS = "address"
 
 
 def first_name(name: str) -> str:
-    return (name or "").strip().split(" ")[0] or "there"
+    """The first word of ``name``; "" without one (the greeting is then "Hi there,")."""
+    return (name or "").strip().split(" ")[0]
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,7 @@ class SessionReminderKind(Kind):
         day, _, clock = long_day_time(appointment.starts_at, couple.timezone, now).rpartition(", ")
         return {
             "counselor": couple.counselor.display_name,
-            "when": f"{day} at {clock}",
+            "when": gettext("%(day)s at %(time)s", day=day, time=clock),
             "link": links.url("partner.home"),
         }
 
@@ -329,78 +332,78 @@ class DigestKind(Kind):
 KINDS: list[Kind] = [
     InvitationKind(
         name="invitation",
-        label="Invitations to join",
+        label=_l("Invitations to join"),
         audience=INVITEE,
-        subject="{practice}: {counselor} invited you to Hearth",
+        subject=_l("{practice}: {counselor} invited you to Hearth"),
     ),
     PasswordResetKind(
         name="password_reset",
-        label="Links to choose a new password",
-        hint="Only when you ask for one on the sign-in page.",
+        label=_l("Links to choose a new password"),
+        hint=_l("Only when you ask for one on the sign-in page."),
         audience=ANYONE,
         quiet_hours=False,
         # Asked for this minute; switched off, "Forgot your password?" would silently fail.
         can_turn_off=False,
-        subject="{practice}: choose a new password",
+        subject=_l("{practice}: choose a new password"),
     ),
     EmailConfirmKind(
         name="email_confirm",
-        label="Links to confirm a new e-mail",
+        label=_l("Links to confirm a new e-mail"),
         audience=ADDRESS,
         quiet_hours=False,
         can_turn_off=False,
-        subject="{practice}: please confirm your new e-mail",
+        subject=_l("{practice}: please confirm your new e-mail"),
     ),
     EmailChangedKind(
         name="email_changed",
-        label="Your e-mail was changed",
+        label=_l("Your e-mail was changed"),
         audience=ADDRESS,
         quiet_hours=False,
         can_turn_off=False,
-        subject="{practice}: the e-mail you sign in with was changed",
+        subject=_l("{practice}: the e-mail you sign in with was changed"),
     ),
     SummarySharedKind(
         name="summary_shared",
-        label="Your session summary is ready",
-        hint="When your counselor shares the summary of a session.",
-        subject="{practice}: your session summary is ready",
+        label=_l("Your session summary is ready"),
+        hint=_l("When your counselor shares the summary of a session."),
+        subject=_l("{practice}: your session summary is ready"),
     ),
     WeekStartedKind(
         name="week_started",
-        label="A new week has started",
-        hint="On the day your week starts.",
-        subject="{practice}: a new week for you two",
+        label=_l("A new week has started"),
+        hint=_l("On the day your week starts."),
+        subject=_l("{practice}: a new week for you two"),
     ),
     CheckInReminderKind(
         name="checkin_reminder",
-        label="Check-in reminder",
-        hint="On the last day of the week, only if you haven't checked in yet.",
-        subject="{practice}: your check-in is still open",
+        label=_l("Check-in reminder"),
+        hint=_l("On the last day of the week, only if you haven't checked in yet."),
+        subject=_l("{practice}: your check-in is still open"),
     ),
     PartnerDoneKind(
         name="partner_done",
-        label="Your partner has checked in",
-        hint="Only that they did, never what they wrote. Off unless you turn it on.",
+        label=_l("Your partner has checked in"),
+        hint=_l("Only that they did, never what they wrote. Off unless you turn it on."),
         default_on=False,
-        subject="{practice}: {partner_name} has checked in this week",
+        subject=_l("{practice}: {partner_name} has checked in this week"),
     ),
     NoteReceivedKind(
         name="note_received",
-        label="A note from your partner",
-        hint="Only that a note of thanks arrived, never its words. Off unless you turn it on.",
+        label=_l("A note from your partner"),
+        hint=_l("Only that a note of thanks arrived, never its words. Off unless you turn it on."),
         default_on=False,
-        subject="{practice}: {partner_name} wrote you a note",
+        subject=_l("{practice}: {partner_name} wrote you a note"),
     ),
     SessionReminderKind(
         name="session_reminder",
-        label="Next session reminder",
-        hint="The day before a session, at your time of day.",
-        subject="{practice}: your session is tomorrow",
+        label=_l("Next session reminder"),
+        hint=_l("The day before a session, at your time of day."),
+        subject=_l("{practice}: your session is tomorrow"),
     ),
     DigestKind(
         name="digest",
-        label="Daily digest",
-        hint=(
+        label=_l("Daily digest"),
+        hint=_l(
             "Working days, only when a couple is worth a look or has a session tomorrow: "
             "counts and a link."
         ),
