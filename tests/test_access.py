@@ -368,6 +368,7 @@ TABLE = [
     row("POST", "/account/password", *anyone_signed_in(422)),
     row("POST", "/account/email", *anyone_signed_in(422)),
     row("POST", "/account/sign-out-everywhere", *anyone_signed_in(302)),
+    row("POST", "/account/language", *anyone_signed_in(422)),
     row("POST", "/account/calendar", *anyone_signed_in(302)),
     row("GET", "/account/two-step", *anyone_signed_in(200)),
     row("POST", "/account/two-step", *anyone_signed_in(422)),

@@ -623,6 +623,13 @@ TARGETS = [
         lambda w: "/account/email",
     ),
     Target(
+        "change-language",
+        "account.change_language",
+        "partner",
+        lambda w: "/account/",
+        lambda w: "/account/language",
+    ),
+    Target(
         "sign-out-everywhere",
         "account.sign_out_everywhere",
         "counselor",
@@ -876,6 +883,7 @@ TARGETS = [
 def world(app):
     # Hostile sign-ins would otherwise lock the test address out of every later test.
     app.config["RATELIMIT_ENABLED"] = False
+    app.config["LANGUAGES"] = ["en", "es"]  # the language choice is on the account page
     app.config["RESET_ANSWER_SECONDS"] = 0  # "forgot your password" waits on purpose
     counselor = factories.counselor()
     couple = factories.couple(counselor)
