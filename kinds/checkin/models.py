@@ -138,7 +138,8 @@ class CheckInQuestionSet(db.Model):
 
     questions = relationship(
         "CheckInQuestion",
-        order_by="CheckInQuestion.position",
+        # Scales first ("scale" > "prompt"), each kind in its order.
+        order_by=lambda: [CheckInQuestion.kind.desc(), CheckInQuestion.position],
         cascade="all, delete-orphan",
         passive_deletes=True,
     )

@@ -128,6 +128,7 @@ def change(assignment, questions: list[Question], *, new: bool) -> CheckInQuesti
         db.session.flush()  # the replaced version goes before its week is taken again
     if same(questions, in_force_before):
         return None
+    questions = sorted(questions, key=lambda q: q.kind != SCALE)  # scales first
     made = CheckInQuestionSet(effective_from=start)
     made.questions = [
         CheckInQuestion(
