@@ -19,6 +19,11 @@ from tests.browser.conftest import (
     sign_in,
 )
 
+try:
+    from tests.browser.test_accessibility import axe_problems, report
+except pytest.skip.Exception:  # axe-playwright-python is not installed
+    axe_problems = report = None
+
 pytestmark = pytest.mark.browser
 
 SCALE = "How close we felt this week"
@@ -27,8 +32,10 @@ WORDS = "Phones away during dinner."
 
 
 def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
-    seed, live_server, counselor_page: Page, new_page, screenshots
+    seed, live_server, counselor_page: Page, new_page, browser_log, screenshots
 ):
+    browser_log.expect_status(422)  # a scale saved without its wording, on purpose
+    axe = []
     dana = seed.counselor()
     couple = seed.couple(dana, ("Robin", "Casey"), joined=(True, True))
     seed.homework(couple)
@@ -44,6 +51,12 @@ def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
     page.get_by_role("button", name="Add a scale").click()
     scale = page.locator("#scale-3")
     expect(scale).to_be_visible()
+    # Saved before it is worded: the message is right beside the field.
+    page.get_by_role("button", name="Save", exact=True).click()
+    scale = page.locator("#scale-3")
+    expect(scale.locator(".field-error")).to_have_text("Please word the scale, or remove it.")
+    if axe_problems:
+        axe.append(axe_problems(page, "checkin-questions-refused", screenshots))
     scale.get_by_label("Scale", exact=True).fill(SCALE)
     scale.get_by_label("From").select_option("0")
     scale.get_by_label("To").fill("6")
@@ -57,6 +70,8 @@ def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
     added.get_by_label("Question").fill(PROMPT)
     added.get_by_text("Shared with the partner").click()
     screenshots.take(page, "checkin-questions-editor")
+    if axe_problems:
+        axe.append(axe_problems(page, "checkin-questions-editor", screenshots))
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Weekly check-in updated")).to_be_visible()
 
@@ -90,6 +105,8 @@ def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
     expect(block.get_by_label("Shared with my partner")).to_be_checked()
     problems = phone_fit_problems(phone, "check-in with custom questions")
     screenshots.take(phone, "checkin-questions-phone", element=card)
+    if axe_problems:
+        axe.append(axe_problems(phone, "checkin-questions-phone", screenshots))
     card.get_by_role("button", name="Save my check-in").click()
     expect(phone.get_by_text("Thank you for checking in")).to_be_visible()
     expect(phone.locator("#card-checkin")).to_contain_text(f"{PROMPT}: {WORDS}")
@@ -103,3 +120,5 @@ def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
     expect(page.get_by_text(PROMPT).first).to_be_visible()
     expect(page.locator("body")).to_contain_text("How close we felt this week 5 (0–6)")
     screenshots.take(page, "checkin-questions-couple-page")
+    if report:
+        report(axe)
