@@ -91,7 +91,12 @@ def answer(assignment, partner, week, qset, *, numbers=None, words=None, shared=
 
 def editor(questions, **fields) -> dict:
     """The counselor's edit form holding ``questions``."""
-    data = {"weeks": "", "instructions": "Check in once a week.", "reveal_after_both": "y"}
+    data = {
+        "weeks": "",
+        "instructions": "Check in once a week.",
+        "reveal_after_both": "y",
+        "questions_shown": "1",
+    }
     scales = [q for q in questions if q.kind == SCALE]
     prompts = [q for q in questions if q.kind == PROMPT]
     for i, q in enumerate(scales):
@@ -459,3 +464,15 @@ def test_pages_read_the_same_number_of_queries_however_many_questions_and_versio
         assert "Prompt" in text_of(response)
         counts.append(q.count)
     assert counts[0] == counts[1], counts
+
+
+def test_a_form_without_the_editor_leaves_the_questions_as_they_are(dana, couple, checkin):
+    version(checkin, checkin.starts_on + timedelta(weeks=1), [CLOSE])
+    db.session.commit()
+    data = editor([]) | {"instructions": "New words"}
+    del data["questions_shown"]
+    assert dana.post(edit_url(couple, checkin), data=data).status_code == 302
+    db.session.expire_all()
+    [kept] = checkin.checkin_question_sets
+    assert [q.label for q in kept.questions] == [CLOSE.label]
+    assert checkin.instructions == "New words"

@@ -160,6 +160,9 @@ class CheckInAssignmentForm(AssignmentForm):
         "Show each partner's shared answers only once both have checked in that week",
         default=True,
     )
+    # Sent by the editor ("1"): a form without it (an older page, a script) leaves the
+    # questions as they are.
+    questions_shown = HiddenField(default="")
     scales = FieldList(FormField(ScaleEntry), min_entries=0, max_entries=MAX_SCALES + 4)
     prompts = FieldList(FormField(PromptEntry), min_entries=0, max_entries=MAX_PROMPTS + 4)
     # Set by ``validate`` when the list as a whole is refused (too many, none at all).
@@ -168,7 +171,9 @@ class CheckInAssignmentForm(AssignmentForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         problem = ""
-        if not self.scales.entries and not self.prompts.entries:
+        if not self.questions_shown.data:
+            pass
+        elif not self.scales.entries and not self.prompts.entries:
             problem = "Please keep at least one question: a scale or a prompt."
         elif len(self.scales.entries) > MAX_SCALES:
             problem = f"Please keep to at most {MAX_SCALES} scales; a short check-in gets done."
@@ -182,8 +187,11 @@ class CheckInAssignmentForm(AssignmentForm):
 
     # --- What the editor holds, as questions --------------------------------------------
 
-    def questions(self) -> list[Question]:
-        """The questions as typed (keys as sent: ``kinds.checkin.kind`` checks them)."""
+    def questions(self) -> list[Question] | None:
+        """The questions as typed (keys as sent: ``kinds.checkin.kind`` checks them), or
+        None when the form did not show the editor."""
+        if not self.questions_shown.data:
+            return None
         found = []
         for entry in self.scales.entries:
             f = entry.form
@@ -217,6 +225,7 @@ class CheckInAssignmentForm(AssignmentForm):
 
     def show(self, questions) -> None:
         """Fill the editor with ``questions``, in order."""
+        self.questions_shown.data = "1"
         for name, kind in (("scales", SCALE), ("prompts", PROMPT)):
             field = getattr(self, name)
             field.entries = []
@@ -236,7 +245,7 @@ class CheckInAssignmentForm(AssignmentForm):
     def step(self, action: str) -> bool:
         """One step of the editor without JavaScript (add, remove, move, reset): the form
         comes back with the change and nothing is saved. False for no such step."""
-        questions = self.questions()
+        questions = self.questions() or []
         scales = [q for q in questions if q.kind == SCALE]
         prompts = [q for q in questions if q.kind == PROMPT]
         if action == "add-scale":

@@ -250,11 +250,13 @@ class CheckInKind(Kind):
 
     def apply(self, form, assignment, *, new: bool) -> None:
         assignment.reveal_after_both = bool(form is not None and form.reveal_after_both.data)
-        if form is not None and hasattr(form, "questions"):
-            qs.change(assignment, _checked(form.questions(), assignment), new=new)
+        asked = form.questions() if form is not None and hasattr(form, "questions") else None
+        if asked is not None:
+            qs.change(assignment, _checked(asked, assignment), new=new)
 
     def same_settings(self, form, assignment) -> bool:
-        return qs.same(_checked(form.questions(), assignment), _latest(assignment))
+        asked = form.questions()
+        return asked is None or qs.same(_checked(asked, assignment), _latest(assignment))
 
     def assignment_loads(self) -> list:
         # Each version comes with its questions (joined): one query for all assignments.
