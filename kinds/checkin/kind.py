@@ -895,11 +895,12 @@ DEMO_ANSWERS = {
     },
 }
 # The demo's second version of the questions starts in this week (0: the first).
-DEMO_CHANGED = 3
+DEMO_CHANGED = 2
 DEMO_PROMPT = qs.Question(
     "qdemotry", PROMPT, "One small thing we could try this week", default_visibility=SHARED.value
 )
 DEMO_TRY = {
+    (1, 2): ("Ten minutes on the sofa after the kids are in bed.", SHARED),
     (1, 4): ("Phones away during dinner.", SHARED),
     (2, 4): ("A walk after dinner on Sunday.", SHARED),
     (2, 5): ("Ask before planning the weekend.", PRIVATE),
