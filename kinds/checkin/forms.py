@@ -71,7 +71,10 @@ def for_questions(questions) -> type[CheckInForm]:
     """The form class for ``questions`` (made once per distinct wording)."""
     from kinds.checkin.questions import plain
 
-    ident = tuple(tuple(sorted(plain(q).items())) for q in questions)
+    # Plain copies, never rows: the class outlives the request that made it. Each
+    # version's questions have their own ids (its answers point at them).
+    questions = [Question(**plain(q), id=getattr(q, "id", None)) for q in questions]
+    ident = tuple((q.id, tuple(sorted(plain(q).items()))) for q in questions)
     if ident in _made:
         return _made[ident]
     attrs: dict = {"scales": [], "prompts": []}
