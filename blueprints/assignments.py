@@ -53,6 +53,16 @@ def new(couple_id: int, kind: str):
         if request.args.get("template"):
             started_from = _template_of(kind, request.args["template"])
             templates.prefill_assignment(form, started_from)
+    if _stepped(kind, form):
+        return render(
+            "assignments/form.html",
+            form=form,
+            couple=couple,
+            kind=kind,
+            assignment=None,
+            choices=choices,
+            started_from=started_from,
+        )
     if form.validate_on_submit():
         done_url = url_for("counselor.couple", couple_id=couple.id, _anchor="homework")
         # The same form again (a double tap): the first one stands.
@@ -103,6 +113,12 @@ def _template_of(kind: Kind, value: str) -> AssignmentTemplate:
     return template
 
 
+def _stepped(kind: Kind, form) -> bool:
+    """Was this a step of the kind's own editor (a row added, moved or removed), not a save?"""
+    step = request.form.get("step") if request.method == "POST" else None
+    return bool(step) and kind.editing(form, step)
+
+
 def _just_assigned(couple, kind: Kind, form) -> bool:
     """Was this very assignment made from the same form a moment ago?"""
     made = just_made(
@@ -130,6 +146,10 @@ def edit(couple_id: int, assignment_id: int):
         kind.prefill(form, assignment)
     # The first week is fixed once answers may exist; only what follows can change.
     form.starts_on.data = assignment.starts_on
+    if _stepped(kind, form):
+        return render(
+            "assignments/form.html", form=form, couple=couple, kind=kind, assignment=assignment
+        )
     if form.validate_on_submit():
         assignment.instructions = form.instructions.data
         assignment.weeks = form.weeks.data

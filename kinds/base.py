@@ -240,6 +240,12 @@ class Kind(ABC):
     def apply(self, form, assignment: Assignment, *, new: bool) -> None:  # noqa: B027
         """Write the kind's own fields from a valid form onto ``assignment``."""
 
+    def editing(self, form, action: str) -> bool:
+        """One step of the kind's own editor on the assignment form, sent by a button named
+        ``step`` (add, remove, move a row: the editor works without JavaScript). True when
+        the step was taken: the form is shown again, changed, and nothing is saved."""
+        return False
+
     def same_settings(self, form, assignment: Assignment) -> bool:
         """Does ``assignment`` already hold what ``form`` asks for (a double submission)?"""
         return True

@@ -126,6 +126,12 @@ def test_every_column_that_holds_a_partners_words_is_declared(app):
         # What a couple plans is their joint plan, shown to both by nature (never in a feed).
         "planned_times.what",
         "planned_times.occasion",  # date, night away or trip
+        # A counselor's own check-in questions: their wording, identity and kind.
+        "check_in_questions.key",
+        "check_in_questions.kind",
+        "check_in_questions.label",
+        "check_in_questions.low_word",
+        "check_in_questions.high_word",
     }
     for kind in registry.REGISTRY:
         declared = {f"{p.model.__tablename__}.{c}" for p in kind.private for c in p.columns}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from domain.charts import Series, line_chart
 from domain.visibility import VISIBILITY_WORDS, Audience, revealed
@@ -20,10 +21,22 @@ from kinds.base import (
     Progress,
     Quotable,
 )
-from kinds.checkin.forms import CheckInAssignmentForm, CheckInForm
-from kinds.checkin.models import KEY, PROMPTS, SCALES, CheckIn
+from kinds.checkin import questions as qs
+from kinds.checkin.forms import CheckInAssignmentForm, for_questions
+from kinds.checkin.models import (
+    KEY,
+    PROMPT,
+    PROMPTS,
+    SCALE,
+    SCALES,
+    CheckIn,
+    CheckInAnswer,
+    CheckInQuestion,
+    CheckInQuestionSet,
+)
+from kinds.checkin.questions import Answer, answers_of, load_answers
 from kinds.checkin.routes import bp
-from models import AssignmentStatus, Partner, Visibility, among
+from models import Assignment, AssignmentStatus, Partner, Visibility, among
 
 PRIVATE = Visibility.COUNSELOR
 
@@ -43,22 +56,43 @@ class CheckIns:
     """The couple's check-ins in the loaded weeks, by (partner place, week)."""
 
     rows: dict[tuple[int, date], CheckIn] = field(default_factory=dict)
+    # The answers kept in ``check_in_answers``, by check-in and question.
+    answers: dict[int, dict[int, CheckInAnswer]] = field(default_factory=dict)
+
+    def of(self, c: CheckIn) -> list[Answer]:
+        return answers_of(c, self.answers.get(c.id))
+
+
+@dataclass
+class Chart:
+    """One trend: the same question on the same range, worded as it was last asked;
+    ``earlier`` are the other wordings its answers were given under."""
+
+    title: str
+    svg: object
+    earlier: list[str] = field(default_factory=list)
 
 
 @dataclass
 class TheirCheckIn:
     partner_name: str
-    scales: dict[str, int] | None
-    answers: dict[str, str]  # only the answers the viewer may read, non-empty
+    scales: list[Answer] | None
+    answers: list[Answer]  # only the answers the viewer may read, non-empty
+
+    @property
+    def said(self) -> str:
+        """The numbers in a line: "connected 7 · heard 6 · outside stress 3"."""
+        return " · ".join(a.said for a in self.scales or [])
 
 
 @dataclass
 class CheckInCard:
     kind = KEY
-    prompts = PROMPTS
     assignment: object
     week: object
     mine: CheckIn | None
+    mine_answers: list[Answer]
+    form_class: type
     partner_name: str
     partner_checked_in: bool
     theirs: TheirCheckIn | None
@@ -80,41 +114,86 @@ class CheckInCard:
 class CheckInReview:
     """The couple page's trends and each partner's latest check-in."""
 
-    charts: list
-    latest: list  # (partner, CheckIn | None)
-    prompts: dict = field(default_factory=lambda: PROMPTS)
+    charts: list[Chart]
+    latest: list  # (partner, CheckIn | None, [Answer])
 
 
 @dataclass
 class CheckInWeek:
     week: object
-    partners: list  # (name, CheckIn | None, scales | None, {prompt: text})
+    partners: list  # (name, CheckIn | None, TheirCheckIn | None)
 
 
 @dataclass
 class CheckInSection:
     weeks: list[CheckInWeek]
-    charts: list
-    prompts: dict = field(default_factory=lambda: PROMPTS)
+    charts: list[Chart]
 
 
 def their_check_in(
-    check_in: CheckIn, writer_id: int, writer_name: str, audience: Audience, shown: bool
+    check_in: CheckIn,
+    answers: list[Answer],
+    writer_id: int,
+    writer_name: str,
+    audience: Audience,
+    shown: bool,
 ) -> TheirCheckIn | None:
-    """What ``audience`` may read of someone's check-in (None: nothing at all)."""
-    scales = None
-    if audience.may(writer_id, check_in.scales_visibility, shown):
-        scales = {k: getattr(check_in, k) for k in SCALES}
-    answers = {}
-    for key in PROMPTS:
-        text = audience.text(
-            writer_id, getattr(check_in, key), getattr(check_in, f"{key}_visibility"), shown
-        )
+    """What ``audience`` may read of someone's check-in (``answers``: all of it) — None
+    for nothing at all."""
+    scales = [a for a in answers if a.is_scale]
+    seen = None
+    if scales and audience.may(writer_id, check_in.scales_visibility, shown):
+        seen = scales
+    words = []
+    for a in answers:
+        if a.is_scale:
+            continue
+        text = audience.text(writer_id, a.text, a.visibility, shown)
         if text:
-            answers[key] = text
-    if scales is None and not answers:
+            words.append(replace(a, text=text))
+    if seen is None and not words:
         return None
-    return TheirCheckIn(writer_name, scales, answers)
+    return TheirCheckIn(writer_name, seen, words)
+
+
+def _ticks(low: int, high: int) -> tuple[int, ...]:
+    if (low, high) == (1, 10):
+        return (1, 4, 7, 10)
+    return tuple(sorted({low, (low + high) // 2, high}))
+
+
+def trend_charts(points: dict, partners, weeks: list[date], prefix: str) -> list[Chart]:
+    """A chart for each question asked on the same range in ``weeks``: ``points`` are the
+    numbers each reader may see, by (partner place, week), as answers. A question asked on
+    another range, or a new question, is another chart: trends never join unlike things."""
+    order: list[tuple] = []
+    values: dict[tuple, dict[tuple[int, date], int]] = {}
+    wordings: dict[tuple, list[str]] = {}
+    for week in weeks:
+        for p in partners:
+            for a in points.get((p.id, week), []):
+                trend = a.question.trend
+                if trend not in values:
+                    order.append(trend)
+                    values[trend], wordings[trend] = {}, []
+                values[trend][(p.id, week)] = a.number
+                if a.question.label not in wordings[trend]:
+                    wordings[trend].append(a.question.label)
+    labels = [f"{w.day} {w:%b}" for w in weeks]
+    charts = []
+    for trend in order:
+        key, low, high = trend
+        title = wordings[trend][-1]
+        chart_id = f"{prefix}-{key}" if (low, high) == (1, 10) else f"{prefix}-{key}-{low}-{high}"
+        series = [
+            Series(p.name_with_role, [values[trend].get((p.id, w)) for w in weeks])
+            for p in partners
+        ]
+        svg = line_chart(
+            title, labels, series, chart_id=chart_id, low=low, high=high, ticks=_ticks(low, high)
+        )
+        charts.append(Chart(title, svg, wordings[trend][:-1]))
+    return charts
 
 
 class CheckInKind(Kind):
@@ -124,7 +203,7 @@ class CheckInKind(Kind):
         "Once a week, take five quiet minutes on your own to check in: how connected and "
         "heard you felt, what's weighing on you from outside, and what went well or felt off."
     )
-    models = (CheckIn,)
+    models = (CheckIn, CheckInQuestionSet, CheckInQuestion, CheckInAnswer)
     # Numbers kept for the counselor cannot be emptied: the whole check-in goes with a
     # partner who leaves. Prompts kept for the counselor are emptied; shared ones stay.
     private = (
@@ -137,8 +216,19 @@ class CheckInKind(Kind):
             on_leave="delete",
         ),
         *(_private_prompt(key) for key in PROMPTS),
+        # Words to a counselor's own prompts; their numbers go with the check-in above.
+        PrivateText(
+            CheckInAnswer,
+            ("text",),
+            "visibility",
+            private_sql=lambda: CheckInAnswer.visibility == PRIVATE,
+            written_by=lambda pid: CheckInAnswer.partner_id == pid,
+        ),
     )
-    pinnable = (Pinnable("check_in", CheckIn, {key: key for key in PROMPTS}),)
+    pinnable = (
+        Pinnable("check_in", CheckIn, {key: key for key in PROMPTS}),
+        Pinnable("check_in_answer", CheckInAnswer, {"": "text"}),
+    )
     blueprint = bp
     can_wait_for_both = True
     demo_weeks = 12
@@ -149,14 +239,56 @@ class CheckInKind(Kind):
         return CheckInAssignmentForm
 
     def prefill(self, form, assignment) -> None:
-        if assignment is not None and not form.is_submitted():
+        if form.is_submitted():
+            return
+        if assignment is not None:
             form.reveal_after_both.data = assignment.reveal_after_both
+        form.show(_latest(assignment))
+
+    def editing(self, form, action: str) -> bool:
+        return form.step(action)
 
     def apply(self, form, assignment, *, new: bool) -> None:
         assignment.reveal_after_both = bool(form is not None and form.reveal_after_both.data)
+        asked = form.questions() if form is not None and hasattr(form, "questions") else None
+        if asked is not None:
+            qs.change(assignment, _checked(asked, assignment), new=new)
+
+    def same_settings(self, form, assignment) -> bool:
+        asked = form.questions()
+        return asked is None or qs.same(_checked(asked, assignment), _latest(assignment))
+
+    def assignment_loads(self) -> list:
+        # Each version comes with its questions (joined): one query for all assignments.
+        return [
+            selectinload(Assignment.checkin_question_sets).joinedload(CheckInQuestionSet.questions)
+        ]
 
     def describe_assignment(self, assignment) -> dict:
-        return {"answers_shown_once_both_checked_in": assignment.reveal_after_both}
+        return {
+            "answers_shown_once_both_checked_in": assignment.reveal_after_both,
+            # Empty: the standard three scales and three prompts throughout.
+            "question_versions": [
+                {
+                    "from_week": v.effective_from.isoformat(),
+                    "questions": [qs.plain(q) for q in v.questions],
+                }
+                for v in assignment.checkin_question_sets
+            ],
+        }
+
+    def template_settings(self, assignment) -> dict:
+        return {
+            "reveal_after_both": bool(assignment.reveal_after_both),
+            "questions": [qs.plain(q) for q in _latest(assignment)],
+        }
+
+    def prefill_template(self, form, settings: dict) -> None:
+        if isinstance(settings.get("reveal_after_both"), bool):
+            form.reveal_after_both.data = settings["reveal_after_both"]
+        found = qs.from_plain(settings.get("questions"))
+        if found:
+            form.show(found)
 
     # --- Reading ---------------------------------------------------------------------
 
@@ -170,6 +302,7 @@ class CheckInKind(Kind):
             )
         ):
             data.rows[(row.partner_id, row.week_start)] = row
+        data.answers = load_answers(data.rows.values())
         return data
 
     def answered(self, hw, assignment, week: date) -> set[int]:
@@ -197,8 +330,11 @@ class CheckInKind(Kind):
         theirs_row = rows.get((other.id, week.start))
         shown = revealed(assignment, week.start, hw)
         audience = Audience.of(viewer, hw.couple.id)
+        data = hw.data[KEY]
         theirs = (
-            their_check_in(theirs_row, other.id, other.name_with_role, audience, shown)
+            their_check_in(
+                theirs_row, data.of(theirs_row), other.id, other.name_with_role, audience, shown
+            )
             if theirs_row
             else None
         )
@@ -206,6 +342,8 @@ class CheckInKind(Kind):
             assignment=assignment,
             week=week,
             mine=mine,
+            mine_answers=data.of(mine) if mine else [],
+            form_class=for_questions(qs.questions_for(assignment, week.start)),
             partner_name=other.name_with_role,
             partner_checked_in=theirs_row is not None,
             theirs=theirs,
@@ -218,7 +356,7 @@ class CheckInKind(Kind):
     def card_forms(self, card) -> dict:
         """The check-in itself, on the card, until this partner has checked in."""
         if card.open and card.mine is None:
-            return {KEY: CheckInForm(formdata=None)}
+            return {KEY: card.form_class(formdata=None)}
         return {}
 
     # --- The counselor ---------------------------------------------------------------
@@ -239,26 +377,21 @@ class CheckInKind(Kind):
     def review(self, hw, weeks, chart_weeks) -> CheckInReview | None:
         if not any(a.kind == KEY for a in hw.assignments):
             return None
-        rows = hw.data[KEY].rows
+        data = hw.data[KEY]
+        rows = data.rows
         couple = hw.couple
         latest = []
         for partner in couple.partners:
             theirs = [c for (pid, _), c in rows.items() if pid == partner.id]
-            latest.append((partner, max(theirs, key=lambda c: c.week_start) if theirs else None))
-        labels = [f"{w.start.day} {w.start:%b}" for w in chart_weeks]
-        charts = []
-        for key, title in SCALES.items():
-            series = [
-                Series(
-                    p.name_with_role,
-                    [
-                        getattr(rows[(p.id, w.start)], key) if (p.id, w.start) in rows else None
-                        for w in chart_weeks
-                    ],
-                )
-                for p in couple.partners
-            ]
-            charts.append((title, line_chart(title, labels, series, chart_id=f"chart-{key}")))
+            last = max(theirs, key=lambda c: c.week_start) if theirs else None
+            latest.append((partner, last, data.of(last) if last else []))
+        # The counselor reads every number.
+        points = {
+            key: [a for a in data.of(c) if a.is_scale]
+            for key, c in rows.items()
+            if any(key[1] == w.start for w in chart_weeks)
+        }
+        charts = trend_charts(points, couple.partners, [w.start for w in chart_weeks], "chart")
         # A trend needs two weeks to compare; one point on a chart says nothing.
         answered = {w for (_pid, w) in rows if any(w == cw.start for cw in chart_weeks)}
         return CheckInReview(charts if len(answered) >= 2 else [], latest)
@@ -275,14 +408,9 @@ class CheckInKind(Kind):
                 if c is None:
                     continue
                 shown = revealed(assignments.get(c.assignment_id), week.start, hw)
-                theirs = their_check_in(c, pid, names[pid], audience, shown)
+                theirs = their_check_in(c, hw.data[KEY].of(c), pid, names[pid], audience, shown)
                 scales = theirs.scales if theirs else None
-                outcome = "checked in"
-                if scales:
-                    outcome = (
-                        f"connected {scales['connected']} · heard {scales['heard']} · "
-                        f"outside stress {scales['stress']}"
-                    )
+                outcome = theirs.said if scales else "checked in"
                 found.append(
                     Entry(
                         "checkin",
@@ -296,22 +424,19 @@ class CheckInKind(Kind):
                         policy=c.policy,
                     )
                 )
-                answers = theirs.answers if theirs else {}
-                for key, label in PROMPTS.items():
-                    if key in answers:
-                        private = getattr(c, f"{key}_visibility") == PRIVATE
-                        found.append(
-                            Entry(
-                                "checkin",
-                                week.start,
-                                label,
-                                pid,
-                                c.updated_at or c.created_at,
-                                words=[("", answers[key])],
-                                private=private,
-                                policy=c.policy,
-                            )
+                for answer in theirs.answers if theirs else []:
+                    found.append(
+                        Entry(
+                            "checkin",
+                            week.start,
+                            answer.question.label,  # as it was asked that week
+                            pid,
+                            c.updated_at or c.created_at,
+                            words=[("", answer.text)],
+                            private=answer.visibility == PRIVATE,
+                            policy=c.policy,
                         )
+                    )
         return found
 
     def dashboard(self, couples, week_of, now):
@@ -383,54 +508,52 @@ class CheckInKind(Kind):
     def summarize(self, summary, hw, audience: Audience, names) -> CheckInSection | None:
         if not any(a.kind == KEY for a in hw.assignments):
             return None
-        rows_by = hw.data[KEY].rows
+        data = hw.data[KEY]
         partners = list(hw.couple.partners)
-        series: dict[str, dict[int, list]] = {k: {p.id: [] for p in partners} for k in SCALES}
         assignments = {a.id: a for a in hw.assignments}
+        points: dict[tuple[int, date], list[Answer]] = {}
         weeks = []
         for week in summary.weeks:
             assignment = hw.assignment(KEY, week.start)
             rows = []
             for p in partners:
-                c = rows_by.get((p.id, week.start))
-                scales, answers = None, {}
+                c = data.rows.get((p.id, week.start))
+                theirs = None
                 if c is not None:
                     shown = revealed(assignments.get(c.assignment_id), week.start, hw)
-                    theirs = their_check_in(c, p.id, p.name_with_role, audience, shown)
-                    if theirs is not None:
-                        scales, answers = theirs.scales, theirs.answers
-                for key in SCALES:
-                    series[key][p.id].append(scales[key] if scales else None)
-                rows.append((p.name_with_role, c, scales, answers))
+                    theirs = their_check_in(c, data.of(c), p.id, p.name_with_role, audience, shown)
+                    if theirs is not None and theirs.scales:
+                        points[(p.id, week.start)] = theirs.scales
+                rows.append((p.name_with_role, c, theirs))
             if assignment is not None:
                 weeks.append(CheckInWeek(week, rows))
         if not weeks:
             return None
-        labels = [f"{w.start.day} {w.start:%b}" for w in summary.weeks]
-        charts = [
-            (
-                title,
-                line_chart(
-                    title,
-                    labels,
-                    [Series(p.name_with_role, series[key][p.id]) for p in partners],
-                    chart_id=f"pdf-{key}",
-                ),
-            )
-            for key, title in SCALES.items()
-        ]
+        charts = trend_charts(points, partners, [w.start for w in summary.weeks], "pdf")
         # As on the couple page: a trend needs two weeks to compare.
-        compared = sum(
-            1
-            for i in range(len(summary.weeks))
-            if any(series[k][p.id][i] is not None for k in SCALES for p in partners)
-        )
+        compared = len({w for (_pid, w) in points})
         return CheckInSection(weeks, charts if compared >= 2 else [])
 
     def pinnable_rows(self, hw, pinnable) -> list:
-        return list(hw.data[KEY].rows.values())
+        data = hw.data[KEY]
+        if pinnable.model is CheckInAnswer:
+            return [a for by_q in data.answers.values() for a in by_q.values() if a.text]
+        return list(data.rows.values())
 
     def pinned(self, pinnable, row, field_name: str) -> Quotable:
+        if isinstance(row, CheckInAnswer):
+            c = row.check_in
+            return Quotable(
+                pinnable.source,
+                row.id,
+                field_name,
+                row.partner_id,
+                row.text or "",
+                row.visibility,
+                f"{row.question.label}, {_wk(c.week_start)}",
+                c.week_start,
+                c.assignment_id,
+            )
         return Quotable(
             pinnable.source,
             row.id,
@@ -438,7 +561,7 @@ class CheckInKind(Kind):
             row.partner_id,
             getattr(row, field_name, "") or "",
             getattr(row, f"{field_name}_visibility", Visibility.COUNSELOR),
-            f"{PROMPTS.get(field_name, '')}, {_wk(row.week_start)}",
+            f"{_prompt_label(row, field_name)}, {_wk(row.week_start)}",
             row.week_start,
             row.assignment_id,
         )
@@ -452,18 +575,22 @@ class CheckInKind(Kind):
         items = sorted(hw.data[KEY].rows.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         for (pid, week), c in items:
             head = {"week_start": week.isoformat(), **lens.who(pid)}
+            answers = hw.data[KEY].of(c)
             if lens.whole(pid):
-                rows.append({**head, **_whole(c)})
+                rows.append({**head, **_whole(c, answers)})
                 continue
             # The other partner's check-in, exactly as their week's card shows it.
             shown = revealed(assignments.get(c.assignment_id), week, hw)
-            theirs = their_check_in(c, pid, partners[pid].name, lens.audience, shown)
+            theirs = their_check_in(c, answers, pid, partners[pid].name, lens.audience, shown)
             if theirs is None:
                 continue
             row = dict(head)
             if theirs.scales:
-                row["scales"] = theirs.scales
-            row.update(theirs.answers)
+                row["scales"] = _scales(c, theirs.scales)
+            if c.question_set_id:
+                row["answers"] = [_said(a) for a in theirs.answers]
+            else:
+                row.update({a.question.key: a.text for a in theirs.answers})
             rows.append(row)
         return {"check_ins": rows}
 
@@ -473,17 +600,49 @@ class CheckInKind(Kind):
 
             couple = couple_of_assignment(session, obj.assignment_id)
             return f"Check-in, week of {obj.week_start}", Place(couple, obj.partner_id)
+        from domain.audit_changes import couple_of_assignment, get
+
+        if isinstance(obj, CheckInAnswer):
+            c = get(session, CheckIn, obj.check_in_id)
+            couple = couple_of_assignment(session, c.assignment_id) if c else None
+            return "Check-in answer", Place(couple, obj.partner_id)
+        if isinstance(obj, CheckInQuestionSet):
+            couple = couple_of_assignment(session, obj.assignment_id)
+            return f"Check-in questions from week of {obj.effective_from}", Place(couple)
+        if isinstance(obj, CheckInQuestion):
+            qset = get(session, CheckInQuestionSet, obj.set_id)
+            couple = couple_of_assignment(session, qset.assignment_id) if qset else None
+            return "Check-in question", Place(couple)
         return None
 
     # --- Demo, benchmark and tests ---------------------------------------------------
 
     def demo(self, assignment, weeks, at) -> None:
         partner = {p.place: p for p in assignment.couple.partners}
+        # A second version some weeks in: "heard" reworded (the same trend), and a prompt
+        # of the counselor's own, shared by default.
+        qset = None
+        if len(weeks) > DEMO_CHANGED:
+            standard = list(qs.STANDARD)
+            standard[1] = replace(standard[1], label="How listened to I felt")
+            qset = CheckInQuestionSet(effective_from=weeks[DEMO_CHANGED])
+            asked = [*standard, DEMO_PROMPT]
+            qset.questions = [
+                CheckInQuestion(
+                    **{k: v for k, v in qs.plain(q).items()},
+                    position=[x for x in asked if x.kind == q.kind].index(q) + 1,
+                )
+                for q in asked
+            ]
+            assignment.checkin_question_sets.append(qset)
+            db.session.flush()
         for who, scales_by_week in DEMO_SCALES.items():
             for i, scales in enumerate(scales_by_week):
                 if scales is None or i >= len(weeks):
                     continue
+                under = qset if qset is not None and i >= DEMO_CHANGED else None
                 row = CheckIn(
+                    question_set=under,
                     assignment_id=assignment.id,
                     partner_id=partner[who].id,
                     week_start=weeks[i],
@@ -497,6 +656,17 @@ class CheckInKind(Kind):
                 for key, (text, visibility) in DEMO_ANSWERS.get((who, i), {}).items():
                     setattr(row, key, text)
                     setattr(row, f"{key}_visibility", visibility)
+                if under is not None and (who, i) in DEMO_TRY:
+                    text, visibility = DEMO_TRY[(who, i)]
+                    [added] = [q for q in under.questions if q.key == DEMO_PROMPT.key]
+                    row.answers.append(
+                        CheckInAnswer(
+                            question_id=added.id,
+                            partner_id=partner[who].id,
+                            text=text,
+                            visibility=visibility,
+                        )
+                    )
                 db.session.add(row)
 
     def bench_rows(self, seed) -> None:
@@ -529,6 +699,20 @@ class CheckInKind(Kind):
                 seed.batch.add("check_ins", row)
 
     def sample(self, assignment, writer, week, word, visibility) -> None:
+        # Written under a counselor's version: the standard questions kept (their columns)
+        # and a scale and a prompt of the counselor's own (``check_in_answers``).
+        qset = qs.set_for(assignment, week)
+        if qset is None:
+            qset = qs.change(
+                assignment,
+                [
+                    *qs.STANDARD,
+                    qs.Question("qsampleclose", SCALE, "How close I felt", "far", "close", 0, 6),
+                    qs.Question("qsampletry", PROMPT, "One thing to try next week"),
+                ],
+                new=True,
+            )
+            db.session.flush()
         row = CheckIn(
             assignment_id=assignment.id,
             partner_id=writer.id,
@@ -537,11 +721,27 @@ class CheckInKind(Kind):
             heard=5,
             stress=5,
             scales_shared=visibility == Visibility.SHARED,
+            question_set=qset,
         )
         for text in self.private[1:]:
+            if text.model is not CheckIn:
+                continue
             (column,) = text.columns
             setattr(row, column, word(text, column))
             setattr(row, text.visibility, visibility)
+        answers = self.private[-1]
+        for q in qset.questions:
+            if q.column:
+                continue
+            row.answers.append(
+                CheckInAnswer(
+                    question_id=q.id,
+                    partner_id=writer.id,
+                    number=3 if q.kind == SCALE else None,
+                    text="" if q.kind == SCALE else word(answers, "text"),
+                    visibility=row.scales_visibility if q.kind == SCALE else visibility,
+                )
+            )
         db.session.add(row)
 
 
@@ -566,12 +766,14 @@ def _flags(couple, week: date, check_ins: list) -> list[str]:
             continue
         now_c = weeks[latest]
         for key, word in (("connected", "connection"), ("heard", "feeling heard")):
-            if getattr(before, key) - getattr(now_c, key) >= DROP:
+            was, now_n = getattr(before, key), getattr(now_c, key)
+            # Only the same question on the same range (a column holds nothing else).
+            if was is not None and now_n is not None and was - now_n >= DROP:
                 flags.append(
                     f"{names[pid]}'s {word} dropped from {getattr(before, key)} "
                     f"to {getattr(now_c, key)}"
                 )
-        if now_c.stress - before.stress >= DROP:
+        if None not in (now_c.stress, before.stress) and now_c.stress - before.stress >= DROP:
             flags.append(
                 f"{names[pid]}'s outside stress rose from {before.stress} to {now_c.stress}"
             )
@@ -583,7 +785,7 @@ def _flags(couple, week: date, check_ins: list) -> list[str]:
     if both:
         w = both[0]
         a, b = (by_partner[p.id][w] for p in couple.partners)
-        if abs(a.connected - b.connected) >= APART:
+        if None not in (a.connected, b.connected) and abs(a.connected - b.connected) >= APART:
             first, second = couple.partners
             flags.append(
                 f"Connection scores {abs(a.connected - b.connected)} apart "
@@ -596,17 +798,77 @@ def _wk(week_start: date) -> str:
     return f"week of {week_start.day} {week_start:%b}"
 
 
-def _whole(c: CheckIn) -> dict:
+def _whole(c: CheckIn, answers: list[Answer]) -> dict:
+    """A partner's own check-in, whole, for their export (the standard questions as they
+    always were; a counselor's version with each answer's wording)."""
     row: dict = {
-        "scales": {key: getattr(c, key) for key in SCALES},
+        "scales": _scales(c, [a for a in answers if a.is_scale]),
         "scales_for": VISIBILITY_WORDS[Visibility(c.scales_visibility)],
     }
-    for key in PROMPTS:
-        if getattr(c, key):
-            row[key] = getattr(c, key)
-            row[f"{key}_for"] = VISIBILITY_WORDS[Visibility(getattr(c, f"{key}_visibility"))]
+    words = [a for a in answers if not a.is_scale]
+    if c.question_set_id:
+        row["answers"] = [_said(a) for a in words]
+    else:
+        for a in words:
+            row[a.question.key] = a.text
+            row[f"{a.question.key}_for"] = VISIBILITY_WORDS[Visibility(a.visibility)]
     row["updated_at"] = c.updated_at.isoformat() if c.updated_at else None
     return row
+
+
+def _scales(c: CheckIn, scales: list[Answer]):
+    """The numbers: by key for the standard questions, each with its wording and range
+    under a counselor's version."""
+    if not c.question_set_id:
+        return {a.question.key: a.number for a in scales}
+    return [
+        {
+            "question": a.question.label,
+            "low": a.question.low,
+            "high": a.question.high,
+            "answer": a.number,
+        }
+        for a in scales
+    ]
+
+
+def _said(a: Answer) -> dict:
+    return {
+        "question": a.question.label,
+        "answer": a.text,
+        "for": VISIBILITY_WORDS[Visibility(a.visibility)],
+    }
+
+
+def _prompt_label(row: CheckIn, key: str) -> str:
+    """A standard prompt's wording as ``row`` was asked it."""
+    if row.question_set_id:
+        for q in row.question_set.questions:
+            if q.key == key:
+                return q.label
+    return PROMPTS.get(key, "")
+
+
+def _latest(assignment) -> list:
+    """The questions an assignment asks from its newest version on (standard: none)."""
+    sets = assignment.checkin_question_sets if assignment is not None else []
+    return list(sets[-1].questions) if sets else list(qs.STANDARD)
+
+
+def _checked(questions: list, assignment) -> list:
+    """``questions`` from the editor with their identities checked: a key this assignment
+    never asked (or one already used above) is a new question."""
+    known = qs.known_keys(assignment)
+    seen: set[str] = set()
+    found = []
+    for q in questions:
+        key = q.key if q.key in known and q.key not in seen else qs.new_key()
+        # A standard key changes kind never: a scale's key is not a prompt's.
+        if key in SCALES and q.kind != SCALE or key in PROMPTS and q.kind != PROMPT:
+            key = qs.new_key()
+        seen.add(key)
+        found.append(replace(q, key=key))
+    return found
 
 
 SHARED = Visibility.SHARED
@@ -631,6 +893,17 @@ DEMO_ANSWERS = {
         "felt_off": ("I was short with Sam on Monday and didn't say sorry.", PRIVATE),
         "support": ("Tell me when you need quiet.", SHARED),
     },
+}
+# The demo's second version of the questions starts in this week (0: the first).
+DEMO_CHANGED = 2
+DEMO_PROMPT = qs.Question(
+    "qdemotry", PROMPT, "One small thing we could try this week", default_visibility=SHARED.value
+)
+DEMO_TRY = {
+    (1, 2): ("Ten minutes on the sofa after the kids are in bed.", SHARED),
+    (1, 4): ("Phones away during dinner.", SHARED),
+    (2, 4): ("A walk after dinner on Sunday.", SHARED),
+    (2, 5): ("Ask before planning the weekend.", PRIVATE),
 }
 # Benchmark answers: a few plain lines each, or nothing.
 BENCH_ANSWERS = {

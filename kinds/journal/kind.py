@@ -113,10 +113,13 @@ def hard_week(check_ins, week: date, may_see) -> bool:
         if before is None:
             continue
         now = weeks[latest]
-        if (
-            before.connected - now.connected >= DROP
-            or before.heard - now.heard >= DROP
-            or now.stress - before.stress >= DROP
+        if any(
+            was is not None and then is not None and was - then >= DROP
+            for was, then in (
+                (before.connected, now.connected),
+                (before.heard, now.heard),
+                (now.stress, before.stress),
+            )
         ):
             return True
     return False
@@ -126,9 +129,9 @@ def hard_week(check_ins, week: date, may_see) -> bool:
 class _CheckInScales:
     partner_id: int
     week_start: date
-    connected: int
-    heard: int
-    stress: int
+    connected: int | None  # None: not asked on 1–10 that week
+    heard: int | None
+    stress: int | None
     visibility: str
 
 
