@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -169,7 +168,9 @@ class InventoryCard:
     def total(self) -> int:
         return 1 if self.take_week else 0
 
-    left_label = _l("Take the inventory")
+    @property
+    def left_label(self) -> str:
+        return gettext("Take the inventory")
 
     @property
     def started(self) -> bool:
