@@ -7,6 +7,8 @@ recorded in the audit trail, so no link or image elsewhere can make one on anyon
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
@@ -23,7 +25,7 @@ from web.signin import password_ok
 bp = Blueprint("data", __name__)
 
 WRONG_NAME = "That isn't the couple's name as it is shown above, so nothing was deleted."
-WRONG_PASSWORD = "That isn't your password, so nothing has changed. Please try again."  # noqa: S105
+WRONG_PASSWORD = _l("That isn't your password, so nothing has changed. Please try again.")
 
 
 def _zip_response(name: str, data: bytes):
@@ -74,7 +76,7 @@ def leave():
     """Leave the couple: what leaves and what stays, then the password to confirm."""
     me = own_partner_place(current_user)
     form = LeaveCoupleForm()
-    if form.validate_on_submit() and password_ok(form.password, WRONG_PASSWORD):
+    if form.validate_on_submit() and password_ok(form.password, str(WRONG_PASSWORD)):
         user = current_user._get_current_object()
         couple_id = me.couple_id
         counts = erasure.leave(me)
@@ -91,8 +93,10 @@ def leave():
         logout_user()
         session.clear()
         flash(
-            "You've left, and your account is closed. Thank you for the work you put in. "
-            "Take good care of yourself.",
+            gettext(
+                "You've left, and your account is closed. Thank you for the work you put in. "
+                "Take good care of yourself."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from domain import private_words, welcome
 from domain.homework import couple_week
@@ -20,8 +21,6 @@ from web.guards import partner_required
 from web.rendering import keeps_input, render
 
 bp = Blueprint("partner", __name__)
-
-SAVED = "Sent to {counselor}. Your partner won't see it."
 
 
 @bp.get("/week")
@@ -65,7 +64,13 @@ def private_word():
         if form.validate():
             word, _new = private_words.write(me, form.text.data)
             db.session.commit()
-            flash(SAVED.format(counselor=me.couple.counselor.display_name), "success")
+            flash(
+                gettext(
+                    "Sent to %(counselor)s. Your partner won't see it.",
+                    counselor=me.couple.counselor.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("partner.private_word", _anchor=f"word-{word.id}"))
         status = 422
     return render(

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
 from domain.homework import CoupleHomework
 from domain.visibility import Viewer
 from domain.weeks import Week
@@ -42,8 +45,30 @@ def to_do(card) -> ToDo | None:
     left = left_on(card)
     if not left:
         return None
-    label = getattr(card, "left_label", None) or f"{left} left"
-    return ToDo(card.kind, registry.named(card.kind).name, left, label)
+    label = getattr(card, "left_label", None) or ngettext("%(num)d left", "%(num)d left", left)
+    return ToDo(card.kind, kind_name(registry.named(card.kind).name), left, label)
+
+
+# Hearth's own words a kind hands to the partner's week as plain English (its ``name`` and
+# the labels of its ``links``): kept in English where they are stored or shown to the
+# counselor, and said in the partner's language by ``kind_name`` and the templates' ``_()``.
+PARTNER_WORDS = (
+    _l("Weekly rhythm"),
+    _l("Needs list"),
+    _l("Weekly check-in"),
+    _l("Pause agreement"),
+    _l("Shared journal"),
+    _l("Appreciation notes"),
+    _l("Disconnection inventory"),
+    _l("Connection plan"),
+    _l("Our notes"),
+    _l("Needs & history"),
+)
+
+
+def kind_name(name: str) -> str:
+    """A kind's name (or a link's label) in the reader's language."""
+    return gettext(name)
 
 
 @dataclass

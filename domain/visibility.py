@@ -179,24 +179,38 @@ def who_can_read(visibility: str, writer: Partner, *, waits: bool = False) -> st
     It names people, never what anyone else wrote: the line is the same whatever the other
     partner answered. ``waits`` is the counselor's reveal-after-both on that assignment.
     """
+    from flask_babel import gettext
+
     from domain.confidentiality import first_name
 
     counselor = first_name(writer.couple.counselor)
     if visibility == Visibility.PARTNERS:
         other = writer.other
         if other.left:
-            return "Only you can read this now"
-        return f"Only {other.name_with_role} can read this"
+            return gettext("Only you can read this now")
+        return gettext("Only %(name)s can read this", name=other.name_with_role)
     if visibility != Visibility.SHARED:
-        return f"Only {counselor} can read this"
+        return gettext("Only %(name)s can read this", name=counselor)
     other = writer.other
     if other.left:
-        return f"Only {counselor} can read this now"
+        return gettext("Only %(name)s can read this now", name=counselor)
     if not other.joined:
-        return f"{counselor} can read this, and {other.name} once they join Hearth"
+        return gettext(
+            "%(counselor)s can read this, and %(partner)s once they join Hearth",
+            counselor=counselor,
+            partner=other.name,
+        )
     if waits:
-        return f"{counselor} can read this; {other.name_with_role} can once you've both checked in"
-    return f"{other.name_with_role} and {counselor} can read this"
+        return gettext(
+            "%(counselor)s can read this; %(partner)s can once you've both checked in",
+            counselor=counselor,
+            partner=other.name_with_role,
+        )
+    return gettext(
+        "%(partner)s and %(counselor)s can read this",
+        partner=other.name_with_role,
+        counselor=counselor,
+    )
 
 
 def strictest(*visibilities: str) -> str:

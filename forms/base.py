@@ -10,6 +10,7 @@ import zoneinfo
 from functools import cache
 
 from flask import g
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -88,7 +89,7 @@ class Form(FlaskForm):
         return super().validate(extra_validators)
 
 
-STALE_PAGE = (
+STALE_PAGE = _l(
     "This page was open for a while, so we haven't saved it yet. Everything you wrote is "
     "still here: please check it and send it again."
 )
@@ -146,8 +147,8 @@ def email_field(label: str, required: str, *, autocomplete: str = "email") -> St
         filters=[strip],
         validators=[
             DataRequired(required),
-            Length(max=EMAIL_MAX, message=f"Please keep it to {EMAIL_MAX} characters."),
-            Email("That doesn't look like an e-mail address yet."),
+            Length(max=EMAIL_MAX, message=keep_to(EMAIL_MAX)),
+            Email(_l("That doesn't look like an e-mail address yet.")),
         ],
         render_kw={"autocomplete": autocomplete, "inputmode": "email", "autocapitalize": "none"},
     )
@@ -173,17 +174,27 @@ class ButtonForm(Form):
 
 
 VISIBILITY_CHOICES = [
-    SelectChoice(Visibility.SHARED.value, "Shared with my partner"),
-    SelectChoice(Visibility.COUNSELOR.value, "For my counselor only"),
+    SelectChoice(Visibility.SHARED.value, _l("Shared with my partner")),
+    SelectChoice(Visibility.COUNSELOR.value, _l("For my counselor only")),
 ]
 
 
-def visibility_field(default: str, label: str = "Who can read this") -> RadioField:
-    return RadioField(label, choices=VISIBILITY_CHOICES, default=default)
+def visibility_field(default: str, label=None) -> RadioField:
+    return RadioField(label or _l("Who can read this"), choices=VISIBILITY_CHOICES, default=default)
 
 
-def text_field(label: str, limit: int, *, required: str | None = None, description: str = ""):
-    validators = [Length(max=limit, message=f"Please keep it to {limit} characters.")]
+def keep_to(limit: int, what: str | None = None):
+    """The one message for a text over its column's length, in the reader's language:
+    "Please keep it to 500 characters." (``what``: "note" says "the note")."""
+    if what == "note":
+        return _l("Please keep the note to %(num)d characters.", num=limit)
+    if what == "label":
+        return _l("Please keep the label to %(num)d characters.", num=limit)
+    return _l("Please keep it to %(num)d characters.", num=limit)
+
+
+def text_field(label, limit: int, *, required=None, description=""):
+    validators = [Length(max=limit, message=keep_to(limit))]
     validators.insert(0, DataRequired(required) if required else Optional())
     return TextAreaField(label, filters=[strip], validators=validators, description=description)
 

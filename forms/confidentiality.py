@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     RadioField,
@@ -75,10 +77,11 @@ class PolicyForm(Form):
 
 
 class ConfirmPolicyForm(Form):
-    read = BooleanField(validators=[DataRequired("Please tick the box once you've read it.")])
+    read = BooleanField(validators=[DataRequired(_l("Please tick the box once you've read it."))])
 
-    def __init__(self, *args, counselor_name: str = "your counselor", **kwargs):
+    def __init__(self, *args, counselor_name: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.read.label.text = (
-            f"I've read how {counselor_name} keeps what I write for my counselor only"
+        self.read.label.text = gettext(
+            "I've read how %(name)s keeps what I write for my counselor only",
+            name=counselor_name or gettext("your counselor"),
         )

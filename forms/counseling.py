@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     RadioField,
@@ -127,7 +128,7 @@ class PrivateWordForm(Form):
     """A partner's private word to their counselor: for the counselor only, always."""
 
     text = text_field(
-        "What you'd like them to know",
+        _l("What you'd like them to know"),
         ANSWER_MAX,
-        required="Please write a few words first.",
+        required=_l("Please write a few words first."),
     )

@@ -3,6 +3,7 @@ assignments, deleting or leaving, and the audit trail's filter."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -141,8 +142,8 @@ class LeaveCoupleForm(Form):
     """A partner confirms leaving with their password (checked in the view)."""
 
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Please enter your password."), Length(max=PASSWORD_MAX)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Please enter your password.")), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort, flash, get_flashed_messages, redirect, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from domain.access import own_partner_place
@@ -21,9 +22,10 @@ from domain.weeks import Week
 from models import Assignment, AssignmentStatus, Partner, utcnow
 from web.rendering import render, wants_fragment
 
-CLOSED = "This week is closed now, so it stays as it was. This week's card is open for you."
-PAUSED = "Your counselor has paused this for now, so nothing can be changed on it."
-ENDED = "Your counselor has ended this homework. What you did stays in your history."
+# Said in the partner's language when read (``writable`` turns them into text).
+CLOSED = _l("This week is closed now, so it stays as it was. This week's card is open for you.")
+PAUSED = _l("Your counselor has paused this for now, so nothing can be changed on it.")
+ENDED = _l("Your counselor has ended this homework. What you did stays in your history.")
 
 #: A message flashed with this category plus a kind's key ("card:needs") is shown inside
 #: that card, where the redirect's #card-<kind> anchor brings the person without JavaScript.
@@ -52,13 +54,13 @@ def assignment_of(me: Partner, kind: str, week: Week) -> Assignment | None:
 def writable(assignment: Assignment | None, week: Week) -> str | None:
     """Why this assignment's week cannot take answers now, or None if it can."""
     if assignment is None:
-        return CLOSED
+        return str(CLOSED)
     if assignment.status == AssignmentStatus.PAUSED:
-        return PAUSED
+        return str(PAUSED)
     if assignment.status == AssignmentStatus.ENDED:
-        return ENDED
+        return str(ENDED)
     if not assignment.covers(week.start) or not week.is_open():
-        return CLOSED
+        return str(CLOSED)
     return None
 
 
@@ -145,7 +147,7 @@ def back_to_card(me: Partner, week: Week, kind: str, message: str):
     Without JavaScript the page opens at the card the person acted on; the message
     stands inside that card rather than in the flash area at the top, off-screen.
     """
-    flash(message, CARD_FLASH + kind)
+    flash(str(message), CARD_FLASH + kind)
     return redirect(week_url(me, week, kind))
 
 

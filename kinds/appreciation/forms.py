@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField
 from wtforms.validators import AnyOf, InputRequired
 
@@ -9,21 +11,21 @@ from forms.base import CardForm, SelectChoice, form_key, text_field
 from kinds.appreciation.models import NOTE_LIMIT, NOTE_VISIBILITIES
 from models import Visibility
 
-CHOOSE = "Please choose who can read your note."
+CHOOSE = _l("Please choose who can read your note.")
 
 
 class NoteForm(CardForm):
     # A one-time key per card: the same note sent twice arrives once.
     once = HiddenField(default=form_key)
     text = text_field(
-        "Your note",
+        _l("Your note"),
         NOTE_LIMIT,
-        required="Please write a few words of thanks.",
-        description="A line is plenty. For example: “Thank you for the coffee this morning.”",
+        required=_l("Please write a few words of thanks."),
+        description=_l("A line is plenty. For example: “Thank you for the coffee this morning.”"),
     )
     # "Just for Jordan" by default: a note of thanks is between the two of you.
     visibility = RadioField(
-        "Who can read it",
+        _l("Who can read it"),
         choices=[SelectChoice(v, v) for v in NOTE_VISIBILITIES],
         default=Visibility.PARTNERS.value,
         validators=[InputRequired(CHOOSE), AnyOf(NOTE_VISIBILITIES, message=CHOOSE)],
@@ -35,7 +37,10 @@ def note_form(recipient_name: str, **kwargs) -> NoteForm:
     """The form, its choices saying the partner's name: "Just for Jordan"."""
     form = NoteForm(prefix="appreciation", **kwargs)
     form.visibility.choices = [
-        SelectChoice(Visibility.PARTNERS.value, f"Just for {recipient_name}"),
-        SelectChoice(Visibility.SHARED.value, f"{recipient_name} and our counselor"),
+        SelectChoice(Visibility.PARTNERS.value, gettext("Just for %(name)s", name=recipient_name)),
+        SelectChoice(
+            Visibility.SHARED.value,
+            gettext("%(name)s and our counselor", name=recipient_name),
+        ),
     ]
     return form

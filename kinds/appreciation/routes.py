@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -24,11 +25,12 @@ from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 MESSAGE = "note_received"
-NOT_YET = "Your note can be sent once {name} has joined Hearth."
 
 
 def sent_line(recipient: Partner) -> str:
-    return f"Sent to {recipient.name}. It's kept in your notes for you both to reread."
+    return gettext(
+        "Sent to %(name)s. It's kept in your notes for you both to reread.", name=recipient.name
+    )
 
 
 @bp.post("/week/<date:week_start>/appreciation")
@@ -48,14 +50,20 @@ def write(week_start: date):
         actions.writable(assignment, week),
         key=KEY,
         form=form,
-        invalid="Please look at your note below.",
+        invalid=gettext("Please look at your note below."),
     )
     if refused:
         return refused
     if not recipient.joined:
         # The card offers no note to someone not here yet; a form sent from an older page
         # is told why, and nothing is saved.
-        return actions.done(me, week, KEY, NOT_YET.format(name=recipient.name), status=409)
+        return actions.done(
+            me,
+            week,
+            KEY,
+            gettext("Your note can be sent once %(name)s has joined Hearth.", name=recipient.name),
+            status=409,
+        )
     message = sent_line(recipient)
     made = actions.week_url(me, week, KEY)
     same = repeats.just_made(

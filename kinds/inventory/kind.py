@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -59,6 +60,26 @@ class Change:
         if self.heavier:
             parts.append(f"heavier on {_signs(self.heavier)}")
         return f"{' and '.join(parts)} than in the week of {_day(self.before)}"
+
+    def said(self) -> str:
+        """``words`` in the reader's language, for the partner's own card."""
+        day = _day(self.before)
+        if not self.lighter and not self.heavier:
+            return gettext("the same on every sign as in the week of %(day)s", day=day)
+        lighter = ngettext("lighter on %(num)d sign", "lighter on %(num)d signs", self.lighter)
+        heavier = ngettext("heavier on %(num)d sign", "heavier on %(num)d signs", self.heavier)
+        if self.lighter and self.heavier:
+            return gettext(
+                "%(lighter)s and %(heavier)s than in the week of %(day)s",
+                lighter=lighter,
+                heavier=heavier,
+                day=day,
+            )
+        return gettext(
+            "%(change)s than in the week of %(day)s",
+            change=lighter if self.lighter else heavier,
+            day=day,
+        )
 
 
 def change(now: InventoryTake, before: InventoryTake | None) -> Change | None:
@@ -148,7 +169,9 @@ class InventoryCard:
     def total(self) -> int:
         return 1 if self.take_week else 0
 
-    left_label = "Take the inventory"
+    @property
+    def left_label(self) -> str:
+        return gettext("Take the inventory")
 
     @property
     def started(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
 
 from domain import confidentiality, versions
 from extensions import db
@@ -16,7 +17,7 @@ from web.guards import partner_required
 from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-SAVED = "Thank you for taking a quiet look at how things have felt. It's saved."
+SAVED = _l("Thank you for taking a quiet look at how things have felt. It's saved.")
 FIELDS = (*SIGN_KEYS, "ratings_shared")
 
 
@@ -69,7 +70,7 @@ def take(week_start: date):
             ),
         )
         if not saved.conflict:
-            return actions.back_to_card(me, week, KEY, SAVED)
+            return actions.back_to_card(me, week, KEY, str(SAVED))
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,9 +21,9 @@ from web.guards import partner_required
 from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-SAVED = "Written down. Thank you for noticing it."
-SAVED_PRIVATE = "Written down, for your counselor only."
-FUTURE = "That day hasn't come yet. Please choose the day it happened, or leave it empty."
+SAVED = _l("Written down. Thank you for noticing it.")
+SAVED_PRIVATE = _l("Written down, for your counselor only.")
+FUTURE = _l("That day hasn't come yet. Please choose the day it happened, or leave it empty.")
 
 
 @bp.post("/week/<date:week_start>/journal")
@@ -40,14 +42,16 @@ def add(week_start: date):
         actions.writable(assignment, week),
         key=KEY,
         form=form,
-        invalid="Please look at the moment below.",
+        invalid=gettext("Please look at the moment below."),
     )
     if refused:
         return refused
     if form.happened_on.data and form.happened_on.data > local_today(me.couple.timezone):
-        form.happened_on.errors = [FUTURE]
-        return actions.done(me, week, KEY, "Please look at the day.", forms={KEY: form}, status=422)
-    message = SAVED if form.visibility.data == "shared" else SAVED_PRIVATE
+        form.happened_on.errors = [str(FUTURE)]
+        return actions.done(
+            me, week, KEY, gettext("Please look at the day."), forms={KEY: form}, status=422
+        )
+    message = str(SAVED if form.visibility.data == "shared" else SAVED_PRIVATE)
     made = actions.week_url(me, week, KEY)
     same = repeats.just_made(
         JournalEntry,

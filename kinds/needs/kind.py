@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -107,9 +108,9 @@ class NeedsCard:
     @property
     def left_label(self) -> str:
         if not self.mine:
-            return "Name your needs"
+            return gettext("Name your needs")
         left = len(self.mine) - self.done
-        return f"Rate {left} need{'s' if left != 1 else ''}"
+        return ngettext("Rate %(num)d need", "Rate %(num)d needs", left)
 
 
 @dataclass

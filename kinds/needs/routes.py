@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,11 +38,11 @@ from models import Partner, Visibility, utcnow
 from web.guards import partner_required
 from web.rendering import keeps_input, render
 
-NAMED = "Your need is on the list. Thank you for putting it into words."
+NAMED = _l("Your need is on the list. Thank you for putting it into words.")
 #: The form for naming a need on the week's card (its fields' names start with this).
 NEW_ON_CARD = "new-need"
 
-RATED = "Saved. Thank you for checking in on it."
+RATED = _l("Saved. Thank you for checking in on it.")
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
 
@@ -69,14 +71,17 @@ def step_asked_of(me: Partner, step_id: int) -> NeedStep:
     return step
 
 
-TOO_MANY = (
+TOO_MANY = _l(
     "Are you sure? Fewer needs, done well, tend to work better than many at once. "
     "Tick the box below if you'd like to add this one too."
 )
-MORE_ON_PAGE = (
-    f"You have {NEEDS_SUGGESTED} needs already. To add another, use “Add or change your needs”."
+MORE_ON_PAGE = _l(
+    "You have %(num)d needs already. To add another, use “Add or change your needs”.",
+    num=NEEDS_SUGGESTED,
 )
-LIMIT = f"{NEEDS_MAX} needs at once is the most. Retire one you two are good on first."
+LIMIT = _l(
+    "%(num)d needs at once is the most. Retire one you two are good on first.", num=NEEDS_MAX
+)
 
 
 def _active_needs(me) -> list[Need]:
@@ -117,21 +122,21 @@ def new():
     form = NeedForm()
     status = 200
     if len(active) >= NEEDS_MAX:
-        flash(LIMIT, "error")
+        flash(str(LIMIT), "error")
         return redirect(url_for("needs.index"))
     if form.validate_on_submit():
         listed = url_for("needs.index")
         same = any(_is_the_same(n, form) for n in active)
         went = repeats.earlier(form.once.data, current_user.id, same=listed if same else None)
         if went:  # the same form again
-            flash(NAMED, "success")
+            flash(str(NAMED), "success")
             return redirect(went)
         if len(active) >= NEEDS_SUGGESTED and not form.confirm_extra.data:
-            form.confirm_extra.errors = [TOO_MANY]
+            form.confirm_extra.errors = [str(TOO_MANY)]
             status = 422
         else:
             went = _name_need(me, form, listed)
-            flash(NAMED, "success")
+            flash(str(NAMED), "success")
             return redirect(went or listed)
     elif form.is_submitted():
         status = 422
@@ -177,7 +182,7 @@ def name_on_week(week_start: date):
         _needs_writable(me, week),
         key=NEW_ON_CARD,
         form=form,
-        invalid="Please look at your need.",
+        invalid=gettext("Please look at your need."),
     )
     if refused:
         return refused
@@ -189,13 +194,13 @@ def name_on_week(week_start: date):
     blank = {NEW_ON_CARD: None}
     if repeats.earlier(form.once.data, current_user.id, same=here if same else None):
         # The same form again: one need stands.
-        return actions.done(me, week, KEY, NAMED, forms=blank, at="add-need")
+        return actions.done(me, week, KEY, str(NAMED), forms=blank, at="add-need")
     if len(active) >= NEEDS_SUGGESTED:  # named meanwhile in another tab
-        return actions.done(me, week, KEY, MORE_ON_PAGE, forms=blank, status=409)
+        return actions.done(me, week, KEY, str(MORE_ON_PAGE), forms=blank, status=409)
     _name_need(me, form, here)
     if len(active) + 1 < NEEDS_SUGGESTED:
         blank = {NEW_ON_CARD: NeedForm(formdata=None, prefix=NEW_ON_CARD)}
-    return actions.done(me, week, KEY, NAMED, forms=blank, at="add-need")
+    return actions.done(me, week, KEY, str(NAMED), forms=blank, at="add-need")
 
 
 def _word_steps(form: NeedForm, me) -> None:
@@ -222,7 +227,7 @@ def edit(need_id: int):
     me = actions.me()
     need = own_need(me, need_id)
     if need.status != NeedStatus.ACTIVE:
-        flash("This need is retired. Its history is kept as it was.", "info")
+        flash(gettext("This need is retired. Its history is kept as it was."), "info")
         return redirect(url_for("needs.index"))
     form = NeedForm()
     status = 200
@@ -240,7 +245,7 @@ def edit(need_id: int):
             reload=lambda: own_need(me, need_id),
         )
         if not saved.conflict:
-            flash("Saved. The earlier wording is kept in the history.", "success")
+            flash(gettext("Saved. The earlier wording is kept in the history."), "success")
             return redirect(url_for("needs.index"))
         need = conflict = saved.row
         form.version.data = str(saved.version)
@@ -295,7 +300,7 @@ def retire(need_id: int):
         need.retired_at = utcnow()
         commit_keeping_loaded()
     # Said as what happened: a retired need may have been going well or not at all.
-    flash(f"“{need.wording}” is retired. It stays in your history.", "success")
+    flash(gettext("“%(need)s” is retired. It stays in your history.", need=need.wording), "success")
     return redirect(url_for("needs.index", _anchor="retired-needs"))
 
 
@@ -306,15 +311,15 @@ def bring_back(need_id: int):
     me = actions.me()
     need = own_need(me, need_id)
     if need.status == NeedStatus.ACTIVE:
-        flash(f"“{need.wording}” is on your list.", "success")
+        flash(gettext("“%(need)s” is on your list.", need=need.wording), "success")
         return redirect(url_for("needs.index", _anchor=f"need-{need.id}"))
     if len(_active_needs(me)) >= NEEDS_MAX:
-        flash(LIMIT, "error")
+        flash(str(LIMIT), "error")
         return redirect(url_for("needs.index", _anchor="retired-needs"))
     need.status = NeedStatus.ACTIVE
     need.retired_at = None
     commit_keeping_loaded()
-    flash(f"“{need.wording}” is back on your list.", "success")
+    flash(gettext("“%(need)s” is back on your list.", need=need.wording), "success")
     return redirect(url_for("needs.index", _anchor=f"need-{need.id}"))
 
 
@@ -336,7 +341,9 @@ def step_done(week_start: date, step_id: int):
         commit_keeping_loaded()
     except IntegrityError:
         db.session.rollback()  # already marked: a double tap makes one mark
-    return actions.done(me, week, KEY, f"Noted. {me.other.name} will see you did this.")
+    return actions.done(
+        me, week, KEY, gettext("Noted. %(name)s will see you did this.", name=me.other.name)
+    )
 
 
 @bp.post("/week/<date:week_start>/steps/<int:step_id>/undo")
@@ -354,7 +361,7 @@ def step_undo(week_start: date, step_id: int):
     if done is not None:
         db.session.delete(done)
         commit_keeping_loaded()
-    return actions.done(me, week, KEY, "Undone.")
+    return actions.done(me, week, KEY, gettext("Undone."))
 
 
 def _needs_writable(me, week) -> str | None:
@@ -379,7 +386,7 @@ def rate_need(week_start: date, need_id: int):
         _needs_writable(me, week),
         key=key,
         form=form,
-        invalid="Please look at your rating.",
+        invalid=gettext("Please look at your rating."),
     )
     if refused:
         return refused
@@ -401,7 +408,7 @@ def rate_need(week_start: date, need_id: int):
         db.session.rollback()  # the same rating from a double tap: one row stands
     # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
     saved = RatingForm(formdata=None, prefix=key, obj=rating)
-    return actions.done(me, week, KEY, RATED, forms={key: saved}, at=f"need-{need.id}")
+    return actions.done(me, week, KEY, str(RATED), forms={key: saved}, at=f"need-{need.id}")
 
 
 @bp.post("/week/<date:week_start>/needs/<int:need_id>/rating/undo")
@@ -422,4 +429,6 @@ def rating_undo(week_start: date, need_id: int):
     if rating is not None:
         db.session.delete(rating)
         commit_keeping_loaded()
-    return actions.done(me, week, KEY, "Undone. Not rated this week yet.", at=f"need-{need.id}")
+    return actions.done(
+        me, week, KEY, gettext("Undone. Not rated this week yet."), at=f"need-{need.id}"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from domain.visibility import Audience
@@ -92,8 +93,8 @@ class PauseCard:
     @property
     def left_label(self) -> str:
         if self.waiting is not None:
-            return "Accept or change the wording"
-        return "Word your pause rule"
+            return gettext("Accept or change the wording")
+        return gettext("Word your pause rule")
 
     @property
     def started(self) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,7 +23,7 @@ from web.guards import partner_required
 from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-FUTURE = "That day hasn't come yet. Please choose the day you paused."
+FUTURE = _l("That day hasn't come yet. Please choose the day you paused.")
 
 
 def _refused(me, week, key, form, assignment, invalid):
@@ -39,11 +41,11 @@ def propose(week_start: date):
     week = actions.week_of(me, week_start)
     assignment = actions.assignment_of(me, KEY, week)
     form = RuleForm(prefix="rule")
-    refused = _refused(me, week, "rule", form, assignment, "Please look at the wording.")
+    refused = _refused(me, week, "rule", form, assignment, gettext("Please look at the wording."))
     if refused:
         return refused
     made = actions.week_url(me, week, KEY)
-    message = f"Sent to {me.other.name} to accept or change."
+    message = gettext("Sent to %(name)s to accept or change.", name=me.other.name)
     if repeats.earlier(form.once.data, current_user.id):
         return actions.done(me, week, KEY, message)
     # A newer wording takes the place of any still waiting, whoever proposed it.
@@ -92,18 +94,24 @@ def accept(week_start: date, rule_id: int):
     if problem:
         return actions.done(me, week, KEY, problem, status=409)
     if rule.status == ACCEPTED:
-        return actions.done(me, week, KEY, "Agreed. This is your rule now, on both phones.")
+        return actions.done(
+            me, week, KEY, gettext("Agreed. This is your rule now, on both phones.")
+        )
     if rule.status != PROPOSED:
         return actions.done(
             me,
             week,
             KEY,
-            "That wording was changed a moment ago. Here is the newest one.",
+            gettext("That wording was changed a moment ago. Here is the newest one."),
             status=409,
         )
     if rule.partner_id == me.id:
         return actions.done(
-            me, week, KEY, f"This is your wording, so {me.other.name} accepts it.", status=409
+            me,
+            week,
+            KEY,
+            gettext("This is your wording, so %(name)s accepts it.", name=me.other.name),
+            status=409,
         )
     for old in db.session.scalars(
         select(PauseRule).where(
@@ -113,7 +121,7 @@ def accept(week_start: date, rule_id: int):
         old.status = REPLACED
     rule.status, rule.accepted_by, rule.accepted_at = ACCEPTED, me.id, utcnow()
     db.session.commit()
-    return actions.done(me, week, KEY, "Agreed. This is your rule now, on both phones.")
+    return actions.done(me, week, KEY, gettext("Agreed. This is your rule now, on both phones."))
 
 
 @bp.post("/week/<date:week_start>/pause/log")
@@ -125,15 +133,17 @@ def log(week_start: date):
     week = actions.week_of(me, week_start)
     assignment = actions.assignment_of(me, KEY, week)
     form = PauseForm(prefix="paused")
-    refused = _refused(me, week, "paused", form, assignment, "Please look at the pause below.")
+    refused = _refused(
+        me, week, "paused", form, assignment, gettext("Please look at the pause below.")
+    )
     if refused:
         return refused
     if form.paused_on.data > local_today(me.couple.timezone):
-        form.paused_on.errors = [FUTURE]
+        form.paused_on.errors = [str(FUTURE)]
         return actions.done(
-            me, week, KEY, "Please look at the day.", forms={"paused": form}, status=422
+            me, week, KEY, gettext("Please look at the day."), forms={"paused": form}, status=422
         )
-    message = "Logged. Pausing is hard; well done, you two."
+    message = gettext("Logged. Pausing is hard; well done, you two.")
     made = actions.week_url(me, week, KEY)
     if repeats.earlier(form.once.data, current_user.id):
         return actions.done(me, week, KEY, message)

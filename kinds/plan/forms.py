@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -11,6 +12,7 @@ from forms.base import (
     VersionedForm,
     date_field,
     form_key,
+    keep_to,
     strip,
     text_field,
     visibility_field,
@@ -19,8 +21,14 @@ from forms.couples import AssignmentForm
 from kinds.plan.models import AWAY, BOTH, DATE, DEFAULT, ME, PARTNER, RANGE, TRIP, UNITS, WHAT_MAX
 from models import NOTE_MAX, Visibility
 
-DAY = "Please choose the day, for example 2026-12-12."
-TIME = "Please give a time like 19:30, or leave it empty."
+# The occasions as a partner reads them on the card, in their language (``NAMES``,
+# ``A_NAME`` and ``every_words`` stay the English of the counselor's pages and copies).
+SAID_NAMES = {DATE: _l("Date"), AWAY: _l("Night away"), TRIP: _l("Trip")}
+SAID_A_NAME = {DATE: _l("a date"), AWAY: _l("a night away"), TRIP: _l("a trip")}
+
+
+DAY = _l("Please choose the day, for example 2026-12-12.")
+TIME = _l("Please give a time like 19:30, or leave it empty.")
 
 
 def _every(occasion: str, label: str) -> IntegerField:
@@ -59,26 +67,26 @@ class PlanForm(VersionedForm):
 
     # A one-time key per card: the same plan sent twice is planned once.
     once = HiddenField(default=form_key)
-    on_day = date_field("Day", DataRequired(DAY))
-    at_time = TimeField("Time (optional)", validators=[Optional()])
+    on_day = date_field(_l("Day"), DataRequired(DAY))
+    at_time = TimeField(_l("Time (optional)"), validators=[Optional()])
     what = StringField(
-        "What we'll do",
+        _l("What we'll do"),
         filters=[strip],
         validators=[
-            DataRequired("Please say in a few words what you'll do."),
-            Length(max=WHAT_MAX, message=f"Please keep it to {WHAT_MAX} characters."),
+            DataRequired(_l("Please say in a few words what you'll do.")),
+            Length(max=WHAT_MAX, message=keep_to(WHAT_MAX)),
         ],
-        description="For example: “dinner at the little Italian place, phones away”.",
+        description=_l("For example: “dinner at the little Italian place, phones away”."),
     )
     arranged_by = RadioField(
-        "Who arranges it",
+        _l("Who arranges it"),
         choices=[
-            SelectChoice(ME, "Me"),
-            SelectChoice(PARTNER, "My partner"),
-            SelectChoice(BOTH, "Both of us"),
+            SelectChoice(ME, _l("Me")),
+            SelectChoice(PARTNER, _l("My partner")),
+            SelectChoice(BOTH, _l("Both of us")),
         ],
         default=BOTH,
-        validators=[InputRequired("Please say who arranges it.")],
+        validators=[InputRequired(_l("Please say who arranges it."))],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -86,11 +94,11 @@ class PlanForm(VersionedForm):
         # The library's own words for a day or a time it cannot read are not ours.
         if self.on_day.errors:
             errors = self.on_day.errors
-            self.on_day.errors = [DAY if e == "Not a valid date value." else e for e in errors]
+            self.on_day.errors = [str(DAY) if e == "Not a valid date value." else e for e in errors]
         if self.at_time.errors:
-            self.at_time.errors = [TIME]
+            self.at_time.errors = [str(TIME)]
         if self.arranged_by.errors:
-            self.arranged_by.errors = ["Please say who arranges it."]
+            self.arranged_by.errors = [str(_l("Please say who arranges it."))]
         return ok
 
 
@@ -99,8 +107,8 @@ class KeptForm(CardForm):
 
     once = HiddenField(default=form_key)
     note = text_field(
-        "A note (optional)",
+        _l("A note (optional)"),
         NOTE_MAX,
-        description="How it was, what you'd like to remember.",
+        description=_l("How it was, what you'd like to remember."),
     )
     visibility = visibility_field(Visibility.SHARED.value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +19,7 @@ from domain.visibility import Audience
 from domain.weeks import local_today, week_start_for
 from extensions import db
 from kinds.base import CalendarEntry, Entry, GridRow, Kind, Place, PrivateText, Progress
-from kinds.plan.forms import KeptForm, PlanAssignmentForm, PlanForm
+from kinds.plan.forms import SAID_A_NAME, SAID_NAMES, KeptForm, PlanAssignmentForm, PlanForm
 from kinds.plan.models import (
     A_NAME,
     AWAY,
@@ -61,10 +62,21 @@ def _day(d: date) -> str:
 def arranges(plan: PlannedTime, me_id: int | None, names: dict[int, str]) -> str:
     """Who arranges it, as the reader reads it ("You arrange it", "Sam arranges it")."""
     if plan.arranger_id is None:
-        return "You both arrange it" if me_id else "Both arrange it"
+        return gettext("You both arrange it") if me_id else gettext("Both arrange it")
     if plan.arranger_id == me_id:
-        return "You arrange it"
-    return f"{names.get(plan.arranger_id, 'A former partner')} arranges it"
+        return gettext("You arrange it")
+    if plan.arranger_id not in names:
+        return gettext("A former partner arranges it")
+    return gettext("%(name)s arranges it", name=names[plan.arranger_id])
+
+
+def every_said(occasion: str, n: int) -> str:
+    """ "every 7 days", "every week", in the reader's language."""
+    if occasion == DATE:
+        return gettext("every day") if n == 1 else gettext("every %(num)d days", num=n)
+    if occasion == AWAY:
+        return gettext("every week") if n == 1 else gettext("every %(num)d weeks", num=n)
+    return gettext("every month") if n == 1 else gettext("every %(num)d months", num=n)
 
 
 @dataclass
@@ -98,7 +110,7 @@ class Occasion:
 
     @property
     def a_name(self) -> str:
-        return A_NAME[self.occasion]
+        return str(SAID_A_NAME[self.occasion])
 
 
 @dataclass
@@ -134,10 +146,14 @@ class PlanCard:
     def left_label(self) -> str:
         marks, plans = self._marks(), self._plans()
         if marks and not plans:
-            return "Mark it done" if len(marks) == 1 else f"Mark {len(marks)} done"
+            if len(marks) == 1:
+                return gettext("Mark it done")
+            return gettext("Mark %(num)d done", num=len(marks))
         if plans and not marks:
-            return f"Plan {plans[0].a_name}" if len(plans) == 1 else "Plan your time together"
-        return "Plan or mark done"
+            if len(plans) == 1:
+                return gettext("Plan %(what)s", what=plans[0].a_name)
+            return gettext("Plan your time together")
+        return gettext("Plan or mark done")
 
     @property
     def started(self) -> bool:
@@ -282,8 +298,12 @@ class PlanKind(Kind):
                 p,
                 when(p),
                 arranges(p, me.id, names),
-                "you" if p.planned_by == me.id else names.get(p.planned_by, "a former partner"),
-                "you" if p.done_by == me.id else names.get(p.done_by, "a former partner"),
+                gettext("you")
+                if p.planned_by == me.id
+                else names.get(p.planned_by) or gettext("a former partner"),
+                gettext("you")
+                if p.done_by == me.id
+                else names.get(p.done_by) or gettext("a former partner"),
                 audience.text(p.done_by, p.note, p.visibility) if p.done_by else None,
                 p.done_by == me.id,
                 not p.done and p.on_day <= today,
@@ -305,13 +325,20 @@ class PlanKind(Kind):
                 last = max((p.on_day for p in mine), default=None)
                 due = add_period(last, o, n[o]) if last else assignment.starts_on
                 to_plan = due <= today + LEAD[o]
-            occasions.append(Occasion(o, NAMES[o], every_words(o, n[o]), open_, due, bool(to_plan)))
+            occasions.append(
+                Occasion(o, str(SAID_NAMES[o]), every_said(o, n[o]), open_, due, bool(to_plan))
+            )
         in_week = [p for p in plans if week.start <= p.on_day <= week.end]
         upcoming = [p for p in plans if not p.done and p.on_day >= today]
         coming_up = ""
         if upcoming:
             first = upcoming[0]
-            coming_up = f"{first.name} on {when(first)}: {first.what}"
+            coming_up = gettext(
+                "%(what_kind)s on %(when)s: %(what)s",
+                what_kind=SAID_NAMES[first.occasion],
+                when=when(first),
+                what=first.what,
+            )
         return PlanCard(
             assignment=assignment,
             week=week,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,20 +16,27 @@ from domain.access import NotVisible
 from domain.weeks import local_today
 from extensions import db
 from kinds import actions
-from kinds.plan.forms import KeptForm, PlanForm
-from kinds.plan.models import A_NAME, BOTH, KEY, ME, PARTNER, PlannedTime
+from kinds.plan.forms import SAID_A_NAME, KeptForm, PlanForm
+from kinds.plan.models import BOTH, KEY, ME, PARTNER, PlannedTime
 from models import Assignment, utcnow
 from web.guards import partner_required
 from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-PAST = "That day has passed. Please choose today or a day to come."
-NOT_YET = "That day hasn't come yet. Once you've had it, mark it done here."
-LOOK = "Please look at the plan below."
-CHANGED_MEANWHILE = (
+PAST = _l("That day has passed. Please choose today or a day to come.")
+NOT_YET = _l("That day hasn't come yet. Once you've had it, mark it done here.")
+LOOK = _l("Please look at the plan below.")
+CHANGED_MEANWHILE = _l(
     "This plan was changed a moment ago. Here it is as it stands now; what you typed is "
     "still in the box, so you can send it again if you like."
 )
+
+
+def thanks_for(occasion: str) -> str:
+    return gettext(
+        "Marked done. Well done, you two, for making time for %(what)s.",
+        what=SAID_A_NAME[occasion],
+    )
 
 
 def arranger_of(choice: str, me) -> int | None:
@@ -69,14 +78,14 @@ def new(week_start: date, occasion: str):
     key = f"plan-{occasion}"
     form = PlanForm(prefix=key)
     refused = actions.refused(
-        me, week, KEY, actions.writable(assignment, week), key=key, form=form, invalid=LOOK
+        me, week, KEY, actions.writable(assignment, week), key=key, form=form, invalid=str(LOOK)
     )
     if refused:
         return refused
     if form.on_day.data < local_today(me.couple.timezone):
-        form.on_day.errors = [PAST]
-        return actions.done(me, week, KEY, LOOK, forms={key: form}, status=422, at=key)
-    message = f"Planned. {me.other.name} sees it on This week too."
+        form.on_day.errors = [str(PAST)]
+        return actions.done(me, week, KEY, str(LOOK), forms={key: form}, status=422, at=key)
+    message = gettext("Planned. %(name)s sees it on This week too.", name=me.other.name)
     made = actions.week_url(me, week, KEY)
     if repeats.earlier(form.once.data, current_user.id):
         return actions.done(me, week, KEY, message)
@@ -106,13 +115,13 @@ def change(week_start: date, plan_id: int):
     form = PlanForm(prefix=key)
     problem = actions.writable(db.session.get(Assignment, plan.assignment_id), week)
     if not problem and plan.done:
-        problem = "This one is marked done already, so it stays as it was."
-    refused = actions.refused(me, week, KEY, problem, key=key, form=form, invalid=LOOK)
+        problem = gettext("This one is marked done already, so it stays as it was.")
+    refused = actions.refused(me, week, KEY, problem, key=key, form=form, invalid=str(LOOK))
     if refused:
         return refused
     if form.on_day.data != plan.on_day and form.on_day.data < local_today(me.couple.timezone):
-        form.on_day.errors = [PAST]
-        return actions.done(me, week, KEY, LOOK, forms={key: form}, status=422, at=key)
+        form.on_day.errors = [str(PAST)]
+        return actions.done(me, week, KEY, str(LOOK), forms={key: form}, status=422, at=key)
     arranger = arranger_of(form.arranged_by.data, me)
 
     def apply(row: PlannedTime) -> None:
@@ -132,9 +141,18 @@ def change(week_start: date, plan_id: int):
     if saved.conflict:
         form.version.data = str(saved.version)
         return actions.done(
-            me, week, KEY, CHANGED_MEANWHILE, forms={key: form}, status=409, conflict=True, at=key
+            me,
+            week,
+            KEY,
+            str(CHANGED_MEANWHILE),
+            forms={key: form},
+            status=409,
+            conflict=True,
+            at=key,
         )
-    return actions.done(me, week, KEY, f"Changed. {me.other.name} sees it now too.")
+    return actions.done(
+        me, week, KEY, gettext("Changed. %(name)s sees it now too.", name=me.other.name)
+    )
 
 
 @bp.post("/week/<date:week_start>/plan/<int:plan_id>/done")
@@ -149,15 +167,15 @@ def kept(week_start: date, plan_id: int):
     key = f"kept-{plan.id}"
     form = KeptForm(prefix=key)
     problem = actions.writable(db.session.get(Assignment, plan.assignment_id), week)
-    refused = actions.refused(me, week, KEY, problem, key=key, form=form, invalid=LOOK)
+    refused = actions.refused(me, week, KEY, problem, key=key, form=form, invalid=str(LOOK))
     if refused:
         return refused
-    thanks = f"Marked done. Well done, you two, for making time for {A_NAME[plan.occasion]}."
+    thanks = thanks_for(plan.occasion)
     if plan.done:
         # A double tap, or both partners at once: the first one's mark and note stand.
         return actions.done(me, week, KEY, thanks)
     if plan.on_day > local_today(me.couple.timezone):
-        return actions.done(me, week, KEY, NOT_YET, forms={key: form}, status=409, at=key)
+        return actions.done(me, week, KEY, str(NOT_YET), forms={key: form}, status=409, at=key)
     plan.done_at, plan.done_by = utcnow(), me.id
     plan.note, plan.visibility = form.note.data or "", form.visibility.data
     confidentiality.stamp(plan, me.couple)

@@ -3,10 +3,11 @@ counselor's three items."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from forms.base import CardForm, VersionedForm, strip, text_field, visibility_field
+from forms.base import CardForm, VersionedForm, keep_to, strip, text_field, visibility_field
 from forms.couples import AssignmentForm
 from kinds.rhythm.models import LABEL_MAX
 from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
@@ -14,25 +15,22 @@ from models import ANSWER_MAX, ITEM_MAX, NOTE_MAX, Visibility
 
 class RhythmMarkForm(CardForm):
     note = TextAreaField(
-        "A short note (optional)",
+        _l("A short note (optional)"),
         filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=NOTE_MAX, message=f"Please keep the note to {NOTE_MAX} characters."),
-        ],
+        validators=[Optional(), Length(max=NOTE_MAX, message=keep_to(NOTE_MAX, "note"))],
     )
     note_visibility = visibility_field(Visibility.SHARED.value)
 
 
 class ReflectionForm(VersionedForm):
-    helped = text_field("What helped this week", ANSWER_MAX)
-    didnt_help = text_field("What didn't", ANSWER_MAX)
+    helped = text_field(_l("What helped this week"), ANSWER_MAX)
+    didnt_help = text_field(_l("What didn't"), ANSWER_MAX)
     visibility = visibility_field(Visibility.SHARED.value)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if ok and not (self.helped.data or self.didnt_help.data):
-            self.helped.errors = ["Write a line in either box, or both."]
+            self.helped.errors = [str(_l("Write a line in either box, or both."))]
             return False
         return ok
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -88,7 +89,7 @@ class RhythmCard:
     @property
     def left_label(self) -> str:
         left = self.total - self.done
-        return f"{left} still to do together"
+        return ngettext("%(num)d still to do together", "%(num)d still to do together", left)
 
     @property
     def started(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -49,7 +50,7 @@ def _mark_action(week_start: date, item_id: int, prefix: str):
         actions.writable(item.assignment, week),
         key=key,
         form=form,
-        invalid="Please look at the note.",
+        invalid=gettext("Please look at the note."),
     )
     mark = None
     if not refused:
@@ -98,17 +99,21 @@ def marked(me) -> str:
     """ "Nice work, you two" only once there are two: before the other partner joins, the
     mark is simply noted."""
     if me.other.joined:
-        return "Marked as done. Nice work, you two."
-    return "Marked as done."
+        return gettext("Marked as done. Nice work, you two.")
+    return gettext("Marked as done.")
 
 
 def _already_marked(me, week, existing: RhythmMark, form, key):
     if existing.partner_id == me.id and (existing.note or "") == (form.note.data or ""):
         return actions.done(me, week, KEY, marked(me))
-    who = "You" if existing.partner_id == me.id else me.other.name
-    message = f"{who} marked this done a moment ago."
+    if existing.partner_id == me.id:
+        message = gettext("You marked this done a moment ago.")
+    else:
+        message = gettext("%(name)s marked this done a moment ago.", name=me.other.name)
     if form.note.data:
-        message += " Your note wasn't saved; it's still in the box below if you'd like to keep it."
+        message += " " + gettext(
+            "Your note wasn't saved; it's still in the box below if you'd like to keep it."
+        )
         return actions.done(me, week, KEY, message, forms={key: form}, status=409)
     return actions.done(me, week, KEY, message)
 
@@ -122,12 +127,14 @@ def mark_note(week_start: date, item_id: int):
     if refused:
         return refused
     if mark is None or mark.partner_id != me.id:
-        return actions.done(me, week, KEY, "That mark isn't yours to change anymore.", status=409)
+        return actions.done(
+            me, week, KEY, gettext("That mark isn't yours to change anymore."), status=409
+        )
     mark.note = form.note.data or ""
     mark.note_visibility = form.note_visibility.data
     confidentiality.stamp(mark, me.couple)
     commit_keeping_loaded()
-    return actions.done(me, week, KEY, "Your note is saved.", forms={key: form})
+    return actions.done(me, week, KEY, gettext("Your note is saved."), forms={key: form})
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:item_id>/undo")
@@ -146,7 +153,7 @@ def mark_undo(week_start: date, item_id: int):
         )
     )
     if mark is None:
-        return actions.done(me, week, KEY, "That wasn't marked anymore.")
+        return actions.done(me, week, KEY, gettext("That wasn't marked anymore."))
     if mark.partner_id != me.id:
         return actions.done(
             me,
@@ -157,7 +164,7 @@ def mark_undo(week_start: date, item_id: int):
         )
     db.session.delete(mark)
     commit_keeping_loaded()
-    return actions.done(me, week, KEY, "Undone. It's back on the list.")
+    return actions.done(me, week, KEY, gettext("Undone. It's back on the list."))
 
 
 @bp.post("/week/<date:week_start>/rhythm/<int:assignment_id>/reflection")
@@ -179,7 +186,7 @@ def reflection(week_start: date, assignment_id: int):
         actions.writable(assignment, week),
         key=key,
         form=form,
-        invalid="Please look at your reflection.",
+        invalid=gettext("Please look at your reflection."),
     )
     if refused:
         return refused
@@ -207,13 +214,17 @@ def reflection(week_start: date, assignment_id: int):
         return _reflection_saved(me, week, key, saved.row)
     form.version.data = str(saved.version)
     why = (
-        "This was saved from somewhere else at the same moment."
+        gettext("This was saved from somewhere else at the same moment.")
         if saved.raced
-        else "You changed this in another tab or on another device."
+        else gettext("You changed this in another tab or on another device.")
     )
     message = (
-        f"{why} What's saved now is shown on the card; your text is still in the boxes. "
-        "Save again to keep yours."
+        why
+        + " "
+        + gettext(
+            "What's saved now is shown on the card; your text is still in the boxes. "
+            "Save again to keep yours."
+        )
     )
     return actions.done(me, week, KEY, message, forms={key: form}, status=409, conflict=True)
 
@@ -235,5 +246,10 @@ def _reflection_saved(me, week, key: str, row: RhythmReflection):
     saved = ReflectionForm(formdata=None, prefix=key, obj=row)
     saved.version.data = str(row.version)
     return actions.done(
-        me, week, KEY, "Thank you. Your reflection is saved.", forms={key: saved}, at="reflection"
+        me,
+        week,
+        KEY,
+        gettext("Thank you. Your reflection is saved."),
+        forms={key: saved},
+        at="reflection",
     )
