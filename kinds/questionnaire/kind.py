@@ -278,14 +278,20 @@ class QuestionnaireKind(Kind):
 
     def apply(self, form, assignment, *, new: bool) -> None:
         weeks = form.every_weeks.data if form is not None else EVERY_DEFAULT
-        chosen = form.chosen() if form is not None else library.shipped().id
-        if assignment.questionnaire_schedule is None:
-            assignment.questionnaire_schedule = QuestionnaireSchedule(
-                every_weeks=weeks, questionnaire_id=chosen
-            )
+        if form is not None:
+            chosen = form.chosen()
         else:
-            assignment.questionnaire_schedule.every_weeks = weeks
-            assignment.questionnaire_schedule.questionnaire_id = chosen
+            with db.session.no_autoflush:  # the new assignment is not in the session yet
+                chosen = library.shipped(flush=False)
+        if assignment.questionnaire_schedule is None:
+            assignment.questionnaire_schedule = QuestionnaireSchedule(every_weeks=weeks)
+        schedule = assignment.questionnaire_schedule
+        schedule.every_weeks = weeks
+        if isinstance(chosen, Questionnaire):
+            schedule.questionnaire = chosen
+        else:
+            schedule.questionnaire_id = chosen
+            schedule.questionnaire = db.session.get(Questionnaire, chosen)
 
     def same_settings(self, form, assignment) -> bool:
         schedule = assignment.questionnaire_schedule

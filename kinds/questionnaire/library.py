@@ -62,13 +62,17 @@ SHIPPED = {
 }
 
 
-def shipped() -> Questionnaire:
-    """Hearth's own questionnaire, made the first time anyone needs it."""
+def shipped(*, flush: bool = True) -> Questionnaire:
+    """Hearth's own questionnaire, made the first time anyone needs it. ``flush=False``
+    (in the middle of making an assignment) adds it to go with the next flush."""
     found = db.session.scalar(select(Questionnaire).where(Questionnaire.shipped_key == SHIPPED_KEY))
     if found is not None:
         return found
     made = build(SHIPPED, owner_id=None)
     made.shipped_key = SHIPPED_KEY
+    if not flush:
+        db.session.add(made)
+        return made
     try:
         with db.session.begin_nested():  # another worker may make it at the same moment
             db.session.add(made)
