@@ -20,7 +20,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as PlainForm
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from forms.base import Form, VersionedForm, form_key, strip, text_field, visibility_field
 from forms.couples import AssignmentForm
@@ -137,17 +144,19 @@ class QuestionnaireForm(Form):
     def validate_options(self, field) -> None:
         parsed = self.parsed_options()
         if any(o is None for o in parsed):
-            raise ValueError("Please write each option as points = words, e.g. “0 = Not at all”.")
+            raise ValidationError(
+                "Please write each option as points = words, e.g. “0 = Not at all”."
+            )
         if not 2 <= len(parsed) <= OPTIONS_MAX:
-            raise ValueError(f"Please give between 2 and {OPTIONS_MAX} answer options.")
+            raise ValidationError(f"Please give between 2 and {OPTIONS_MAX} answer options.")
         if len({p for p, _ in parsed}) != len(parsed):
-            raise ValueError("Two options have the same points; please give each its own.")
+            raise ValidationError("Two options have the same points; please give each its own.")
         if any(len(words) > OPTION_MAX for _, words in parsed):
-            raise ValueError(f"Please keep each option's words to {OPTION_MAX} characters.")
+            raise ValidationError(f"Please keep each option's words to {OPTION_MAX} characters.")
 
     def validate_cutoff_meaning(self, field) -> None:
         if self.cutoff.data is not None and not field.data:
-            raise ValueError("Please say what a score past the cut-off means.")
+            raise ValidationError("Please say what a score past the cut-off means.")
 
     def filled_items(self) -> list[list]:
         return [[row.text.data, bool(row.reversed.data)] for row in self.items if row.text.data]
@@ -241,10 +250,10 @@ class QuestionnaireAssignmentForm(AssignmentForm):
         from kinds.questionnaire.library import same_family_or_unanswered
 
         if all(c.value != field.data for c in field.choices):
-            raise ValueError("Please choose one of the questionnaires listed.")
+            raise ValidationError("Please choose one of the questionnaires listed.")
         problem = same_family_or_unanswered(self.assignment, int(field.data))
         if problem:
-            raise ValueError(problem)
+            raise ValidationError(problem)
 
     def chosen(self) -> int:
         return int(self.questionnaire_id.data)

@@ -290,8 +290,8 @@ class QuestionnaireKind(Kind):
         if isinstance(chosen, Questionnaire):
             schedule.questionnaire = chosen
         else:
-            schedule.questionnaire_id = chosen
-            schedule.questionnaire = db.session.get(Questionnaire, chosen)
+            with db.session.no_autoflush:
+                schedule.questionnaire = db.session.get(Questionnaire, chosen)
 
     def same_settings(self, form, assignment) -> bool:
         schedule = assignment.questionnaire_schedule

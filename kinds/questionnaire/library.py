@@ -96,12 +96,20 @@ def build(row: dict, *, owner_id: int | None) -> Questionnaire:
         cutoff_side=row.get("cutoff_side") or "above",
         reliable_change=row.get("reliable_change"),
     )
-    q.options = [QuestionnaireOption(points=int(p), label=label) for p, label in row["options"]]
-    q.items = [
+    q.options = _options(row)
+    q.items = _items(row)
+    return q
+
+
+def _options(row: dict) -> list[QuestionnaireOption]:
+    return [QuestionnaireOption(points=int(p), label=label) for p, label in row["options"]]
+
+
+def _items(row: dict) -> list[QuestionnaireItem]:
+    return [
         QuestionnaireItem(position=n, text=text, reversed=bool(rev))
         for n, (text, rev) in enumerate(row["items"], start=1)
     ]
-    return q
 
 
 def plain(q: Questionnaire) -> dict:
@@ -170,7 +178,10 @@ def next_version(q: Questionnaire, row: dict) -> Questionnaire:
 
 def replace(q: Questionnaire, row: dict) -> None:
     """Rewrite an unused version in place."""
-    fresh = build(row, owner_id=q.owner_id)
+    fresh = Questionnaire(
+        **{k: row.get(k) for k in ("name", "instructions", "source", "score_as")},
+        **{k: row.get(k) for k in ("cutoff", "cutoff_meaning", "cutoff_side", "reliable_change")},
+    )
     for name in (
         "name",
         "instructions",
@@ -185,8 +196,8 @@ def replace(q: Questionnaire, row: dict) -> None:
     q.items.clear()
     q.options.clear()
     db.session.flush()  # the old positions and points go before the new ones arrive
-    q.items.extend(fresh.items)
-    q.options.extend(fresh.options)
+    q.items.extend(_items(row))
+    q.options.extend(_options(row))
 
 
 # --- Checking a definition, from the form or from a file ---------------------------------
@@ -277,7 +288,8 @@ def import_questionnaires(counselor_id: int, rows: list) -> tuple[int, list[str]
     found = []
     for n, row in enumerate(rows, start=1):
         label = row.get("name") if isinstance(row, dict) else None
-        where = f"Questionnaire {n}{f' ({label!s:.40})' if isinstance(label, str) else ''} "
+        named = isinstance(label, str) and label.strip()
+        where = f"Questionnaire {n}{f' ({label:.40})' if named else ''} "
         found += problems(row, where)
     if found:
         return 0, found
