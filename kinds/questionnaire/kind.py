@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain.charts import Series, line_chart
 from domain.visibility import VISIBILITY_WORDS, Audience
@@ -36,15 +36,13 @@ RELIABLE_WORDS = "changed by more than the reliable-change difference"
 
 
 def definitions(ids) -> dict[int, Questionnaire]:
-    """Versions by id, with their items and options, in three queries whatever their number."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
+    """Versions by id, with their items and options, in one query whatever their number
+    (also when there are none, so a page's count of queries does not depend on answers)."""
     rows = db.session.scalars(
         select(Questionnaire)
-        .where(among(Questionnaire.id, ids))
-        .options(selectinload(Questionnaire.items), selectinload(Questionnaire.options))
-    )
+        .where(among(Questionnaire.id, sorted(set(ids))))
+        .options(joinedload(Questionnaire.items), joinedload(Questionnaire.options))
+    ).unique()
     return {q.id: q for q in rows}
 
 
