@@ -90,6 +90,7 @@ class QuestionnaireForm(Form):
         default=DEFAULT_OPTIONS,
         validators=[InputRequired("Please list the answer options.")],
         description="Every item offers these answers, e.g. “0 = Not at all”.",
+        render_kw={"rows": 6},
     )
     items = FieldList(FormField(ItemRow), min_entries=ITEM_ROWS, max_entries=ITEMS_MAX)
     score_as = RadioField(
