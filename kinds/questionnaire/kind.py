@@ -546,7 +546,11 @@ class QuestionnaireKind(Kind):
         rows = _partner_rows(data, partners, weeks, audience)
         schedule = assigned[-1].questionnaire_schedule
         definition = data.versions[schedule.questionnaire_id]
-        chart = _chart(definition, partners, rows, "pdf-questionnaire")
+        # The chart shows the scores over time up to this session (what this copy's reader
+        # may see), so the period's takes read against the ones before.
+        so_far = sorted({w for (_pid, w) in data.rows if w <= max(period)})
+        history = _partner_rows(data, partners, so_far, audience)
+        chart = _chart(definition, partners, history, "pdf-questionnaire")
         return QuestionnaireSection(definition, partners, rows, chart)
 
     # --- Export and the audit trail --------------------------------------------------
