@@ -326,6 +326,10 @@ def test_a_blank_line_is_incomplete_and_a_made_up_answer_refused(sam, dana, coup
     assert "Still here" in html
     assert re.search(f'name="item-{q.items[0].id}" value="4"\\s+checked', html)
     assert db.session.scalar(select(func.count(QuestionnaireTake.id))) == 0
+    empty = answer(sam, week, q, [None] * 6, note="Nothing yet")
+    assert empty.status_code == 422
+    assert "Please answer at least one line before saving." in text_of(empty)
+    assert "Nothing yet" in empty.get_data(as_text=True)
     assert answer(sam, week, q, [4, None, 3, 0, 4, 1]).status_code == 302
     page = text_of(dana.get(f"/counselor/couples/{couple.id}"))
     assert "incomplete (1 item unanswered)" in page

@@ -19,6 +19,7 @@ from web.rendering import keeps_input
 bp = Blueprint(KEY, __name__, template_folder="templates")
 SAVED = "Thank you for taking a few quiet minutes on this. It's saved."
 NOT_AN_OPTION = "Please choose one of the answers listed."
+NOTHING_ANSWERED = "Please answer at least one line before saving."
 
 
 def _saved(me, week, assignment_id: int) -> QuestionnaireTake | None:
@@ -80,9 +81,11 @@ def take(week_start: date):
     if form.is_submitted():
         answers, item_problems, sent = read_answers(definition, request.form)
         chosen = {i: v for i, v in sent.items() if v}
+        if not answers and not item_problems:
+            form.form_errors.append(NOTHING_ANSWERED)
     if form.is_submitted() and problem:
         status = 409
-    elif form.validate_on_submit() and not item_problems:
+    elif form.validate_on_submit() and not item_problems and not form.form_errors:
 
         def apply(row: QuestionnaireTake) -> None:
             row.answers = answers
