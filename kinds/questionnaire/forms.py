@@ -60,6 +60,17 @@ class ItemRow(PlainForm):
     reversed = BooleanField("Reverse-scored")
 
 
+def _plain_number(_form, field) -> None:
+    """A number people write: not "NaN" or "Infinity", which Decimal also reads."""
+    if field.data is not None and (not field.data.is_finite() or abs(field.data) > 10000):
+        raise ValidationError("Please give a number between -10000 and 10000.")
+
+
+def _above_zero(_form, field) -> None:
+    if field.data is not None and field.data.is_finite() and field.data <= 0:
+        raise ValidationError("Please give a difference above zero.")
+
+
 class QuestionnaireForm(Form):
     # A one-time key per page: the same form sent twice makes one questionnaire.
     once = HiddenField(default=form_key)
@@ -88,6 +99,7 @@ class QuestionnaireForm(Form):
     options = TextAreaField(
         "Answer options (one per line: points = words)",
         default=DEFAULT_OPTIONS,
+        filters=[strip],
         validators=[InputRequired("Please list the answer options.")],
         description="Every item offers these answers, e.g. “0 = Not at all”.",
         render_kw={"rows": 6},
@@ -105,7 +117,7 @@ class QuestionnaireForm(Form):
     cutoff = DecimalField(
         "Cut-off (optional)",
         places=None,
-        validators=[Optional()],
+        validators=[Optional(), _plain_number],
         description="A line on the chart; leave empty for none.",
     )
     cutoff_side = RadioField(
@@ -127,10 +139,7 @@ class QuestionnaireForm(Form):
     reliable_change = DecimalField(
         "Reliable-change difference (optional)",
         places=None,
-        validators=[
-            Optional(),
-            NumberRange(min=0.01, message="Please give a difference above zero."),
-        ],
+        validators=[Optional(), _plain_number, _above_zero],
         description="A change between two takes at least this large is marked.",
     )
 
@@ -152,6 +161,8 @@ class QuestionnaireForm(Form):
             raise ValidationError(f"Please give between 2 and {OPTIONS_MAX} answer options.")
         if len({p for p, _ in parsed}) != len(parsed):
             raise ValidationError("Two options have the same points; please give each its own.")
+        if any(not -100 <= p <= 100 for p, _ in parsed):
+            raise ValidationError("Please keep each option's points between -100 and 100.")
         if any(len(words) > OPTION_MAX for _, words in parsed):
             raise ValidationError(f"Please keep each option's words to {OPTION_MAX} characters.")
 
