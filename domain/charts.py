@@ -41,9 +41,11 @@ def line_chart(
     width: int = 320,
     height: int = 180,
     ticks: tuple[int, ...] = (1, 4, 7, 10),
+    line: tuple[float, str] | None = None,
 ) -> Markup:
     """A small line chart of 1–10 scores per week, with a text description for screen readers.
-    Another range (``low``..``high``) brings its own ``ticks``."""
+    Another range (``low``..``high``) brings its own ``ticks``; ``line`` (value, label) draws a
+    labelled reference line across, such as a questionnaire's cut-off."""
     left, right, top, bottom = 40, 22, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(week_labels), 1)
@@ -58,7 +60,7 @@ def line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(_describe(week_labels, series))}</desc>',
+        f'<desc id="{chart_id}-d">{escape(_describe(week_labels, series, line))}</desc>',
     ]
     for v in ticks:
         parts.append(
@@ -66,6 +68,13 @@ def line_chart(
             'stroke="#e6dcd1" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="{FONT}" text-anchor="end" '
             f'fill="#65574b">{v}</text>'
+        )
+    if line is not None and low <= line[0] <= high:
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(line[0]):.1f}" y2="{y(line[0]):.1f}" '
+            'stroke="#65574b" stroke-width="1.5" stroke-dasharray="2 3"/>'
+            f'<text x="{width - right}" y="{y(line[0]) - 4:.1f}" font-size="{FONT}" '
+            f'text-anchor="end" fill="#65574b">{escape(line[1])}</text>'
         )
     for i, label in enumerate(week_labels):
         if n <= 8 or i % 2 == (n - 1) % 2:
@@ -129,11 +138,13 @@ def line_chart(
     return Markup("".join(parts))  # noqa: S704
 
 
-def _describe(week_labels: list[str], series: list[Series]) -> str:
+def _describe(week_labels: list[str], series: list[Series], line=None) -> str:
     lines = []
     for s in series:
         known = [
             f"{label}: {v}" for label, v in zip(week_labels, s.values, strict=True) if v is not None
         ]
         lines.append(f"{s.name}: " + (", ".join(known) if known else "no check-ins"))
+    if line is not None:
+        lines.append(f"{line[1]} at {line[0]:g}")
     return ". ".join(lines) + "."

@@ -174,22 +174,20 @@ def import_note_templates(counselor_id: int, rows: list) -> tuple[int, list[str]
     return len(made), []
 
 
-# --- Questionnaires --------------------------------------------------------------------
-
-
 def export_questionnaires(counselor_id: int) -> list[dict]:
-    """None yet: questionnaires are their own piece of work (see ``SECTIONS``)."""
-    return []
+    """The counselor's own questionnaires (``kinds.questionnaire.library``)."""
+    from kinds.questionnaire import library
+
+    return library.export_questionnaires(counselor_id)
 
 
 def import_questionnaires(counselor_id: int, rows: list) -> tuple[int, list[str]]:
-    if rows:
-        return 0, ["This Hearth cannot take questionnaires from a file yet."]
-    return 0, []
+    from kinds.questionnaire import library
+
+    return library.import_questionnaires(counselor_id, rows)
 
 
-# The parts of the file, in order. The questionnaire section is the one place to wire the
-# questionnaires' own export and import in when they arrive (same signatures).
+# The parts of the file, in order.
 SECTIONS: tuple[Section, ...] = (
     Section(
         "assignment_templates",
@@ -223,7 +221,7 @@ class Imported:
         return sum(self.added.values())
 
     def summary(self) -> str:
-        parts = [f"{n} {label}" for label, n in self.added.items() if n]
+        parts = [f"{n} {label if n != 1 else label[:-1]}" for label, n in self.added.items() if n]
         if not parts:
             return "The file held no templates, so nothing was added."
         return f"Added {', '.join(parts)} to your templates."

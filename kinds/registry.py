@@ -17,6 +17,7 @@ from kinds.journal.kind import JournalKind
 from kinds.needs.kind import NeedsKind
 from kinds.pause.kind import PauseKind
 from kinds.plan.kind import PlanKind
+from kinds.questionnaire.kind import QuestionnaireKind
 from kinds.rhythm.kind import RhythmKind
 
 # A list, so a test can register a throwaway kind for its duration.
@@ -28,6 +29,7 @@ REGISTRY: list[Kind] = [
     JournalKind(),
     AppreciationKind(),
     InventoryKind(),
+    QuestionnaireKind(),
     PlanKind(),
 ]
 

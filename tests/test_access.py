@@ -26,6 +26,7 @@ from domain.mail import tokens
 from extensions import db
 from kinds.needs.models import Need, NeedWording, add_steps
 from kinds.plan.models import PlannedTime
+from kinds.questionnaire import library
 from kinds.rhythm.models import RhythmMark
 from models import AssignmentTemplate, Couple, NoteTemplate, PrivateWord, Visibility
 from tests import factories
@@ -300,6 +301,25 @@ TABLE = [
     row("GET", "/week/{week}/inventory", *partner_only(200, 200, 200)),
     row("POST", "/week/{week}/inventory", *partner_only(422, 422, 422)),
     row("GET", "/week/{future_week}/inventory", *partner_only(404, 404, 404)),
+    # A questionnaire is each partner's own too, asked in its take weeks.
+    row("GET", "/week/{week}/questionnaire", *partner_only(200, 200, 200)),
+    row("POST", "/week/{week}/questionnaire", *partner_only(422, 422, 422)),
+    row("GET", "/week/{future_week}/questionnaire", *partner_only(404, 404, 404)),
+    # The counselor's questionnaires: each their own, Hearth's for all, read-only.
+    row("GET", "/counselor/questionnaires", *counselor_only(200, 200)),
+    row("GET", "/counselor/questionnaires/new", *counselor_only(200, 200)),
+    row("POST", "/counselor/questionnaires/new", *counselor_only(422, 422)),
+    row("GET", "/counselor/questionnaires/{a_questionnaire}", *counselor_only(200, 404)),
+    row("GET", "/counselor/questionnaires/{b_questionnaire}", *counselor_only(404, 200)),
+    row("GET", "/counselor/questionnaires/{hearth_questionnaire}", *counselor_only(200, 200)),
+    row("GET", "/counselor/questionnaires/{missing}", *counselor_only(404, 404)),
+    row("GET", "/counselor/questionnaires/{a_questionnaire}/edit", *counselor_only(200, 404)),
+    row("POST", "/counselor/questionnaires/{a_questionnaire}/edit", *counselor_only(422, 404)),
+    row("POST", "/counselor/questionnaires/{hearth_questionnaire}/edit", *counselor_only(422, 422)),
+    row("POST", "/counselor/questionnaires/{b_questionnaire}/retire", *counselor_only(404, 302)),
+    row(
+        "POST", "/counselor/questionnaires/{hearth_questionnaire}/retire", *counselor_only(404, 404)
+    ),
     # The rhythm is the couple's: either partner ticks an item, only the ticker undoes it.
     row("POST", "/week/{week}/rhythm/{x_item}/done", *partner_only(302, 302, 404)),
     row("POST", "/week/{week}/rhythm/{x_item}/undo", *partner_only(302, 302, 404)),
@@ -480,6 +500,19 @@ def world(app):
         )
         owned[f"{key}_note"] = NoteTemplate(counselor_id=counselor.id, name="Follow-up")
     db.session.add_all(owned.values())
+    own = {
+        key: library.build(
+            {
+                "name": f"Own of {c.display_name}",
+                "options": [[0, "No"], [1, "Yes"]],
+                "items": [["An item", False]],
+            },
+            owner_id=c.id,
+        )
+        for key, c in (("a_questionnaire", counselor_a), ("b_questionnaire", counselor_b))
+    }
+    db.session.add_all(own.values())
+    hearth_questionnaire = library.shipped()
     db.session.flush()
     for partner in (sam, alex, couple_y.partner_at(1), couple_y.partner_at(2)):
         confidentiality.confirm(partner, confidentiality.current_for(partner.couple))
@@ -529,6 +562,8 @@ def world(app):
             "a_policy": policies["a_policy"].id,
             "b_policy": policies["b_policy"].id,
             **{key: template.id for key, template in owned.items()},
+            **{key: q.id for key, q in own.items()},
+            "hearth_questionnaire": hearth_questionnaire.id,
         },
     }
 

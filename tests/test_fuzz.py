@@ -316,6 +316,28 @@ def _planned(w: World, when: str) -> int:
     return _PLANNED[(id(w), when)]
 
 
+_QUESTIONNAIRES: dict[int, int] = {}
+
+
+def _questionnaire(w: World) -> int:
+    """A questionnaire of the counselor's own, to change and to retire."""
+    from kinds.questionnaire import library
+
+    if id(w) not in _QUESTIONNAIRES:
+        q = library.build(
+            {
+                "name": "Closeness",
+                "options": [[0, "No"], [1, "Yes"]],
+                "items": [["We laughed", True]],
+            },
+            owner_id=w.counselor.id,
+        )
+        db.session.add(q)
+        db.session.commit()
+        _QUESTIONNAIRES[id(w)] = q.id
+    return _QUESTIONNAIRES[id(w)]
+
+
 def _plan_day(w: World) -> str:
     from domain.weeks import local_today
 
@@ -812,6 +834,29 @@ TARGETS = [
         valid=no_fixed_values,
     ),
     Target("inventory", "inventory.take", "partner", lambda w: f"/week/{w.week}/inventory"),
+    Target(
+        "questionnaire", "questionnaire.take", "partner", lambda w: f"/week/{w.week}/questionnaire"
+    ),
+    Target(
+        "questionnaire-new",
+        "questionnaire.library_new",
+        "counselor",
+        lambda w: "/counselor/questionnaires/new",
+        valid=lambda w: {"options": "0 = No\n1 = Yes", "cutoff": "", "reliable_change": ""},
+    ),
+    Target(
+        "questionnaire-edit",
+        "questionnaire.library_edit",
+        "counselor",
+        lambda w: f"/counselor/questionnaires/{_questionnaire(w)}/edit",
+    ),
+    Target(
+        "questionnaire-retire",
+        "questionnaire.library_retire",
+        "counselor",
+        lambda w: f"/counselor/questionnaires/{_questionnaire(w)}",
+        lambda w: f"/counselor/questionnaires/{_questionnaire(w)}/retire",
+    ),
     Target("need-new", "needs.new", "partner", lambda w: "/needs/new", valid=no_fixed_values),
     Target(
         "need-edit",

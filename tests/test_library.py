@@ -111,7 +111,7 @@ def test_templates_round_trip_from_one_counselor_to_another(dana_library, dana, 
     imported = _upload(other, exported.data)
     assert imported.status_code == 302
     page = text_of(other.get("/counselor/templates"))
-    assert "Added 2 assignment templates, 1 note templates to your templates." in page
+    assert "Added 2 assignment templates, 1 note template to your templates." in page
     dana_live = [r for r in _rows(dana_library.id) if r[0] != "Old check-in"]
     lees = [r for r in _rows(lee.id) if r[0] != "Lee's own"]
     assert lees == dana_live
@@ -182,7 +182,7 @@ BAD_FILES = [
     (
         "questionnaires",
         _file(questionnaires=[{"name": "Q"}]),
-        "cannot take questionnaires from a file yet",
+        "Questionnaire 1 (Q) needs between 1 and 60 items.",
     ),
 ]
 
@@ -250,3 +250,38 @@ def test_every_section_exports_and_imports(app, counselor):
     keys = [s.key for s in library.SECTIONS]
     assert keys == ["assignment_templates", "note_templates", "questionnaires"]
     assert set(json.loads(library.export(counselor.id))) == {"hearth_library", *keys}
+
+
+def test_questionnaires_travel_in_the_same_file(dana_library, dana, signed_in):
+    """A counselor's own questionnaire goes out in the library file and comes in as a new
+    questionnaire of the colleague's own, items, options and scoring intact; Hearth's own
+    never travels (every Hearth has it)."""
+    from kinds.questionnaire import library as questionnaires
+    from kinds.questionnaire.models import Questionnaire
+
+    mine = questionnaires.build(
+        {
+            "name": "Evening calm",
+            "source": "Written by Dana for her practice; share freely.",
+            "options": [[0, "Never"], [1, "Sometimes"], [2, "Often"]],
+            "items": [["We wound down together", False], ["Evenings felt tense", True]],
+            "score_as": "sum",
+        },
+        owner_id=dana_library.id,
+    )
+    db.session.add(mine)
+    questionnaires.shipped()
+    db.session.commit()
+
+    data = json.loads(dana.get("/counselor/templates/export").data)
+    assert [q["name"] for q in data["questionnaires"]] == ["Evening calm"]
+
+    lee = factories.counselor("Lee Okafor")
+    db.session.commit()
+    other = signed_in(lee)
+    assert _upload(other, json.dumps(data).encode()).status_code == 302
+    assert "1 questionnaire to your templates." in text_of(other.get("/counselor/templates"))
+    [theirs] = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.owner_id == lee.id)
+    ).all()
+    assert questionnaires.plain(theirs) == questionnaires.plain(mine)

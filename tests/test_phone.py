@@ -90,8 +90,8 @@ def test_before_any_need_exists_the_needs_card_asks_to_name_them(signed_in, coup
     assert "Needs Name your needs" in needs_head
     progress = words(element(html, "div", "week-progress"))
     # Three rhythm moments, naming needs, a check-in, wording the pause rule, the inventory's
-    # intake, planning the first date (and night away and trip).
-    assert progress.startswith("8 things left to do this week")
+    # and the questionnaire's intakes, planning the first date (and night away and trip).
+    assert progress.startswith("9 things left to do this week")
     assert "Needs list Name your needs" in progress
 
 
@@ -102,10 +102,17 @@ def test_the_counter_counts_what_is_still_to_do_and_each_links_to_its_card(sam, 
     sam.post(f"/week/{week}/check-in", data=answers())
     html = sam.get("/week").get_data(as_text=True)
     progress = element(html, "div", "week-progress")
-    assert words(progress).startswith("6 things left to do this week")
+    assert words(progress).startswith("7 things left to do this week")
     links = re.findall(r'<a href="([^"]+)"', progress)
     # The check-in is done: no link to it. The journal never has anything left.
-    assert links == ["#card-rhythm", "#card-needs", "#card-pause", "#card-inventory", "#card-plan"]
+    assert links == [
+        "#card-rhythm",
+        "#card-needs",
+        "#card-pause",
+        "#card-inventory",
+        "#card-questionnaire",
+        "#card-plan",
+    ]
     assert "Word your pause rule" in words(progress)
     assert "Plan your time together" in words(progress)
     assert "2 still to do together" in words(progress) and "Rate 1 need" in words(progress)
@@ -127,6 +134,15 @@ def test_when_nothing_is_left_the_week_says_so(sam, couple, with_homework):
     sam.post(
         f"/week/{week}/inventory",
         data={**dict.fromkeys(SIGN_KEYS, "1"), "note_visibility": "counselor", "version": "0"},
+    )
+    questionnaire = with_homework["questionnaire"].questionnaire_schedule.questionnaire
+    sam.post(
+        f"/week/{week}/questionnaire",
+        data={
+            **{f"item-{item.id}": "2" for item in questionnaire.items},
+            "note_visibility": "counselor",
+            "version": "0",
+        },
     )
     # A date, a night away and a trip planned: nothing is due until their days come.
     soon = local_today(couple.timezone) + timedelta(days=3)

@@ -37,6 +37,7 @@ from domain import calendar_feed, invitations
 from extensions import db
 from kinds.checkin.models import CheckIn
 from kinds.needs.models import Need, NeedRating, NeedWording, add_steps
+from kinds.questionnaire import library
 from kinds.rhythm.models import RhythmMark, RhythmReflection
 from models import ConfidentialityPolicy, PinnedMoment, Visibility
 from tests import factories
@@ -381,6 +382,7 @@ def _candidates(world) -> dict[str, list]:
     sign_in_link = invitations.issue(world["sam"], by=world["counselor_a"])
     # Both partners' calendar feeds: each is read with its secret address, like an app.
     feeds = [calendar_feed.issue(p.user) for p in (world["sam"], world["alex"])]
+    hearths_own = library.shipped()
     db.session.commit()
     world["feed_tokens"] = [calendar_feed.token_of(f) for f in feeds]
     assignments = [hw[k] for k in ("rhythm", "needs", "checkin")] + [hw_y["rhythm"]]
@@ -407,6 +409,8 @@ def _candidates(world) -> dict[str, list]:
         "policy_id": list(db.session.scalars(select(ConfidentialityPolicy.id))) or [1],
         # A counselor's templates hold no partner's words; a partner reaches none of them.
         "template_id": [1],
+        # The counselor's questionnaires hold no partner's words: Hearth's own is enough.
+        "questionnaire_id": [hearths_own.id],
     }
 
 

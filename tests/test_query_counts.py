@@ -65,12 +65,15 @@ def count(app, queries, user, path: str) -> int:
 # The check-in's versions of a counselor's own questions come with the assignments, with
 # their questions, in one query (+1 on every page that loads homework); the answers to
 # them in one more, asked only when a loaded check-in was written under such a version.
+# Questionnaires add three to each page that loads homework: the schedules (with the
+# assignments), the takes, and the versions they were answered under with their items and
+# options (one query); on the dashboard the takes' answers, the versions and the schedules.
 EXPECTED = {
-    "dashboard": 19,
-    "couple": 31,
-    "partner home": 26,
-    "needs": 28,
-    "past week": 25,
+    "dashboard": 22,
+    "couple": 34,
+    "partner home": 29,
+    "needs": 31,
+    "past week": 28,
     "check-in": 7,
 }
 
@@ -103,8 +106,9 @@ def test_query_count_does_not_grow_with_couples_or_weeks(app, queries, page):
 # couple's data version), then this week's answers of every kind for the counter and the
 # card. The commit keeps what the action read, so nothing is read twice (it was 26).
 # The five newer kinds each read their week's answers for the counter (+9). The
-# check-in's versions of its questions come with the homework (+1).
-HTMX_RATING = 29
+# check-in's versions of its questions come with the homework (+1); questionnaires
+# their schedule, takes and versions (+3).
+HTMX_RATING = 32
 
 
 def test_an_htmx_rating_reads_nothing_twice(app, queries):
@@ -128,3 +132,57 @@ def test_an_htmx_rating_reads_nothing_twice(app, queries):
         counts.append(q.count)
     # The first tap inserts the week's rating; each one after changes it.
     assert counts[1:] == [HTMX_RATING, HTMX_RATING], counts
+
+
+def test_questionnaire_pages_do_not_grow_with_items_or_rounds(app, queries):
+    """The couple page and the partner's week read the same number of queries whether the
+    questionnaire has three items or thirty, and one round of answers or ten."""
+    from datetime import timedelta
+
+    from kinds.questionnaire import library
+    from kinds.questionnaire.models import QuestionnaireTake
+
+    counts = {}
+    for items, rounds in ((3, 1), (30, 1), (3, 10)):
+        counselor = factories.counselor(f"Counselor q{items}-{rounds}")
+        couple = practice(counselor, 1, 2)[0]
+        q = library.build(
+            {
+                "name": f"Q {items}",
+                "options": [[0, "No"], [1, "Yes"]],
+                "items": [[f"Item {n}", n % 3 == 0] for n in range(items)],
+                "cutoff": 2,
+                "cutoff_meaning": "a look",
+                "reliable_change": 1,
+            },
+            owner_id=counselor.id,
+        )
+        db.session.add(q)
+        db.session.flush()
+        assignment = next(a for a in couple.assignments if a.kind == "questionnaire")
+        this_week = couple_week(couple).start
+        assignment.starts_on = this_week - timedelta(weeks=rounds - 1)
+        assignment.questionnaire_schedule.questionnaire = q
+        assignment.questionnaire_schedule.every_weeks = 1
+        for r in range(rounds):
+            for partner in couple.partners:
+                db.session.add(
+                    QuestionnaireTake(
+                        assignment_id=assignment.id,
+                        partner_id=partner.id,
+                        questionnaire_id=q.id,
+                        week_start=assignment.starts_on + timedelta(weeks=r),
+                        answers={str(i.id): (r + i.id) % 2 for i in q.items},
+                        score_shared=partner.place == 1,
+                    )
+                )
+        db.session.commit()
+        for page, (path, user) in {
+            "couple": (f"/counselor/couples/{couple.id}", counselor),
+            "partner home": ("/week", couple.partner_at(2).user),
+            "questionnaire": (f"/week/{this_week}/questionnaire", couple.partner_at(1).user),
+        }.items():
+            counts.setdefault(page, set()).add(count(app, queries, user, path))
+    assert all(len(c) == 1 for c in counts.values()), counts
+    assert counts["couple"] == {EXPECTED["couple"]}
+    assert counts["partner home"] == {EXPECTED["partner home"]}

@@ -102,9 +102,9 @@ def test_dashboard_shows_this_weeks_completion_and_last_check_in(app, counselor,
     client = app.test_client()
     login(client, counselor.email)
     page = text_of(client.get("/counselor/"))
-    # 3 rhythm items + 2 needs + 2 check-ins + 2 inventories (this week is the intake);
-    # one check-in done.
-    assert "This week: 1 of 9 done" in page
+    # 3 rhythm items + 2 needs + 2 check-ins + 2 inventories + 2 questionnaires (this week
+    # is the intake); one check-in done.
+    assert "This week: 1 of 11 done" in page
     assert "Last inventory: none yet" in page
     week = couple_week(couple).start
     assert f"Last check-in: week of {week.day} {week:%b}" in page

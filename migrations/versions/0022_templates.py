@@ -1,7 +1,7 @@
 """templates: a counselor's own assignment templates and session note templates
 
 Revision ID: 0022_templates
-Revises: 0020_checkin_questions
+Revises: 0021_questionnaires
 Create Date: 2026-12-04 16:00:00
 
 Two tables owned by a counselor (deleted with their account): ``assignment_templates``
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022_templates"
-down_revision = "0020_checkin_questions"
+down_revision = "0021_questionnaires"
 branch_labels = None
 depends_on = None
 
