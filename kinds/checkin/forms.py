@@ -149,9 +149,10 @@ class PromptEntry(Form):
     default_visibility = RadioField(
         "Answers start as",
         choices=[
-            SelectChoice(Visibility.COUNSELOR.value, "For you only"),
-            SelectChoice(Visibility.SHARED.value, "Shared with the partner"),
+            SelectChoice(Visibility.COUNSELOR.value, "For you (the counselor) only"),
+            SelectChoice(Visibility.SHARED.value, "Shared with their partner"),
         ],
+        description="Each partner can still change it for their own answer.",
         default=Visibility.COUNSELOR.value,
     )
 

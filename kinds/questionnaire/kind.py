@@ -310,12 +310,26 @@ class QuestionnaireKind(Kind):
         }
 
     def template_settings(self, assignment) -> dict:
-        return {"every_weeks": every(assignment)}
+        """How often, and which questionnaire by its name: ids mean nothing in a colleague's
+        Hearth, and the newest version of the same name is the one to ask."""
+        schedule = assignment.questionnaire_schedule
+        settings = {"every_weeks": every(assignment)}
+        if schedule is not None:
+            settings["questionnaire"] = schedule.questionnaire.name
+        return settings
 
     def prefill_template(self, form, settings: dict) -> None:
         weeks = settings.get("every_weeks")
         if isinstance(weeks, int) and not isinstance(weeks, bool) and 1 <= weeks <= 26:
             form.every_weeks.data = weeks
+        name = settings.get("questionnaire")
+        if isinstance(name, str) and name:
+            # The choices are the newest version of each the counselor may use.
+            for choice in form.questionnaire_id.choices:
+                q = db.session.get(Questionnaire, int(choice.value))
+                if q is not None and q.name == name:
+                    form.questionnaire_id.data = choice.value
+                    break
 
     # --- Reading ---------------------------------------------------------------------
 

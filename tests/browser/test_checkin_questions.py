@@ -68,7 +68,7 @@ def test_counselor_adds_questions_and_a_partner_answers_them_next_week(
     # What was typed in the scale came back with the page.
     expect(page.locator("#scale-3").get_by_label("Scale", exact=True)).to_have_value(SCALE)
     added.get_by_label("Question").fill(PROMPT)
-    added.get_by_text("Shared with the partner").click()
+    added.get_by_text("Shared with their partner").click()
     screenshots.take(page, "checkin-questions-editor")
     if axe_problems:
         axe.append(axe_problems(page, "checkin-questions-editor", screenshots))

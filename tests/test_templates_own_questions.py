@@ -51,3 +51,48 @@ def test_a_checkins_own_questions_travel_in_its_template(
     [qset] = made.checkin_question_sets
     wanted = [(q.kind, q.label, q.low, q.high) for q in asked]
     assert [(q.kind, q.label, q.low, q.high) for q in qset.questions] == wanted
+
+
+def test_a_questionnaire_assignment_keeps_which_questionnaire_in_its_template(
+    dana,
+    counselor,
+    couple,
+    second_couple,  # noqa: F811
+):
+    from kinds.questionnaire import library as questionnaires
+
+    mine = questionnaires.build(
+        {
+            "name": "Evening calm",
+            "source": "Written for this practice.",
+            "options": [[0, "Never"], [1, "Sometimes"], [2, "Often"]],
+            "items": [["We wound down together", False], ["Evenings felt tense", True]],
+            "score_as": "sum",
+        },
+        owner_id=counselor.id,
+    )
+    db.session.add(mine)
+    db.session.commit()
+
+    new = f"/counselor/couples/{couple.id}/homework/new/questionnaire"
+    form = _assign_form(dana.get(new).get_data(as_text=True))
+    form |= {"questionnaire_id": str(mine.id), "every_weeks": "3"}
+    form["csrf_token"] = dana.csrf_token()
+    assert dana.post(new, data=form).status_code == 302
+    made = db.session.scalar(
+        select(Assignment).where(
+            Assignment.couple_id == couple.id, Assignment.kind == "questionnaire"
+        )
+    )
+    assert (
+        _save(dana, couple, made, name="Calm, every 3 weeks", instructions="x").status_code == 302
+    )
+    template = db.session.scalar(
+        select(AssignmentTemplate).where(AssignmentTemplate.kind == "questionnaire")
+    )
+    assert template.settings == {"every_weeks": 3, "questionnaire": "Evening calm"}
+
+    new = f"/counselor/couples/{second_couple.id}/homework/new/questionnaire"
+    page = dana.get(f"{new}?template={template.id}").get_data(as_text=True)
+    assert re.search(rf'<option\b(?=[^>]*\bselected\b)[^>]*value="{mine.id}"', page)
+    assert _assign_form(page)["every_weeks"] == "3"
