@@ -175,7 +175,9 @@ class Partner(db.Model):
         partner. A place someone left is already called "Former partner"."""
         if self.left:
             return self.name
-        return f"{self.name} (partner)"
+        from flask_babel import gettext
+
+        return gettext("%(name)s (partner)", name=self.name)
 
     @property
     def other(self) -> Partner:

@@ -56,9 +56,9 @@ def test_this_week_speaks_spanish_with_every_card(sam_es):
     page = spanish_page(sam_es.get("/week"))
     for words in (
         "Hola, Sam",
-        "Tú y Alex (partner) están trabajando con Dana Rivera.",
+        "Tú y Alex (pareja) están trabajando con Dana Rivera.",
         "Esta semana",
-        "Quedan 8 cosas por hacer esta semana",
+        "Quedan 9 cosas por hacer esta semana",
         "Ritmo semanal",
         "Marcar como hecho",
         "Añadir una nota",
@@ -71,7 +71,7 @@ def test_this_week_speaks_spanish_with_every_card(sam_es):
         "Todavía no",
         "Compartido con mi pareja",
         "Solo para mi consejero/a",
-        "Lo que Alex (partner) te pidió",
+        "Lo que Alex (pareja) te pidió",
         "Lo hice",
         "Acuerdo de pausa",
         "Diario compartido",
@@ -134,9 +134,9 @@ def test_marking_an_item_with_a_note_is_said_in_spanish(sam_es, made):
     assert "Marcado como hecho. Bien hecho, ustedes dos." in page
     assert "Lo hiciste tú" in page
     assert "Hablamos sin prisa" in page
-    assert "Alex (partner) y Dana pueden leerlo" in page
+    assert "Alex (pareja) y Dana pueden leerlo" in page
     assert "Cambiar mi nota" in page
-    assert "Quedan 7 cosas por hacer esta semana" in page
+    assert "Quedan 8 cosas por hacer esta semana" in page
     # With HTMX, the card alone comes back in Spanish too.
     other = made["rhythm"].rhythm_items[1]
     fragment = sam_es.post(
@@ -185,7 +185,7 @@ def test_the_partners_shared_answer_reads_in_spanish_around_their_words(sam_es, 
         data={f"{prefix}-rating": "met", f"{prefix}-comment": "Much better this week"},
     )
     page = spanish_page(sam_es.get("/week"))
-    assert "Cómo lo sintió Alex (partner) esta semana: Cumplida" in page
+    assert "Cómo lo sintió Alex (pareja) esta semana: Cumplida" in page
     assert "Much better this week" in page  # their words, as they wrote them
     # Alex's own page says it in English.
     assert "Your word this week: Met" in text_of(alex_en.get("/week"))

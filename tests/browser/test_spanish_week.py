@@ -95,9 +95,9 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     expect(activity.locator(".done-by")).to_contain_text("Lo hizo Casey")
     expect(activity.locator("blockquote.note")).to_have_text(CASEY_NOTE)
     needs = page.locator("#card-needs")
-    expect(needs.get_by_role("heading", name="Lo que Casey (partner) te pidió")).to_be_visible()
+    expect(needs.get_by_role("heading", name="Lo que Casey (pareja) te pidió")).to_be_visible()
     expect(needs.locator(".need.asked .need-text")).to_have_text(
-        "Casey (partner) necesita: A need of partner 2"
+        "Casey (pareja) necesita: A need of partner 2"
     )
     expect(needs.locator(".need.asked").get_by_role("button", name="Lo hice")).to_have_count(2)
 
@@ -118,7 +118,7 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     expect(conversation.locator(".done-by")).to_contain_text("Lo hiciste tú")
     expect(conversation.locator("blockquote.note")).to_have_text(ROBIN_NOTE)
     expect(conversation.locator(".who-reads-line")).to_have_text(
-        "Casey (partner) y Dana pueden leerlo"
+        "Casey (pareja) y Dana pueden leerlo"
     )
     expect(page.locator("#week-progress > p")).to_have_text("Quedan 3 cosas por hacer esta semana")
     expect(page.locator("#card-rhythm .card-head .count")).to_have_text("queda 1")
