@@ -487,3 +487,16 @@ def test_a_bad_file_adds_nothing_and_says_why(app, counselor):
         0,
         ["The questionnaires in this file are not a list."],
     )
+
+
+def test_a_stale_page_with_no_items_comes_back_with_what_was_typed(dana):
+    """A page left open (its form token no longer good) and every item line empty: the
+    form again with the name kept and nothing saved, never an error page."""
+    data = definition_form(
+        **{"items-0-text": "", "items-1-text": "", "items-2-text": "", "name": "Kept name"}
+    )
+    data["csrf_token"] = "stale"
+    response = dana.post("/counselor/questionnaires/new", data=data, csrf=False)
+    assert response.status_code in (400, 422)
+    assert 'value="Kept name"' in response.get_data(as_text=True)
+    assert made("Kept name") is None

@@ -176,7 +176,8 @@ class QuestionnaireForm(Form):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not self.filled_items():
-            self.items.errors.append("Please write at least one item.")
+            # A list even when the fields were never validated (a stale page's token).
+            self.items.errors = [*self.items.errors, "Please write at least one item."]
             ok = False
         return ok
 
