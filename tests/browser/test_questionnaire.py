@@ -63,10 +63,11 @@ def test_a_questionnaire_defined_assigned_answered_twice_and_charted(
     this_week = current_week("Europe/London", 0).start
     results = []
 
-    # 1. Dana defines a questionnaire of her own from the navigation.
+    # 1. Dana defines a questionnaire of her own, found under her settings.
     page = counselor_page
     sign_in(page, counselor)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Questionnaires").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Your questionnaires").click()
     expect(page.get_by_text("Hearth's own, not a validated instrument")).to_be_visible()
     page.get_by_role("link", name="New questionnaire").click()
     page.get_by_label("Name").fill("Closeness check")
