@@ -113,7 +113,12 @@ def test_a_week_of_homework_on_two_phones_with_the_counselor_watching(
     expect(page.locator("#homework .assignment")).to_have_count(5)
     # Only the kinds not given yet are left to assign.
     expect(page.locator(".assign-actions a")).to_have_text(
-        ["Assign appreciation notes", "Assign disconnection inventory", "Assign connection plan"]
+        [
+            "Assign appreciation notes",
+            "Assign disconnection inventory",
+            "Assign questionnaire",
+            "Assign connection plan",
+        ]
     )
     # Robin checked in last week already (feeling heard: 9), privately in part.
     seed.check_in(
