@@ -8,8 +8,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from domain.access import partner_place_for
 from domain.mail import invites, prefs, tokens
@@ -18,6 +18,7 @@ from extensions import csrf, db
 from forms.base import Form, email_field, strip, timezone_choices
 from models import CoupleStatus, MailChoice, MailSuppression, User
 from models.mail import PRACTICE_NAME_MAX
+from web import i18n
 from web.guards import counselor_required
 from web.rendering import keeps_input, render
 
@@ -157,6 +158,24 @@ class SendLinkForm(Form):
     address = email_field(
         "Their e-mail", "Please type the partner's e-mail address.", autocomplete="off"
     )
+    # Shown only when Hearth speaks more than one language here: the partner has no
+    # account yet, so the counselor chooses the language their invitation is written in.
+    language = SelectField(
+        "Written in",
+        validators=[Optional()],
+        validate_choice=False,
+        description="The page the link opens follows their phone's language.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(c, i18n.LANGUAGES[c]) for c in i18n.offered()]
+        if not self.language.data:
+            self.language.data = i18n.of(current_user)
+
+    def validate_language(self, field) -> None:
+        if field.data and field.data not in i18n.offered():
+            raise ValidationError("Please choose a language from the list.")
 
 
 def send_link_form(partner, form: SendLinkForm | None = None) -> SendLinkForm:
@@ -168,6 +187,8 @@ def send_link_form(partner, form: SendLinkForm | None = None) -> SendLinkForm:
     if not form.address.data:
         earlier = invites.last_sent(partner)
         form.address.data = earlier.to_address if earlier else ""
+        if earlier is not None and earlier.locale in i18n.offered():
+            form.language.data = earlier.locale
     return form
 
 
@@ -193,7 +214,7 @@ def send_invitation(couple_id: int, place: int):
     invitation = invitations.current_for(partner) or invitations.issue(
         partner, by=current_user, resend=False
     )
-    invites.send(invitation, form.address.data)
+    invites.send(invitation, form.address.data, form.language.data or None)
     db.session.commit()
     flash(f"We're sending {partner.name}'s link to {form.address.data}.", "success")
     return redirect(url_for("counselor.couple", couple_id=couple.id, _anchor=f"place-{place}"))

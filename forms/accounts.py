@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -193,10 +194,12 @@ class LanguageForm(Form):
         from web import i18n
 
         super().__init__(*args, **kwargs)
-        self.language.choices = [SelectChoice(c, i18n.LANGUAGES[c]) for c in i18n.offered()]
+        self.language.choices = [
+            SelectChoice(c, i18n.LANGUAGES[c]) for c in i18n.offered(current_user)
+        ]
 
     def validate_language(self, field) -> None:
         from web import i18n
 
-        if field.data not in i18n.offered():
+        if field.data not in i18n.offered(current_user):
             raise ValidationError(_l("Please choose a language from the list."))

@@ -60,6 +60,9 @@ class Message(db.Model):
     period: Mapped[str] = mapped_column(String(40), default="")
     # What it is about, by id: an invitation, a password-reset link, a session.
     ref_id: Mapped[int | None] = mapped_column(Integer)
+    # The language it is written in when the sender chose one (an invitation, to someone
+    # with no account yet); otherwise its recipient's (``delivery.language_of``).
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="queued")

@@ -206,24 +206,60 @@ def test_each_partner_gets_the_weeks_message_in_their_own_language(app, counselo
     assert "Hi Alex," in text_part(to_alex) and "16–22 Nov 2026" in text_part(to_alex)
 
 
-def test_an_invitation_is_in_the_inviting_counselors_language(app, counselor, smtp):
+def test_the_counselor_chooses_the_language_of_an_invitation(app, counselor, smtp, signed_in):
+    """The partner has no account yet: the counselor, whose own pages stay English, picks
+    the language their invitation is written in, beside the address; it is kept for the
+    next link to the same place."""
     couple = factories.couple(counselor, names=("Robin", "Casey"), joined=(False, False))
     db.session.commit()
-    invites.send(invitations.current_for(couple.partner_at(1)), "robin@example.com")
-    db.session.commit()
-    mail.send_due()
+    dana = signed_in(counselor)
+    page = dana.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Written in" in page and ">Español</option>" in page
+    sent = dana.post(
+        f"/counselor/couples/{couple.id}/partners/1/send-link",
+        data={"send1-address": "robin@example.com", "send1-language": "en"},
+    )
+    assert sent.status_code == 302
     english = smtp.wait_for(1)[0]
     assert "invited you to Hearth" in english["Subject"]
 
-    _speaks_spanish(counselor)
-    invites.send(invitations.current_for(couple.partner_at(2)), "casey@example.com")
-    db.session.commit()
-    mail.send_due()
+    sent = dana.post(
+        f"/counselor/couples/{couple.id}/partners/2/send-link",
+        data={"send2-address": "casey@example.com", "send2-language": "es"},
+    )
+    assert sent.status_code == 302
     smtp.wait_for(2)
     spanish = smtp.to("casey@example.com")[0]
     assert "Dana Rivera te invitó a Hearth" in spanish["Subject"]
     assert "Hola, Casey:" in text_part(spanish)
     assert "Abre tu invitación (funciona una vez, hasta el" in text_part(spanish)
+    # Shown chosen again beside Casey's address; a new link goes out in Spanish too.
+    page = dana.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    casey = page[page.index('name="send2-language"') :]
+    assert '<option selected value="es">' in casey[: casey.index("</select>")]
+    invites.resend_if_sent_before(invitations.issue(couple.partner_at(2), by=counselor))
+    db.session.commit()
+    mail.send_due()
+    again = smtp.wait_for(3)
+    assert all("te invitó" in m["Subject"] for m in again if m["To"] == "casey@example.com")
+
+    # A language that is not offered is refused beside the field, the address kept.
+    refused = dana.post(
+        f"/counselor/couples/{couple.id}/partners/2/send-link",
+        data={"send2-address": "casey2@example.com", "send2-language": "fr"},
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Please choose a language from the list." in html
+    assert 'value="casey2@example.com"' in html
+
+
+def test_with_one_language_no_choice_is_shown(app, counselor, signed_in):
+    app.config["LANGUAGES"] = ["en"]
+    couple = factories.couple(counselor, names=("Robin", "Casey"), joined=(False, False))
+    db.session.commit()
+    page = signed_in(counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Written in" not in page
 
 
 def test_a_session_reminder_names_the_day_in_spanish(app, counselor, smtp):

@@ -162,7 +162,22 @@ def test_joining_keeps_the_browsers_language(app, client, invited):  # noqa: F81
 
 def test_signed_out_pages_follow_the_browser_among_those_offered(app, client, counselor):
     _spanish_offered(app)
+    page = client.get("/login", headers={"Accept-Language": "es"})
+    assert '<html lang="es"' in page.get_data(as_text=True)
     login(client, counselor.email)
     page = client.get("/account/", headers={"Accept-Language": "es"})
-    # The counselor never chose: the browser's language, offered here, is used.
-    assert "Tu cuenta" in text_of(page)
+    # A counselor's pages speak English in full (web.i18n.COUNSELOR_LANGUAGES): a Spanish
+    # browser, or a Spanish choice kept from before, never leaves them half translated.
+    assert "Your account" in text_of(page)
+    assert "Language" not in text_of(page)  # nothing else to choose
+    counselor.locale = "es"
+    db.session.commit()
+    assert '<html lang="en"' in client.get("/counselor/").get_data(as_text=True)
+
+
+def test_a_counselor_cannot_choose_a_language_their_pages_do_not_speak(app, client, counselor):
+    _spanish_offered(app)
+    login(client, counselor.email)
+    page = client.post("/account/language", data={"language": "es"})
+    assert page.status_code == 422
+    assert counselor.locale != "es"

@@ -20,13 +20,20 @@ from flask_login import current_user
 DEFAULT = "en"
 # code -> the language's own name for itself, as the choice shows it.
 LANGUAGES = {"en": "English", "es": "Español"}
+# The languages a counselor's own pages (dashboard, couple page, sessions, settings) speak in
+# full. Partners' pages speak every language above; a counselor chooses among these only, so
+# no counselor is left with a page half in one language and half in another.
+COUNSELOR_LANGUAGES = ("en",)
 
 
-def offered() -> list[str]:
-    """The languages people may choose here, in the order the choice lists them."""
+def offered(user=None) -> list[str]:
+    """The languages ``user`` may choose here (anyone, without a user), in the order the
+    choice lists them."""
     if not has_app_context():
         return [DEFAULT]
     codes = [c for c in current_app.config.get("LANGUAGES", [DEFAULT]) if c in LANGUAGES]
+    if getattr(user, "role", None) == "counselor":
+        codes = [c for c in codes if c in COUNSELOR_LANGUAGES]
     return codes or [DEFAULT]
 
 
@@ -47,16 +54,17 @@ def of(user) -> str:
     """The language Hearth speaks to ``user`` (e-mails, feeds, copies): their choice when
     it is offered, else the default."""
     chosen = known(getattr(user, "locale", None))
-    return chosen if chosen in offered() else DEFAULT
+    return chosen if chosen in offered(user) else DEFAULT
 
 
 def choose() -> str:
     """Flask-Babel's locale selector: the signed-in person's language, else the browser's
     best match among those offered."""
-    if current_user and current_user.is_authenticated:
-        chosen = known(getattr(current_user, "locale", None))
-        if chosen in offered():
+    user = current_user if current_user and current_user.is_authenticated else None
+    if user is not None:
+        chosen = known(getattr(user, "locale", None))
+        if chosen in offered(user):
             return chosen
     if not has_request_context():
         return DEFAULT
-    return request.accept_languages.best_match(offered(), DEFAULT) or DEFAULT
+    return request.accept_languages.best_match(offered(user), DEFAULT) or DEFAULT

@@ -62,6 +62,7 @@ def queue(
     period: str = "",
     ref_id: int | None = None,
     due_at: datetime | None = None,
+    locale: str | None = None,
 ) -> int | None:
     """Add one message to the current transaction, unless one with its key exists.
 
@@ -86,6 +87,7 @@ def queue(
         "couple_id": couple_id,
         "period": period,
         "ref_id": ref_id,
+        "locale": locale,
         "created_at": now,
         "due_at": due_at or now,
         "status": "queued",
@@ -175,10 +177,13 @@ def _practice(message: Message, kind: Kind) -> str:
 
 def language_of(message: Message, kind: Kind) -> str:
     """The language ``message`` is drawn in: its recipient's (``web.i18n.of``); for
-    someone without an account yet, that of the person it is about (the account whose
-    address is being changed), or for an invitation the inviting counselor's."""
+    someone without an account yet, the one the sender chose (an invitation), else that of
+    the person it is about (the account whose address is being changed), or for an
+    invitation the inviting counselor's."""
     if message.user is not None:
         return i18n.of(message.user)
+    if message.locale in i18n.offered():
+        return message.locale
     if message.ref_id and kind.audience == INVITEE:
         from models import Invitation
 

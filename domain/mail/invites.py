@@ -20,8 +20,9 @@ def last_sent(partner: Partner) -> Message | None:
     )
 
 
-def send(invitation: Invitation, address: str) -> int | None:
-    """Queue ``invitation``'s link to ``address`` (once per link and address)."""
+def send(invitation: Invitation, address: str, locale: str | None = None) -> int | None:
+    """Queue ``invitation``'s link to ``address`` (once per link and address), written in
+    ``locale`` when the counselor chose one (else the counselor's own language)."""
     if invitation.id is None:
         db.session.flush()
     partner = invitation.partner
@@ -31,6 +32,7 @@ def send(invitation: Invitation, address: str) -> int | None:
         couple_id=partner.couple_id,
         period=f"invitation-{invitation.id}",
         ref_id=invitation.id,
+        locale=locale,
     )
 
 
@@ -41,4 +43,4 @@ def resend_if_sent_before(invitation: Invitation) -> None:
         return
     earlier = last_sent(partner)
     if earlier is not None and earlier.to_address:
-        send(invitation, earlier.to_address)
+        send(invitation, earlier.to_address, earlier.locale)
