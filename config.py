@@ -197,10 +197,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Every answer to that form takes at least this long, known address or not.
         "RESET_ANSWER_SECONDS": float(os.environ.get("HEARTH_RESET_ANSWER_SECONDS", "0.4")),
         # The languages people may choose (web/i18n.py), comma-separated codes. A language
-        # is offered once every page, message and copy speaks it; until then, English.
+        # is offered once every page, message and copy a partner meets speaks it.
         "LANGUAGES": [
             code.strip()
-            for code in os.environ.get("HEARTH_LANGUAGES", "en").split(",")
+            for code in os.environ.get("HEARTH_LANGUAGES", "en,es").split(",")
             if code.strip()
         ],
     }

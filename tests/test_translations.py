@@ -141,7 +141,17 @@ def test_a_language_not_offered_is_refused_next_to_the_field(app, couple, signed
     assert db.session.get(User, couple.partner_at(1).user.id).locale is None
 
 
+def test_spanish_is_offered_by_default(monkeypatch, tmp_path):
+    from config import load_config
+
+    monkeypatch.delenv("HEARTH_LANGUAGES", raising=False)
+    assert load_config(str(tmp_path))["LANGUAGES"] == ["en", "es"]
+    monkeypatch.setenv("HEARTH_LANGUAGES", "en")
+    assert load_config(str(tmp_path))["LANGUAGES"] == ["en"]
+
+
 def test_with_english_alone_there_is_no_choice_and_spanish_is_not_spoken(app, couple, signed_in):
+    app.config["LANGUAGES"] = ["en"]  # a deployment that offers English alone
     user = couple.partner_at(1).user
     user.locale = "es"
     db.session.commit()
