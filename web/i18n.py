@@ -46,8 +46,20 @@ def from_browser() -> str:
 def of(user) -> str:
     """The language Hearth speaks to ``user`` (e-mails, feeds, copies): their choice when
     it is offered, else the default."""
-    chosen = known(getattr(user, "locale", None))
+    return spoken(getattr(user, "locale", None))
+
+
+def spoken(code: str | None) -> str:
+    """The language Hearth speaks to someone who chose ``code`` (None: nobody chose)."""
+    chosen = known(code)
     return chosen if chosen in offered() else DEFAULT
+
+
+def of_couple(mine: str, theirs: str | None) -> list[str]:
+    """The languages a couple's copy of a summary comes in for a partner: their own first,
+    then the other partner's when it differs (``theirs`` as they chose it, or None)."""
+    other = spoken(theirs)
+    return [mine] if other == mine else [mine, other]
 
 
 def choose() -> str:
