@@ -37,7 +37,11 @@ SPANISH_FILENAME = re.compile(r"^hearth-resumen-\d{4}-\d{2}-\d{2}-sam-alex\.pdf$
 
 
 def test_a_spanish_partner_reads_and_saves_the_summary_in_spanish_on_a_phone(
-    seed, live_server, new_page, screenshots, spanish_offered  # noqa: F811
+    seed,
+    live_server,
+    new_page,
+    screenshots,
+    spanish_offered,  # noqa: F811
 ):
     _counselor, couple = seed_couple_with_history(seed, live_server)
     sam = couple.partners[1]
