@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from pypdf import PdfReader
@@ -202,3 +203,13 @@ def test_the_counselors_copies_stay_english(app, counselor, couple, made):
     page = client.get(base)
     assert '<html lang="en"' in page.get_data(as_text=True)
     assert "Focus of the session" in text_of(page)
+
+
+def test_each_partners_export_holds_the_summary_in_their_language(sam_es, alex_en, made):
+    for client, words in ((sam_es, "Enquésecentrólasesión"), (alex_en, "Focusofthesession")):
+        response = client.post("/account/export")
+        assert response.status_code == 200
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        pdfs = [archive.read(n) for n in archive.namelist() if n.endswith(".pdf")]
+        assert len(pdfs) == 1
+        assert words in squeezed(pdfs[0])
