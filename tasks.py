@@ -79,19 +79,26 @@ def send_due() -> dict:
 
 @huey.task(name="hearth.draw_summary")
 def draw_summary(session_id: int) -> bool:
-    """Draw and store the couple's copy of a released summary, so that neither partner
-    waits for a drawing. False when it was already current, or is no longer released."""
+    """Draw and store the couple's copy of a released summary, in each language the two
+    partners read (one or two), so that neither partner waits for a drawing. False when
+    every one was already current, or it is no longer released."""
     from domain import pdf
     from domain.summary import COUPLE_COPY
     from extensions import db
     from models import CounselingSession
+    from web import i18n
 
     with _flask_app().app_context():
         session = db.session.get(CounselingSession, session_id)
         if session is None or session.released_at is None:
             return False
-        _data, cached = pdf.summary_pdf(session, COUPLE_COPY, session.couple.counselor.paper_size)
-        return not cached
+        couple = session.couple
+        languages = list(dict.fromkeys(i18n.of(p.user) for p in couple.partners if p.user))
+        drew = False
+        for lang in languages or [i18n.DEFAULT]:
+            _data, cached = pdf.summary_pdf(session, COUPLE_COPY, couple.counselor.paper_size, lang)
+            drew = drew or not cached
+        return drew
 
 
 def register(app: Flask) -> None:

@@ -16,6 +16,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +39,7 @@ from extensions import db
 from forms.base import ButtonForm
 from forms.counseling import PaperForm, SessionForm
 from models import CounselingSession, PinnedMoment, utcnow
+from web import i18n
 from web.guards import counselor_required, partner_required
 from web.rendering import keeps_input, render
 
@@ -351,7 +355,10 @@ def download(couple_id: int, session_id: int, copy: str):
     if copy not in COPIES:
         abort(404)
     session = stored_summary_session(current_user, couple_id, session_id)
-    return _pdf_response(session, copy, current_user.paper_size)
+    # The counselor's copy in the counselor's language; the couple's copy as the couple
+    # first gets it, in English (a partner's page offers it in either partner's).
+    lang = i18n.of(current_user) if copy != COUPLE_COPY else i18n.DEFAULT
+    return _pdf_response(session, copy, current_user.paper_size, lang)
 
 
 @bp.route("/counselor/settings", methods=["GET", "POST"])
@@ -383,7 +390,7 @@ def partner_index():
         )
         .order_by(CounselingSession.number.desc())
     ).all()
-    return render("counseling/partner_index.html", me=me, sessions=sessions)
+    return render("counseling/partner_index.html", me=me, sessions=sessions, copies=_copies_for(me))
 
 
 @bp.get("/summaries/<int:session_id>")
@@ -392,12 +399,17 @@ def partner_summary(session_id: int):
     """The couple's copy of a released summary as a page to read on a phone: the same
     view model and body as the PDF (``Audience`` of the couple's copy), so it shows
     exactly what the PDF shows and nothing more. Reading it counts as opening it."""
-    session = released_session_for(own_partner_place(current_user), session_id)
+    me = own_partner_place(current_user)
+    session = released_session_for(me, session_id)
     summary = build(session, COUPLE_COPY)
     # Marked first, so the "new" dot on Summaries is already gone on this page.
-    whats_new.mark_opened(own_partner_place(current_user), session)
+    whats_new.mark_opened(me, session)
     response = render(
-        "counseling/partner_summary.html", couple=session.couple, session=session, s=summary
+        "counseling/partner_summary.html",
+        couple=session.couple,
+        session=session,
+        s=summary,
+        copies=_copies_for(me),
     )
     audit.record(
         "viewed",
@@ -411,17 +423,50 @@ def partner_summary(session_id: int):
 @bp.get("/summaries/<int:session_id>.pdf")
 @partner_required
 def partner_download(session_id: int):
-    """The couple's copy of a released summary."""
-    session, partner_id, paper = released_summary_for(current_user, session_id)
+    """The couple's copy of a released summary, in the reading partner's language or,
+    with ``?lang=``, in the other partner's; any other language is not offered here."""
+    session, partner_id, paper, theirs = released_summary_for(current_user, session_id)
+    offered = i18n.of_couple(i18n.of(current_user), theirs)
+    lang = request.args.get("lang", offered[0])
+    if lang not in offered:
+        abort(404)
     whats_new.opened(partner_id, session.id)
-    return _pdf_response(session, COUPLE_COPY, paper)
+    return _pdf_response(session, COUPLE_COPY, paper, lang)
 
 
-def _pdf_response(session: CounselingSession, copy: str, paper: str):
+@dataclass
+class PdfCopy:
+    """One language the couple's PDF is offered in on a partner's page."""
+
+    lang: str
+    label: str  # "Save a PDF copy", "Download in English"
+    own: bool  # in the reading partner's own language (no ?lang= needed)
+    of_session: str  # "of session %(num)d", for screen readers, in the link's language
+
+
+# Each language's name, as a link to a copy in it says it (in that language).
+LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
+
+
+def _copies_for(me) -> list[PdfCopy]:
+    """The partner's own language first, then the other partner's when it differs; the
+    other's link is written in that language, so the partner who reads it knows it."""
+    other = me.other.user if me.other is not None else None
+    languages = i18n.of_couple(i18n.of(current_user), getattr(other, "locale", None))
+    # Formatted by the page with each session's number (gettext formats only with values).
+    copies = [PdfCopy(languages[0], _("Save a PDF copy"), True, _("of session %(num)d"))]
+    for lang in languages[1:]:
+        with force_locale(lang):
+            label = _("Download in %(language)s", language=str(LANGUAGE_NAMES[lang]))
+            copies.append(PdfCopy(lang, label, False, _("of session %(num)d")))
+    return copies
+
+
+def _pdf_response(session: CounselingSession, copy: str, paper: str, lang: str = "en"):
     """The PDF as a download; its audit row is committed with whatever else this request
     wrote (a partner's "opened")."""
-    data, _cached = pdf.summary_pdf(session, copy, paper)
-    name = filename_for(session, session.couple, copy)
+    data, _cached = pdf.summary_pdf(session, copy, paper, lang)
+    name = filename_for(session, session.couple, copy, lang)
     audit.record_now(
         "pdf_downloaded",
         couple_id=session.couple_id,

@@ -8,7 +8,7 @@ that IDs give nothing away. These functions know nothing of HTTP: they raise
 from __future__ import annotations
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Load, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Load, aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
@@ -203,22 +203,29 @@ def stored_summary_session(user: User, couple_id: int, session_id: int) -> Couns
     return session
 
 
-def released_summary_for(user: User, session_id: int) -> tuple[CounselingSession, int, str]:
-    """A released session of the partner's own couple, with the partner's place id and the
-    counselor's paper size, in one query; a released summary of another couple does not
-    exist here."""
+def released_summary_for(
+    user: User, session_id: int
+) -> tuple[CounselingSession, int, str, str | None]:
+    """A released session of the partner's own couple, with the partner's place id, the
+    counselor's paper size and the other partner's chosen language (None before they
+    joined), in one query; a released summary of another couple does not exist here."""
+    other_place, other_user = aliased(Partner), aliased(User)
     found = db.session.execute(
-        select(CounselingSession, Partner.id, User.paper_size)
+        select(CounselingSession, Partner.id, User.paper_size, other_user.locale)
         .join(Couple, Couple.id == CounselingSession.couple_id)
         .join(Partner, Partner.couple_id == Couple.id)
         .join(User, User.id == Couple.counselor_id)
+        .outerjoin(
+            other_place, (other_place.couple_id == Couple.id) & (other_place.id != Partner.id)
+        )
+        .outerjoin(other_user, other_user.id == other_place.user_id)
         .where(
             CounselingSession.id == session_id,
             CounselingSession.released_at.is_not(None),
             Partner.user_id == user.id,
         )
         .options(contains_eager(CounselingSession.couple))
-    ).one_or_none()
+    ).first()
     if found is None:
         raise NotVisible()
     return tuple(found)

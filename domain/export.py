@@ -292,21 +292,27 @@ def pdf_name(session: CounselingSession, copy: str, *, both: bool) -> str:
 
 
 def summary_files(
-    sessions: Iterable[CounselingSession], copies: tuple[str, ...], paper: str
+    sessions: Iterable[CounselingSession], copies: tuple[str, ...], paper: str, lang: str = "en"
 ) -> list[tuple[str, bytes]]:
-    """Each session's summary in each of ``copies``, drawn (or taken from the cache)."""
+    """Each session's summary in each of ``copies``, in ``lang``, drawn (or taken from the
+    cache)."""
     files = []
     for session in sessions:
         for copy in copies:
-            data, _cached = pdf.summary_pdf(session, copy, paper)
+            data, _cached = pdf.summary_pdf(session, copy, paper, lang)
             files.append((pdf_name(session, copy, both=len(copies) > 1), data))
     return files
 
 
 def partner_files(me: Partner) -> list[tuple[str, bytes]]:
-    """The couple's copy of each released summary, as the partner downloads it."""
+    """The couple's copy of each released summary, as the partner downloads it: in their
+    own language."""
+    from web import i18n
+
     couple = me.couple
-    return summary_files(released_sessions(couple), (COUPLE_COPY,), couple.counselor.paper_size)
+    return summary_files(
+        released_sessions(couple), (COUPLE_COPY,), couple.counselor.paper_size, i18n.of(me.user)
+    )
 
 
 def counselor_files(couple: Couple) -> list[tuple[str, bytes]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from weasyprint import HTML
 from weasyprint import __version__ as weasyprint_version
@@ -69,8 +70,10 @@ def render_pdf(html: str) -> bytes:
 
 # What draws a summary besides the couple's data: templates, stylesheets, and the code that
 # gathers and filters what it shows. Hashed once per process; a deployment changes it.
-_DRAWN_BY = ("templates", "kinds", "domain", "models", "static/css")
-_DRAWN_BY_SUFFIXES = {".html", ".css", ".py", ".woff", ".woff2", ".ttf", ".svg", ".png"}
+# The translations' sources count too: a better Spanish sentence draws the copies anew.
+_DRAWN_BY = ("templates", "kinds", "domain", "models", "static/css", "translations")
+_DRAWN_BY_SUFFIXES = {".html", ".css", ".py", ".woff", ".woff2", ".ttf", ".svg", ".png", ".po"}
+DEFAULT_LANGUAGE = "en"
 _code_digest: str | None = None
 
 
@@ -89,57 +92,76 @@ def code_digest() -> str:
     return _code_digest
 
 
-def validity_key(data_version: int, copy: str, paper: str) -> str:
+def stored_copy(copy: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How a copy in a language is kept (``SummaryPdf.copy``): "couple" in English, as it
+    always was, "couple:es" in Spanish; one stored PDF per copy and language."""
+    return copy if lang == DEFAULT_LANGUAGE else f"{copy}:{lang}"
+
+
+def validity_key(data_version: int, copy: str, paper: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """What a stored PDF must have been drawn at to be current: the couple's data version,
-    the code and templates that drew it, the copy and the paper."""
-    return hashlib.sha256(f"{data_version}|{code_digest()}|{copy}|{paper}".encode()).hexdigest()
+    the code, templates and translations that drew it, the copy, the paper and the
+    language."""
+    return hashlib.sha256(
+        f"{data_version}|{code_digest()}|{copy}|{paper}|{lang}".encode()
+    ).hexdigest()
 
 
-def stored_pdf(session_id: int, copy: str, paper: str) -> tuple[bytes | None, int]:
-    """The stored PDF of this copy if it is current (else None), and the couple's data
-    version, read fresh in one query: nothing is gathered or drawn to find out."""
+def stored_pdf(
+    session_id: int, copy: str, paper: str, lang: str = DEFAULT_LANGUAGE
+) -> tuple[bytes | None, int]:
+    """The stored PDF of this copy in this language if it is current (else None), and the
+    couple's data version, read fresh in one query: nothing is gathered or drawn to find
+    out."""
+    kept_as = stored_copy(copy, lang)
     row = db.session.execute(
         db.select(SummaryPdf.pdf, SummaryPdf.content_hash, Couple.data_version)
         .select_from(CounselingSession)
         .join(Couple, Couple.id == CounselingSession.couple_id)
         .outerjoin(
             SummaryPdf,
-            (SummaryPdf.session_id == CounselingSession.id) & (SummaryPdf.copy == copy),
+            (SummaryPdf.session_id == CounselingSession.id) & (SummaryPdf.copy == kept_as),
         )
         .where(CounselingSession.id == session_id)
     ).one()
     if row.content_hash is not None and row.content_hash == validity_key(
-        row.data_version, copy, paper
+        row.data_version, copy, paper, lang
     ):
         return row.pdf, row.data_version
     return None, row.data_version
 
 
-def summary_pdf(session: CounselingSession, copy: str, paper: str = "a4") -> tuple[bytes, bool]:
-    """The PDF for this copy of the summary, and whether it came from the store.
+def summary_pdf(
+    session: CounselingSession, copy: str, paper: str = "a4", lang: str = DEFAULT_LANGUAGE
+) -> tuple[bytes, bool]:
+    """The PDF for this copy of the summary in ``lang``, and whether it came from the store.
 
     The couple's data version is read before anything is gathered, so the PDF stored with
     it shows that version or a newer one, never an older: a change committed meanwhile
-    raised the number, and the next download draws again.
+    raised the number, and the next download draws again. It is gathered and drawn in
+    ``lang`` (Hearth's words and dates; the counselor's words stay as written).
     """
-    stored, version = stored_pdf(session.id, copy, paper)
+    stored, version = stored_pdf(session.id, copy, paper, lang)
     if stored is not None:
         return stored, True
-    summary = build(session, copy)
-    pdf = render_pdf(summary_html(summary, paper))
+    with force_locale(lang):
+        summary = build(session, copy)
+        pdf = render_pdf(summary_html(summary, paper))
+    kept_as = stored_copy(copy, lang)
     cached = db.session.scalar(
-        db.select(SummaryPdf).where(SummaryPdf.session_id == session.id, SummaryPdf.copy == copy)
+        db.select(SummaryPdf).where(SummaryPdf.session_id == session.id, SummaryPdf.copy == kept_as)
     )
     if cached is None:
-        cached = SummaryPdf(session_id=session.id, copy=copy)
+        cached = SummaryPdf(session_id=session.id, copy=kept_as)
         db.session.add(cached)
-    cached.content_hash = validity_key(version, copy, paper)
+    cached.content_hash = validity_key(version, copy, paper, lang)
     cached.pdf = pdf
     cached.rendered_at = utcnow()
     audit.record(
         "pdf_rendered",
         couple_id=session.couple_id,
-        subject=f"Session {session.number} summary, {copy} copy",
+        subject=f"Session {session.number} summary, {copy} copy"
+        + ("" if lang == DEFAULT_LANGUAGE else f" ({lang})"),
     )
     try:
         db.session.commit()

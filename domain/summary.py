@@ -8,10 +8,12 @@ counselor-only answers. Private clinical notes are only ever in the counselor's 
 from __future__ import annotations
 
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from domain import confidentiality
@@ -72,21 +74,35 @@ class Summary:
         return filename_for(self.session, self.couple, self.copy)
 
 
-def filename_for(session: CounselingSession, couple: Couple, copy: str) -> str:
-    """A summary's file name, without building the summary (a stored PDF needs only this)."""
-    ascii_name = unicodedata.normalize("NFKD", couple.name).encode("ascii", "ignore").decode()
-    slug = "".join(c if c.isalnum() else "-" for c in ascii_name.lower())
-    slug = "-".join(part for part in slug.split("-") if part) or "couple"
-    suffix = "-counselor-copy" if copy == COUNSELOR_COPY else ""
+def filename_for(
+    session: CounselingSession, couple: Couple, copy: str, lang: str | None = None
+) -> str:
+    """A summary's file name, without building the summary (a stored PDF needs only this),
+    with Hearth's words in ``lang`` (the current language when None), ASCII only:
+    hearth-summary-2026-11-20-sam-alex.pdf, hearth-resumen-2026-11-20-sam-alex.pdf."""
+    slug = _ascii_slug(couple.name) or "couple"
     held = _local(session.held_at, couple.timezone)
-    return f"hearth-summary-{held:%Y-%m-%d}-{slug}{suffix}.pdf"
+    with force_locale(lang) if lang else nullcontext():
+        # TRANSLATORS: in a PDF's file name: plain letters, no spaces.
+        word = _ascii_slug(gettext("summary")) or "summary"
+        suffix = (
+            "-" + (_ascii_slug(gettext("counselor-copy")) or "counselor-copy")
+            if copy == COUNSELOR_COPY
+            else ""
+        )
+    return f"hearth-{word}-{held:%Y-%m-%d}-{slug}{suffix}.pdf"
+
+
+def _ascii_slug(words: str) -> str:
+    """ "Sam & Alex" -> "sam-alex"; accents dropped, anything else a dash."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    slug = "".join(c if c.isalnum() else "-" for c in ascii_words.lower())
+    return "-".join(part for part in slug.split("-") if part)
 
 
 def full_day_time(moment: datetime, tz: str) -> str:
     """ "Wednesday 2 December 2026 at 13:00" where the couple lives: how a session's time
     reads wherever a session is named, year included (a summary is kept for years)."""
-    from flask_babel import gettext
-
     from domain import dates
 
     local = _local(moment, tz)
@@ -100,7 +116,11 @@ def full_day_time(moment: datetime, tz: str) -> str:
 def session_title(session: CounselingSession) -> str:
     """ "Session 1 · Wednesday 2 December 2026 at 13:00": a session's name everywhere,
     pages and PDFs alike."""
-    return f"Session {session.number} · {full_day_time(session.held_at, session.couple.timezone)}"
+    return gettext(
+        "Session %(num)d · %(when)s",
+        num=session.number,
+        when=full_day_time(session.held_at, session.couple.timezone),
+    )
 
 
 def previous_session(session: CounselingSession) -> CounselingSession | None:
@@ -142,11 +162,11 @@ def build(session: CounselingSession, copy: str) -> Summary:
     hw = load(couple, weeks[0].start, weeks[-1].start)
     audience = audience_for(couple, copy)
     names = {p.id: p.name_with_role for p in couple.partners}
-    attended = {
-        "both": "Both partners",
-        "partner1": f"{couple.partner_at(1).name_with_role} only",
-        "partner2": f"{couple.partner_at(2).name_with_role} only",
-    }[session.attended]
+    if session.attended == "both":
+        attended = gettext("Both partners")
+    else:
+        who = couple.partner_at(1 if session.attended == "partner1" else 2).name_with_role
+        attended = gettext("%(name)s only", name=who)
     summary = Summary(
         session=session,
         couple=couple,

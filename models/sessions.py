@@ -104,10 +104,12 @@ class PinnedMoment(db.Model):
 class SummaryPdf(db.Model):
     """A rendered summary, kept so repeat downloads do not render again.
 
-    Keyed by the session and the copy; ``content_hash`` is the validity key it was drawn
-    at (``domain.pdf.validity_key``: the couple's data version, the code and templates,
-    the copy and the paper). Any change to what the summary shows raises the couple's data
-    version, so the key no longer matches and the next download draws it anew.
+    Keyed by the session and the copy in its language (``domain.pdf.stored_copy``:
+    "couple" in English, "couple:es" in Spanish); ``content_hash`` is the validity key it
+    was drawn at (``domain.pdf.validity_key``: the couple's data version, the code,
+    templates and translations, the copy, the paper and the language). Any change to what
+    the summary shows raises the couple's data version, so the key no longer matches and
+    the next download draws it anew.
     """
 
     __tablename__ = "summary_pdfs"

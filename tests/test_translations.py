@@ -78,7 +78,7 @@ def test_every_word_marked_for_translation_has_one(extracted, code):
     missing = [
         m.id
         for m in extracted
-        if (t := catalogue.get(m.id)) is None
+        if (t := catalogue.get(m.id, m.context)) is None
         or not (t.string if isinstance(t.string, str) else all(t.string))
         or t.fuzzy
     ]

@@ -57,6 +57,19 @@ def of(user) -> str:
     return chosen if chosen in offered(user) else DEFAULT
 
 
+def spoken(code: str | None) -> str:
+    """The language Hearth speaks to a partner who chose ``code`` (None: nobody chose)."""
+    chosen = known(code)
+    return chosen if chosen in offered() else DEFAULT
+
+
+def of_couple(mine: str, theirs: str | None) -> list[str]:
+    """The languages a couple's copy of a summary comes in for a partner: their own first,
+    then the other partner's when it differs (``theirs`` as they chose it, or None)."""
+    other = spoken(theirs)
+    return [mine] if other == mine else [mine, other]
+
+
 def choose() -> str:
     """Flask-Babel's locale selector: the signed-in person's language, else the browser's
     best match among those offered."""

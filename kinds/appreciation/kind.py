@@ -22,8 +22,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import false, select
 
+from domain.dates import write as write_date
 from domain.visibility import Audience
 from extensions import db
 from kinds.appreciation.forms import note_form
@@ -93,7 +95,8 @@ class NotesSection:
 
 
 def _wk(week_start: date) -> str:
-    return f"week of {week_start.day} {week_start:%b}"
+    """ "week of 16 Nov", in the reader's language."""
+    return gettext("week of %(day)s", day=write_date(week_start, "day_month"))
 
 
 def counts_by_writer(notes, partners) -> list[tuple[str, int]]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from domain.charts import Series, line_chart
+from domain.dates import write as write_date
 from domain.visibility import VISIBILITY_WORDS, Audience, revealed
 from extensions import db
 from kinds.base import (
@@ -179,7 +181,7 @@ def trend_charts(points: dict, partners, weeks: list[date], prefix: str) -> list
                 values[trend][(p.id, week)] = a.number
                 if a.question.label not in wordings[trend]:
                     wordings[trend].append(a.question.label)
-    labels = [f"{w.day} {w:%b}" for w in weeks]
+    labels = [write_date(w, "day_month") for w in weeks]
     charts = []
     for trend in order:
         key, low, high = trend
@@ -795,7 +797,8 @@ def _flags(couple, week: date, check_ins: list) -> list[str]:
 
 
 def _wk(week_start: date) -> str:
-    return f"week of {week_start.day} {week_start:%b}"
+    """ "week of 16 Nov", in the reader's language."""
+    return gettext("week of %(day)s", day=write_date(week_start, "day_month"))
 
 
 def _whole(c: CheckIn, answers: list[Answer]) -> dict:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain.charts import Series, line_chart
+from domain.dates import write as write_date
 from domain.visibility import VISIBILITY_WORDS, Audience
 from extensions import db
 from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
@@ -630,7 +631,8 @@ def _chart(partners, weeks: list[date], data: Takes, title: str, chart_id: str):
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    """ "16 Nov", in the reader's language."""
+    return write_date(d, "day_month")
 
 
 def _signs(n: int) -> str:

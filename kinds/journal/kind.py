@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
+from domain.dates import write as write_date
 from domain.visibility import Audience
 from extensions import db
 from kinds.base import (
@@ -141,11 +143,13 @@ def _weeks_before(day: date, weeks: int) -> date:
 
 
 def _wk(week_start: date) -> str:
-    return f"week of {week_start.day} {week_start:%b}"
+    """ "week of 16 Nov", in the reader's language."""
+    return gettext("week of %(day)s", day=write_date(week_start, "day_month"))
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    """ "16 Nov", in the reader's language."""
+    return write_date(d, "day_month")
 
 
 class JournalKind(Kind):
@@ -348,7 +352,7 @@ class JournalKind(Kind):
             row.partner_id,
             row.text or "",
             row.visibility,
-            f"Journal, {when}",
+            gettext("Journal, %(when)s", when=when),
             row.week_start,
             row.assignment_id,
         )

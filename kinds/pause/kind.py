@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 
+from domain.dates import write as write_date
 from domain.visibility import Audience
 from extensions import db
 from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
@@ -146,7 +147,8 @@ def _weeks(moments, audience, starts) -> list[PauseWeek]:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    """ "16 Nov", in the reader's language."""
+    return write_date(d, "day_month")
 
 
 class PauseKind(Kind):

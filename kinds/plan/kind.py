@@ -15,13 +15,13 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain.dates import write as write_date
 from domain.visibility import Audience
 from domain.weeks import local_today, week_start_for
 from extensions import db
 from kinds.base import CalendarEntry, Entry, GridRow, Kind, Place, PrivateText, Progress
 from kinds.plan.forms import SAID_A_NAME, SAID_NAMES, KeptForm, PlanAssignmentForm, PlanForm
 from kinds.plan.models import (
-    A_NAME,
     AWAY,
     DATE,
     DEFAULT,
@@ -34,7 +34,6 @@ from kinds.plan.models import (
     PlannedTime,
     PlanSettings,
     add_period,
-    every_words,
     numbers,
 )
 from kinds.plan.routes import bp, choice_of
@@ -51,12 +50,13 @@ FIELDS = {DATE: "date_days", AWAY: "away_weeks", TRIP: "trip_months"}
 
 def when(plan: PlannedTime) -> str:
     """ "Fri 5 Dec, 19:30" or "Fri 5 Dec"."""
-    day = f"{plan.on_day:%a} {plan.on_day.day} {plan.on_day:%b}"
+    day = write_date(plan.on_day, "weekday_date")
     return f"{day}, {plan.at_time:%H:%M}" if plan.at_time else day
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    """ "16 Nov", in the reader's language."""
+    return write_date(d, "day_month")
 
 
 def arranges(plan: PlannedTime, me_id: int | None, names: dict[int, str]) -> str:
@@ -187,7 +187,8 @@ class PlanSection:
 
 def _everys(assignment) -> list[str]:
     n = numbers(assignment)
-    return [f"{A_NAME[o].capitalize()} {every_words(o, n[o])}" for o in OCCASIONS]
+    # In the reader's language: the partners' copy of a summary is drawn in theirs.
+    return [f"{str(SAID_A_NAME[o]).capitalize()} {every_said(o, n[o])}" for o in OCCASIONS]
 
 
 class PlanKind(Kind):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from domain.dates import write as write_date
 from domain.visibility import VISIBILITY_WORDS, Audience
 from extensions import db
 from kinds.base import (
@@ -660,7 +661,8 @@ def _fields(form) -> list:
 
 
 def _wk(week_start: date) -> str:
-    return f"week of {week_start.day} {week_start:%b}"
+    """ "week of 16 Nov", in the reader's language."""
+    return gettext("week of %(day)s", day=write_date(week_start, "day_month"))
 
 
 # Per week (oldest first): which items were done, by whom (1 or 2), with a note.
