@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from domain import dates
 from domain.charts import Series, line_chart
 from domain.visibility import VISIBILITY_WORDS, Audience, revealed
 from extensions import db
@@ -107,7 +109,7 @@ class CheckInCard:
     def total(self) -> int:
         return 1
 
-    left_label = "Check in"
+    left_label = _l("Check in")
 
 
 @dataclass
@@ -177,9 +179,10 @@ def trend_charts(points: dict, partners, weeks: list[date], prefix: str) -> list
                     order.append(trend)
                     values[trend], wordings[trend] = {}, []
                 values[trend][(p.id, week)] = a.number
-                if a.question.label not in wordings[trend]:
-                    wordings[trend].append(a.question.label)
-    labels = [f"{w.day} {w:%b}" for w in weeks]
+                # As the reader reads it: Hearth's wording in their language.
+                if a.label not in wordings[trend]:
+                    wordings[trend].append(a.label)
+    labels = [dates.write(w, "day_month") for w in weeks]
     charts = []
     for trend in order:
         key, low, high = trend
