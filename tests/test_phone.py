@@ -21,7 +21,7 @@ from domain import whats_new
 from domain.weeks import local_today
 from extensions import db
 from kinds import registry  # noqa: F401 (imported first: the registry imports the routes)
-from kinds.checkin.routes import SAVED
+from kinds.checkin.routes import SAVED as SAID_SAVED
 from kinds.inventory.models import SIGN_KEYS
 from models import AuditEvent
 from tests import factories
@@ -35,6 +35,8 @@ from tests.test_counseling import (
     SHARED_NOTE,
     record,
 )
+
+SAVED = str(SAID_SAVED)  # the check-in's thanks, in English
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     Form,
@@ -28,7 +29,14 @@ from kinds.checkin.models import (
     PROMPT,
     SCALE,
 )
-from kinds.checkin.questions import STANDARD, Question, new_key
+from kinds.checkin.questions import (
+    STANDARD,
+    Question,
+    high_word_of,
+    label_of,
+    low_word_of,
+    new_key,
+)
 from models import ANSWER_MAX, Visibility
 
 # --- The partner's form ------------------------------------------------------------------
@@ -39,14 +47,26 @@ def field_name(q) -> str:
     return q.column or f"q_{q.key}"
 
 
-def hint(q) -> str:
-    return f"{q.low} = {q.low_word or 'the least'}, {q.high} = {q.high_word or 'the most'}"
+# The partner's form is made once per wording and kept (``for_questions``): its words are
+# lazy, said in the language of whoever reads it. Hearth's standard wording is said in the
+# partner's language; a counselor's as written (``kinds.checkin.questions.label_of``).
+
+
+def hint(q):
+    """ "1 = not at all, 10 = very": what the ends of scale ``q`` mean."""
+    return _l(
+        "%(low)d = %(low_word)s, %(high)d = %(high_word)s",
+        low=q.low,
+        low_word=low_word_of(q, lazy=True),
+        high=q.high,
+        high_word=high_word_of(q, lazy=True),
+    )
 
 
 def _scale(q) -> IntegerField:
-    message = f"Please choose a number from {q.low} to {q.high}."
+    message = _l("Please choose a number from %(low)d to %(high)d.", low=q.low, high=q.high)
     return IntegerField(
-        q.label,
+        label_of(q, lazy=True),
         validators=[InputRequired(message), NumberRange(q.low, q.high, message)],
         description=hint(q),
     )
@@ -56,7 +76,7 @@ class CheckInForm(VersionedForm):
     """The check-in for one version of the questions (``for_questions``); this class
     itself is the standard one. ``scales`` and ``prompts`` list (question, field name)."""
 
-    scales_shared = BooleanField("Share my numbers with my partner", default=False)
+    scales_shared = BooleanField(_l("Share my numbers with my partner"), default=False)
     scales: list = []
     prompts: list = []
 
@@ -84,7 +104,7 @@ def for_questions(questions) -> type[CheckInForm]:
             attrs[name] = _scale(q)
             attrs["scales"].append((q, name))
         else:
-            attrs[name] = text_field(q.label, ANSWER_MAX)
+            attrs[name] = text_field(label_of(q, lazy=True), ANSWER_MAX)
             attrs[f"{name}_visibility"] = visibility_field(q.default_visibility)
             attrs["prompts"].append((q, name))
     made = type("CheckInForm", (CheckInForm,), attrs)

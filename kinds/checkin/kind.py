@@ -6,9 +6,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from domain import dates
 from domain.charts import Series, line_chart
 from domain.dates import write as write_date
 from domain.visibility import VISIBILITY_WORDS, Audience, revealed
@@ -109,7 +111,7 @@ class CheckInCard:
     def total(self) -> int:
         return 1
 
-    left_label = "Check in"
+    left_label = _l("Check in")
 
 
 @dataclass
@@ -179,9 +181,10 @@ def trend_charts(points: dict, partners, weeks: list[date], prefix: str) -> list
                     order.append(trend)
                     values[trend], wordings[trend] = {}, []
                 values[trend][(p.id, week)] = a.number
-                if a.question.label not in wordings[trend]:
-                    wordings[trend].append(a.question.label)
-    labels = [write_date(w, "day_month") for w in weeks]
+                # As the reader reads it: Hearth's wording in their language.
+                if a.label not in wordings[trend]:
+                    wordings[trend].append(a.label)
+    labels = [dates.write(w, "day_month") for w in weeks]
     charts = []
     for trend in order:
         key, low, high = trend

@@ -12,6 +12,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from extensions import db
 from kinds.checkin.models import (
     ANCHORS,
@@ -52,6 +55,29 @@ STANDARD: tuple[Question, ...] = (
 )
 # How the standard scales are said in one line ("connected 7 · heard 6 · outside stress 3").
 SHORT = {"connected": "connected", "heard": "heard", "stress": "outside stress"}
+
+# Hearth's own words in the standard questions (``kinds.checkin.models`` keeps them in
+# English: stored, compared and read by the counselor as they are), listed here so that a
+# partner reads them in their language (``label_of``, ``low_word_of``, ``scale_name``).
+# A counselor's wording, even of a standard question, is theirs: shown as written.
+SAID = (
+    _l("How connected I felt"),
+    _l("How heard I felt"),
+    _l("Stress from outside the relationship"),
+    _l("What went well"),
+    _l("What felt off"),
+    _l("How we can support each other"),
+    _l("not at all"),
+    _l("very"),
+    _l("calm"),
+    _l("a lot"),
+    _l("connected"),
+    _l("heard"),
+    _l("outside stress"),
+    # A scale's end the counselor left unworded.
+    _l("the least"),
+    _l("the most"),
+)
 FIELDS = ("key", "kind", "label", "low_word", "high_word", "low", "high", "default_visibility")
 
 
@@ -71,6 +97,40 @@ def same(a, b) -> bool:
 
 def is_standard(questions) -> bool:
     return same(questions, STANDARD)
+
+
+def is_hearths(q) -> bool:
+    """Is ``q`` worded exactly as Hearth's standard question of its key (not reworded by
+    a counselor)? Then its words are Hearth's, said in the reader's language."""
+    standard = SCALES if q.kind == SCALE else PROMPTS
+    return standard.get(q.key) == q.label
+
+
+def label_of(q, lazy: bool = False):
+    """``q``'s wording as the reader reads it: Hearth's in their language, a counselor's
+    as written. ``lazy``: said when shown (a form class outlives its request)."""
+    if not is_hearths(q):
+        return q.label
+    return _l(q.label) if lazy else gettext(q.label)
+
+
+def _anchor(q, word: str, end: int, lazy: bool):
+    if not word:
+        fallback = ("the least", "the most")[end]
+        return _l(fallback) if lazy else gettext(fallback)
+    if is_hearths(q) and ANCHORS.get(q.key, ("", ""))[end] == word:
+        return _l(word) if lazy else gettext(word)
+    return word
+
+
+def low_word_of(q, lazy: bool = False):
+    """What the low end of scale ``q`` means, as the reader reads it."""
+    return _anchor(q, q.low_word, 0, lazy)
+
+
+def high_word_of(q, lazy: bool = False):
+    """What the high end of scale ``q`` means, as the reader reads it."""
+    return _anchor(q, q.high_word, 1, lazy)
 
 
 def new_key() -> str:
@@ -203,6 +263,11 @@ class Answer:
         return scale_name(self.question)
 
     @property
+    def label(self) -> str:
+        """The question as the reader reads it (Hearth's words in their language)."""
+        return label_of(self.question)
+
+    @property
     def shown(self) -> str:
         return number_on(self.question, self.number)
 
@@ -213,8 +278,10 @@ class Answer:
 
 
 def scale_name(q) -> str:
+    """A scale in a line: Hearth's short name in the reader's language ("connected"), a
+    counselor's wording as written."""
     if q.key in SHORT and q.label == SCALES[q.key]:
-        return SHORT[q.key]
+        return gettext(SHORT[q.key])
     return q.label
 
 

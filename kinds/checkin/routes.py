@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from domain import confidentiality, versions
 from extensions import db
@@ -17,8 +19,8 @@ from web.guards import partner_required
 from web.rendering import keeps_input, render, wants_fragment
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-SAVED = "Thank you for checking in. It's saved."
-CHANGED = (
+SAVED = _l("Thank you for checking in. It's saved.")
+CHANGED = _l(
     "This check-in was changed somewhere else a moment ago (another tab or device). "
     "Your answers are still below. Save again to keep yours."
 )
@@ -92,13 +94,13 @@ def check_in(week_start: date):
             ),
         )
         if not saved.conflict:
-            return actions.done(me, week, KEY, SAVED)
+            return actions.done(me, week, KEY, str(SAVED))
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409
         if wants_fragment():
             # Sent from the card: the card again, with what was typed and what is saved.
-            return actions.done(me, week, KEY, CHANGED, forms={KEY: form}, status=409)
+            return actions.done(me, week, KEY, str(CHANGED), forms={KEY: form}, status=409)
     elif form.is_submitted():
         status = 422
         if wants_fragment():
@@ -106,7 +108,7 @@ def check_in(week_start: date):
                 me,
                 week,
                 KEY,
-                "Please look at the answers marked below.",
+                gettext("Please look at the answers marked below."),
                 forms={KEY: form},
                 status=422,
             )
