@@ -161,7 +161,7 @@ class SendLinkForm(Form):
     # Shown only when Hearth speaks more than one language here: the partner has no
     # account yet, so the counselor chooses the language their invitation is written in.
     language = SelectField(
-        "Written in",
+        "Language of the e-mail",
         validators=[Optional()],
         validate_choice=False,
         description="The page the link opens follows their phone's language.",

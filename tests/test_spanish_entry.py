@@ -214,7 +214,7 @@ def test_the_counselor_chooses_the_language_of_an_invitation(app, counselor, smt
     db.session.commit()
     dana = signed_in(counselor)
     page = dana.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
-    assert "Written in" in page and ">Español</option>" in page
+    assert "Language of the e-mail" in page and ">Español</option>" in page
     sent = dana.post(
         f"/counselor/couples/{couple.id}/partners/1/send-link",
         data={"send1-address": "robin@example.com", "send1-language": "en"},
@@ -259,7 +259,7 @@ def test_with_one_language_no_choice_is_shown(app, counselor, signed_in):
     couple = factories.couple(counselor, names=("Robin", "Casey"), joined=(False, False))
     db.session.commit()
     page = signed_in(counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
-    assert "Written in" not in page
+    assert "Language of the e-mail" not in page
 
 
 def test_a_session_reminder_names_the_day_in_spanish(app, counselor, smtp):
