@@ -31,7 +31,11 @@ NOTE = "Esta semana nos costó un poco menos hablar."
 
 
 def test_a_partner_answers_the_questionnaire_in_spanish_on_a_phone(
-    seed, new_page, screenshots, browser_log, spanish_offered  # noqa: F811
+    seed,
+    new_page,
+    screenshots,
+    browser_log,
+    spanish_offered,  # noqa: F811
 ):
     browser_log.expect_status(422)  # the questionnaire sent empty, on purpose
     couple = seed.couple(seed.counselor(), ("Robin", "Casey"), joined=(True, True))
