@@ -170,6 +170,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # lives as long as the session instead of an hour.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
+        # WTForms' own messages ("Not a valid integer value.") in the person's language,
+        # from the catalogue WTForms ships, through Flask-Babel's locale. Hearth's own
+        # messages, where a field sets one, come from Hearth's catalogue as before.
+        "WTF_I18N_ENABLED": True,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Argon2id cost. "standard" is RFC 9106's low-memory profile; tests use "fast".
         "PASSWORD_HASH_PROFILE": os.environ.get("HEARTH_PASSWORD_HASH_PROFILE", "standard"),

@@ -142,7 +142,8 @@ def _join(token, invitation, partner):
         form=form,
         token=token,
         partner=partner,
-        policy=policy,
+        # Hearth's ready-made words in the reader's language; the counselor's as written.
+        policy=confidentiality.reading(policy, partner.couple.counselor),
         status=status,
     )
 

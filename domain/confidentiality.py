@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -38,9 +39,16 @@ APPROACH_NAMES = {
 }
 
 
+def N_(text: str) -> str:
+    """Marks Hearth's words for the catalogue (``make translations``) without translating
+    them here: a saved policy keeps them in English, and ``reading`` translates them for a
+    partner who reads another language (see ``localized``)."""
+    return text
+
+
 @dataclass(frozen=True)
 class DefaultTexts:
-    """Hearth's words for one approach; ``{name}`` is the counselor's first name."""
+    """Hearth's words for one approach; ``%(name)s`` is the counselor's first name."""
 
     line: str
     wording: str
@@ -49,34 +57,36 @@ class DefaultTexts:
 # Hearth's starting points. The counselor can change every word of them.
 DEFAULTS = {
     Approach.NO_SECRETS: DefaultTexts(
-        line="{name} may bring this into a joint session, or ask you to.",
-        wording=(
-            "{name} works with the two of you together. What you write for {name} only is "
+        line=N_("%(name)s may bring this into a joint session, or ask you to."),
+        wording=N_(
+            "%(name)s works with the two of you together. What you write for %(name)s only is "
             "not shown to your partner here, but it is not a secret from your work as a "
-            "couple: {name} may bring it into a joint session, or ask you to share it "
-            "yourself, when that helps you both. {name} will talk with you first about how."
+            "couple: %(name)s may bring it into a joint session, or ask you to share it "
+            "yourself, when that helps you both. %(name)s will talk with you first about how."
         ),
     ),
     Approach.LIMITED_SECRETS: DefaultTexts(
-        line="{name} keeps this between you two, except if someone may be hurt or the law "
-        "requires it.",
-        wording=(
-            "What you write for {name} only stays between you and {name}. {name} will not "
+        line=N_(
+            "%(name)s keeps this between you two, except if someone may be hurt or the law "
+            "requires it."
+        ),
+        wording=N_(
+            "What you write for %(name)s only stays between you and %(name)s. %(name)s will not "
             "bring it into a joint session or tell your partner, except in the situations "
-            "below. If something you shared gets in the way of your work together, {name} "
+            "below. If something you shared gets in the way of your work together, %(name)s "
             "will talk it through with you alone first."
         ),
     ),
 }
 
-DEFAULT_EXCEPTIONS = (
-    "{name} will pass on what you write, only to the people who need to know, if someone "
+DEFAULT_EXCEPTIONS = N_(
+    "%(name)s will pass on what you write, only to the people who need to know, if someone "
     "may be seriously hurt (you, your partner or anyone else), if a child or a vulnerable "
     "adult is being harmed, or if the law requires it."
 )
 
 # Names no country's numbers: the counselor is asked to add their own (see ``needs_numbers``).
-DEFAULT_SAFETY = (
+DEFAULT_SAFETY = N_(
     "Not safe at home? Call your local emergency number, or a support service near you. "
     "You don't have to write it here first."
 )
@@ -93,9 +103,9 @@ def default_texts(counselor: User, approach: str) -> dict[str, str]:
     name = first_name(counselor)
     texts = DEFAULTS.get(approach)
     return {
-        "line": texts.line.format(name=name) if texts else "",
-        "wording": texts.wording.format(name=name) if texts else "",
-        "exceptions": DEFAULT_EXCEPTIONS.format(name=name),
+        "line": texts.line % {"name": name} if texts else "",
+        "wording": texts.wording % {"name": name} if texts else "",
+        "exceptions": DEFAULT_EXCEPTIONS % {"name": name},
         "safety": DEFAULT_SAFETY,
     }
 
@@ -374,12 +384,29 @@ class Reading:
     policy: ConfidentialityPolicy
 
 
+def localized(policy: ConfidentialityPolicy, counselor: User) -> dict[str, str]:
+    """A policy's four texts in the reader's language (Flask-Babel's locale).
+
+    A text that is exactly Hearth's ready-made English for this counselor's name and the
+    policy's approach is Hearth's own words (the counselor changed none of them): it is
+    read in the reader's language. A text the counselor wrote or edited is theirs, shown as
+    written. The stored row is never changed (confirmations and digests read the row)."""
+    name = first_name(counselor)
+    texts = DEFAULTS.get(policy.approach)
+    hearth = {
+        "line": texts.line if texts else None,
+        "wording": texts.wording if texts else None,
+        "exceptions": DEFAULT_EXCEPTIONS,
+        "safety": DEFAULT_SAFETY,
+    }
+    shown = {}
+    for key, msgid in hearth.items():
+        stored = getattr(policy, key)
+        if msgid is not None and stored == msgid % {"name": name}:
+            stored = gettext(msgid, name=name)
+        shown[key] = stored
+    return shown
+
+
 def reading(policy: ConfidentialityPolicy, counselor: User) -> Reading:
-    return Reading(
-        name=first_name(counselor),
-        line=policy.line,
-        wording=policy.wording,
-        exceptions=policy.exceptions,
-        safety=policy.safety,
-        policy=policy,
-    )
+    return Reading(name=first_name(counselor), policy=policy, **localized(policy, counselor))

@@ -24,7 +24,7 @@ PATTERNS: dict[str, dict[str, str]] = {
         "short_date": "d MMM y",  # 22 Nov 2026
         "day_month": "d MMM",  # 17 Nov
         "day_time": "EEE d MMM, HH:mm",  # Tue 17 Nov, 20:15
-        "weekday_date": "EEE d MMM",  # Fri 5 Dec
+        "weekday": "EEE d MMM",  # Tue 17 Nov
         "clock": "HH:mm",  # 18:00
         "long_day": "EEEE d MMMM",  # Tuesday 8 December
         "long_day_year": "EEEE d MMMM y",  # Tuesday 8 December 2027
@@ -35,7 +35,7 @@ PATTERNS: dict[str, dict[str, str]] = {
         "short_date": "d MMM y",  # 22 nov 2026
         "day_month": "d MMM",  # 17 nov
         "day_time": "EEE d MMM, HH:mm",  # mar 17 nov, 20:15
-        "weekday_date": "EEE d MMM",  # vie 5 dic
+        "weekday": "EEE d MMM",  # mar 17 nov
         "clock": "HH:mm",
         "long_day": "EEEE d 'de' MMMM",  # martes 8 de diciembre
         "long_day_year": "EEEE d 'de' MMMM 'de' y",  # martes 8 de diciembre de 2027

@@ -28,6 +28,8 @@ SAID_A_NAME = {DATE: _l("a date"), AWAY: _l("a night away"), TRIP: _l("a trip")}
 
 
 DAY = _l("Please choose the day, for example 2026-12-12.")
+# WTForms' own words for a day it cannot read (its catalogue translates them, not ours).
+UNREAD_DAY = "Not a valid date value."
 TIME = _l("Please give a time like 19:30, or leave it empty.")
 
 
@@ -94,7 +96,9 @@ class PlanForm(VersionedForm):
         # The library's own words for a day or a time it cannot read are not ours.
         if self.on_day.errors:
             errors = self.on_day.errors
-            self.on_day.errors = [str(DAY) if e == "Not a valid date value." else e for e in errors]
+            # In English or, with WTForms' own catalogue, the partner's language.
+            unread = {UNREAD_DAY, self.on_day.gettext(UNREAD_DAY)}
+            self.on_day.errors = [str(DAY) if e in unread else e for e in errors]
         if self.at_time.errors:
             self.at_time.errors = [str(TIME)]
         if self.arranged_by.errors:

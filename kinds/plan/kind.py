@@ -9,12 +9,14 @@ shared or for the counselor only. A calendar feed says only "Date (planned toget
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain import dates
 from domain.dates import write as write_date
 from domain.visibility import Audience
 from domain.weeks import local_today, week_start_for
@@ -40,18 +42,20 @@ from kinds.plan.routes import bp, choice_of
 from models import Assignment, AssignmentStatus, Visibility, utcnow
 
 PRIVATE = Visibility.COUNSELOR
+# In the feed owner's language: the feed is built under their locale (``calendar_feed``).
 FEED_TITLES = {
-    DATE: "Date (planned together)",
-    AWAY: "Night away (planned together)",
-    TRIP: "Trip (planned together)",
+    DATE: _l("Date (planned together)"),
+    AWAY: _l("Night away (planned together)"),
+    TRIP: _l("Trip (planned together)"),
 }
 FIELDS = {DATE: "date_days", AWAY: "away_weeks", TRIP: "trip_months"}
 
 
 def when(plan: PlannedTime) -> str:
-    """ "Fri 5 Dec, 19:30" or "Fri 5 Dec"."""
-    day = write_date(plan.on_day, "weekday_date")
-    return f"{day}, {plan.at_time:%H:%M}" if plan.at_time else day
+    """ "Fri 5 Dec, 19:30" or "Fri 5 Dec", in the reader's language ("vie 5 dic")."""
+    if plan.at_time:
+        return dates.write(datetime.combine(plan.on_day, plan.at_time), "day_time")
+    return dates.write(plan.on_day, "weekday")
 
 
 def _day(d: date) -> str:
@@ -559,7 +563,7 @@ class PlanKind(Kind):
             CalendarEntry(
                 uid=f"plan-{p.id}@hearth",
                 day=p.on_day,
-                title=FEED_TITLES[p.occasion],
+                title=str(FEED_TITLES[p.occasion]),
                 at=p.at_time,
                 days=2 if p.occasion == AWAY else 1,
                 stamp=p.updated_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -217,8 +218,8 @@ class AnswersForm(VersionedForm):
     """What travels with the item answers (read from the request by the view): who may see
     them, and a note."""
 
-    score_shared = BooleanField("Share my answers and score with my partner", default=False)
-    note = text_field("Anything you'd like to add", NOTE_MAX)
+    score_shared = BooleanField(_l("Share my answers and score with my partner"), default=False)
+    note = text_field(_l("Anything you'd like to add"), NOTE_MAX)
     note_visibility = visibility_field(Visibility.COUNSELOR.value)
 
 

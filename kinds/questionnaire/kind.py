@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -140,7 +141,9 @@ class QuestionnaireCard:
     next_week: date | None
     open: bool
 
-    left_label = "Answer the questionnaire"
+    @property
+    def left_label(self) -> str:
+        return gettext("Answer the questionnaire")
 
     @property
     def done(self) -> int:

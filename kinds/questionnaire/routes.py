@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from domain import confidentiality, versions
 from extensions import db
@@ -17,9 +18,9 @@ from web.guards import partner_required
 from web.rendering import keeps_input
 
 bp = Blueprint(KEY, __name__, template_folder="templates")
-SAVED = "Thank you for taking a few quiet minutes on this. It's saved."
-NOT_AN_OPTION = "Please choose one of the answers listed."
-NOTHING_ANSWERED = "Please answer at least one line before saving."
+SAVED = _l("Thank you for taking a few quiet minutes on this. It's saved.")
+NOT_AN_OPTION = _l("Please choose one of the answers listed.")
+NOTHING_ANSWERED = _l("Please answer at least one line before saving.")
 
 
 def _saved(me, week, assignment_id: int) -> QuestionnaireTake | None:
@@ -47,7 +48,7 @@ def read_answers(definition: Questionnaire, form) -> tuple[dict[str, int], dict[
         except ValueError:
             points = None
         if points not in allowed:
-            problems[item.id] = NOT_AN_OPTION
+            problems[item.id] = str(NOT_AN_OPTION)
             continue
         answers[str(item.id)] = points
     return answers, problems, sent
@@ -82,7 +83,7 @@ def take(week_start: date):
         answers, item_problems, sent = read_answers(definition, request.form)
         chosen = {i: v for i, v in sent.items() if v}
         if not answers and not item_problems:
-            form.form_errors.append(NOTHING_ANSWERED)
+            form.form_errors.append(str(NOTHING_ANSWERED))
     if form.is_submitted() and problem:
         status = 409
     elif form.validate_on_submit() and not item_problems and not form.form_errors:
@@ -113,7 +114,7 @@ def take(week_start: date):
             ),
         )
         if not saved.conflict:
-            return actions.back_to_card(me, week, KEY, SAVED)
+            return actions.back_to_card(me, week, KEY, str(SAVED))
         conflict = saved.row
         form.version.data = str(saved.version)
         status = 409

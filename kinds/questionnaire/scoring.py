@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import ngettext
+
 
 @dataclass(frozen=True)
 class Score:
@@ -25,7 +27,9 @@ class Score:
         """The score in words: "12", "2.4", or what is missing."""
         if self.value is None:
             n = len(self.missing)
-            return f"incomplete ({n} item{'s' if n != 1 else ''} unanswered)"
+            return ngettext(
+                "incomplete (%(num)d item unanswered)", "incomplete (%(num)d items unanswered)", n
+            )
         return number(self.value)
 
 
