@@ -42,7 +42,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 ## to each language's catalogue (translations/*/LC_MESSAGES/messages.po), and compile
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* _* tests bench migrations test-artifacts' \
-		--no-location --sort-output --omit-header -k _l -o messages.pot .
+		--no-location --sort-output --omit-header -k _l -k N_ -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d translations --ignore-obsolete --width=100
 	$(MAKE) $(CATALOGS)
 

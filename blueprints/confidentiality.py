@@ -230,3 +230,5 @@ def confirm():
 
 bp.add_app_template_global(partner_reading, "partner_confidentiality")
 bp.add_app_template_global(confidentiality.label, "policy_label")
+# A policy's texts as the reader reads them (Hearth's ready-made words in their language).
+bp.add_app_template_global(confidentiality.localized, "policy_as_read")

@@ -51,7 +51,8 @@ class SessionForm(VersionedForm):
     shareable_notes = text_field(
         "Notes to share with the couple",
         NOTES_MAX,
-        description="These go into the couple's copy of the summary.",
+        description="These go into the couple's copy of the summary, as you write them "
+        "(Hearth doesn't translate them).",
     )
     private_notes = text_field(
         "Private clinical notes",

@@ -107,7 +107,11 @@ class AssignmentForm(Form):
         "Instructions for the couple",
         INSTRUCTIONS_MAX,
         required="Please write a few words for the couple.",
-        description="In your own words; they see this on their phones.",
+        description=(
+            "In your own words; they see this on their phones exactly as you write it, "
+            "never translated. Hearth's starting words, if you keep them unchanged, are "
+            "shown in each partner's own language."
+        ),
     )
 
 

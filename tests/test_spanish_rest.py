@@ -292,3 +292,27 @@ def test_hearths_words_win_over_the_librarys_for_a_day_it_cannot_read(sam_es, ma
     html = refused.get_data(as_text=True)
     assert near(html, 'id="plan-date-on_day-error"', "Elige el día, por ejemplo 2026-12-12.")
     assert "No es un valor de fecha válido" not in html
+
+
+def test_hearths_starting_instructions_are_read_in_each_partners_language(
+    sam_es, alex_en, made, couple
+):
+    """A kind's default instructions kept unchanged are Hearth's words: Spanish for Sam,
+    English for Alex. Instructions the counselor wrote are theirs, shown as written."""
+    from kinds import registry
+    from models import Assignment
+
+    rhythm = registry.named("rhythm").default_instructions
+    spanish = spanish_page(sam_es.get("/week"))
+    assert "Cada semana, hagan espacio para tres cosas pequeñas juntos." in spanish
+    assert rhythm not in spanish
+    assert rhythm in text_of(alex_en.get("/week"))
+
+    own = "Tres cositas por semana, como hablamos el martes."
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.couple_id == couple.id, Assignment.kind == "rhythm")
+    )
+    assignment.instructions = own
+    db.session.commit()
+    assert own in text_of(sam_es.get("/week")) and own in text_of(alex_en.get("/week"))
+    assert "Cada semana, hagan espacio" not in text_of(sam_es.get("/week"))

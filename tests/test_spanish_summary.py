@@ -213,3 +213,14 @@ def test_each_partners_export_holds_the_summary_in_their_language(sam_es, alex_e
         pdfs = [archive.read(n) for n in archive.namelist() if n.endswith(".pdf")]
         assert len(pdfs) == 1
         assert words in squeezed(pdfs[0])
+
+
+def test_the_summarys_policy_line_is_hearths_in_spanish(sam_es, alex_en, made):
+    """Hearth's ready-made line, unchanged by the counselor, is read in each partner's
+    language on the page and in the PDF of their language."""
+    page = text_of(sam_es.get(f"/summaries/{made.id}"))
+    assert "Dana puede sacarlo en una sesión conjunta, o pedirte que lo hagas tú." in page
+    assert "Dana may bring this into a joint session" not in page
+    has(pdf_of(sam_es.get(f"/summaries/{made.id}.pdf")), "Dana puede sacarlo en una sesión")
+    english = text_of(alex_en.get(f"/summaries/{made.id}"))
+    assert "Dana may bring this into a joint session, or ask you to." in english

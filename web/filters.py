@@ -65,6 +65,15 @@ def register(app: Flask) -> None:
     from domain.cards import left_on
 
     app.add_template_global(left_on, "left_on")
+    from web.i18n import as_read
+
+    def instructions_as_read(assignment) -> str:
+        """An assignment's instructions: the counselor's words as written, or Hearth's
+        default instructions (kept unchanged) in the reader's language."""
+        kind = registry.get(assignment.kind)
+        return as_read(assignment.instructions, kind.default_instructions if kind else None)
+
+    app.add_template_global(instructions_as_read, "instructions_as_read")
     register_between_sessions(app)
 
 

@@ -26,6 +26,24 @@ LANGUAGES = {"en": "English", "es": "Español"}
 COUNSELOR_LANGUAGES = ("en",)
 
 
+def N_(text: str) -> str:
+    """Marks Hearth's words kept as written in English (a kind's default instructions) for
+    ``make translations``, and gives them back unchanged; they are said in the reader's
+    language where shown (``as_read``)."""
+    return text
+
+
+def as_read(text: str | None, hearths: str | None) -> str:
+    """``text`` as the reader reads it: when it is exactly Hearth's own ``hearths`` (the
+    counselor kept Hearth's words unchanged), in the reader's language; otherwise the
+    counselor's words, as written."""
+    from flask_babel import gettext
+
+    if text and hearths and text.strip() == hearths:
+        return gettext(hearths)
+    return text or ""
+
+
 def offered(user=None) -> list[str]:
     """The languages ``user`` may choose here (anyone, without a user), in the order the
     choice lists them."""

@@ -33,6 +33,7 @@ from kinds.appreciation.models import KEY, AppreciationNote
 from kinds.appreciation.routes import bp
 from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
 from models import AssignmentStatus, Visibility
+from web.i18n import N_
 
 PARTNERS, SHARED = Visibility.PARTNERS.value, Visibility.SHARED.value
 
@@ -107,7 +108,7 @@ def counts_by_writer(notes, partners) -> list[tuple[str, int]]:
 class AppreciationKind(Kind):
     key = KEY
     name = "Appreciation notes"
-    default_instructions = (
+    default_instructions = N_(
         "Once a week or whenever you like, write your partner a short note of thanks for "
         "something small they did. A sentence is plenty."
     )

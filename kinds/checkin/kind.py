@@ -41,6 +41,7 @@ from kinds.checkin.models import (
 from kinds.checkin.questions import Answer, answers_of, load_answers
 from kinds.checkin.routes import bp
 from models import Assignment, AssignmentStatus, Partner, Visibility, among
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 
@@ -204,7 +205,7 @@ def trend_charts(points: dict, partners, weeks: list[date], prefix: str) -> list
 class CheckInKind(Kind):
     key = KEY
     name = "Weekly check-in"
-    default_instructions = (
+    default_instructions = N_(
         "Once a week, take five quiet minutes on your own to check in: how connected and "
         "heard you felt, what's weighing on you from outside, and what went well or felt off."
     )

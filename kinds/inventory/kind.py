@@ -34,6 +34,7 @@ from kinds.inventory.models import (
 )
 from kinds.inventory.routes import bp
 from models import Assignment, AssignmentStatus, Visibility, among
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 RISE = 6  # a total this much heavier than the take before is worth a look
@@ -202,7 +203,7 @@ class InventorySection:
 class InventoryKind(Kind):
     key = KEY
     name = "Disconnection inventory"
-    default_instructions = (
+    default_instructions = N_(
         "Every few weeks, take ten quiet minutes on your own and rate how true each of these "
         "has felt lately. There are no right answers; it helps us notice what is changing."
     )

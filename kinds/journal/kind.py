@@ -34,6 +34,7 @@ from kinds.journal.forms import MomentForm
 from kinds.journal.models import KEY, JournalEntry
 from kinds.journal.routes import bp, newest_first
 from models import AssignmentStatus, Visibility
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 
@@ -155,7 +156,7 @@ def _day(d: date) -> str:
 class JournalKind(Kind):
     key = KEY
     name = "Shared journal"
-    default_instructions = (
+    default_instructions = N_(
         "When a small moment between you two feels meaningful, write it down in a sentence. "
         "On harder weeks, look back at what you've written together."
     )

@@ -29,6 +29,7 @@ from kinds.needs.models import (
 )
 from kinds.needs.routes import NEW_ON_CARD, bp
 from models import Assignment, AssignmentStatus, Visibility, among
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
@@ -162,7 +163,7 @@ def need_view(hw, need: Need, week, viewer) -> NeedView:
 class NeedsKind(Kind):
     key = KEY
     name = "Needs list"
-    default_instructions = (
+    default_instructions = N_(
         "Name two or three things you need from each other, and turn each into a few small "
         "steps your partner can actually take. Once a week, say how each need went for you."
     )

@@ -20,6 +20,7 @@ from kinds.pause.forms import PauseForm, RuleForm
 from kinds.pause.models import ACCEPTED, KEY, PROPOSED, RETURN_WORDS, PausedMoment, PauseRule
 from kinds.pause.routes import bp
 from models import AssignmentStatus, Visibility
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 
@@ -154,7 +155,7 @@ def _day(d: date) -> str:
 class PauseKind(Kind):
     key = KEY
     name = "Pause agreement"
-    default_instructions = (
+    default_instructions = N_(
         "Write your pause rule together: the word either of you says, how long you stop, "
         "what each of you does to calm down and how you come back to it. When you pause, "
         "log it here, and how coming back went."

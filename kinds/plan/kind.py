@@ -40,6 +40,7 @@ from kinds.plan.models import (
 )
 from kinds.plan.routes import bp, choice_of
 from models import Assignment, AssignmentStatus, Visibility, utcnow
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 # In the feed owner's language: the feed is built under their locale (``calendar_feed``).
@@ -198,7 +199,7 @@ def _everys(assignment) -> list[str]:
 class PlanKind(Kind):
     key = KEY
     name = "Connection plan"
-    default_instructions = (
+    default_instructions = N_(
         "Make time for the two of you: a date every week, a night away every few weeks and "
         "a trip every few months. Plan each one together here, and mark it done afterwards."
     )

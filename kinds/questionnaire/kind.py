@@ -31,6 +31,7 @@ from kinds.questionnaire.models import (
 from kinds.questionnaire.routes import bp
 from kinds.questionnaire.scoring import Score, number, past_cutoff, reliable, score
 from models import Assignment, AssignmentStatus, Visibility, among
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 RELIABLE_WORDS = "changed by more than the reliable-change difference"
@@ -235,7 +236,7 @@ def _chart(definition: Questionnaire, partners, rows, chart_id: str):
 class QuestionnaireKind(Kind):
     key = KEY
     name = "Questionnaire"
-    default_instructions = (
+    default_instructions = N_(
         "Every few weeks, take a few quiet minutes on your own and answer these short "
         "questions. There are no right answers; it helps us see what is changing."
     )

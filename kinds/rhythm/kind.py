@@ -26,6 +26,7 @@ from kinds.rhythm.forms import ReflectionForm, RhythmAssignmentForm, RhythmMarkF
 from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection, label_from
 from kinds.rhythm.routes import bp
 from models import Assignment, AssignmentStatus, Visibility, among
+from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
@@ -116,7 +117,7 @@ class RhythmSection:
 class RhythmKind(Kind):
     key = KEY
     name = "Weekly rhythm"
-    default_instructions = (
+    default_instructions = N_(
         "Each week, make room for three small things together. Either of you can tick one "
         "off when it has happened. They don't need to be perfect; they need to be real."
     )
