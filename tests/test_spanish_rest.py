@@ -316,3 +316,14 @@ def test_hearths_starting_instructions_are_read_in_each_partners_language(
     db.session.commit()
     assert own in text_of(sam_es.get("/week")) and own in text_of(alex_en.get("/week"))
     assert "Cada semana, hagan espacio" not in text_of(sam_es.get("/week"))
+
+
+def test_a_score_with_a_decimal_is_written_the_readers_way(app):
+    from flask_babel import force_locale
+
+    from kinds.questionnaire.scoring import number
+
+    with app.test_request_context():
+        assert number(2.4) == "2.4" and number(3.0) == "3"
+        with force_locale("es"):
+            assert number(2.4) == "2,4" and number(12.0) == "12"

@@ -34,10 +34,16 @@ class Score:
 
 
 def number(value: float) -> str:
-    """A score as people read it: whole numbers without a point, others to one place."""
+    """A score as people read it: whole numbers without a point, others to one place, in
+    the reader's language ("2.4", "2,4")."""
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.1f}"
+    from babel.numbers import format_decimal
+    from flask import has_app_context
+    from flask_babel import get_locale
+
+    locale = (get_locale() if has_app_context() else None) or "en"
+    return format_decimal(round(value, 1), format="0.0", locale=locale)
 
 
 def score(definition, answers: dict[int, int]) -> Score:
