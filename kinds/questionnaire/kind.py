@@ -94,7 +94,11 @@ class Seen:
     def change_words(self) -> str:
         if not self.reliable or self.was is None:
             return ""
-        return f"{RELIABLE_WORDS} ({number(self.was.value)} to {number(self.score.value)})"
+        return gettext(
+            "changed by more than the reliable-change difference (%(was)s to %(now)s)",
+            was=number(self.was.value),
+            now=number(self.score.value),
+        )
 
 
 def seen(data: Takes, take: QuestionnaireTake, name: str, audience: Audience) -> Seen:
