@@ -24,6 +24,7 @@ from tests.test_calendar_feed import feed_address, fetch
 from tests.test_confidentiality import JOIN_FIELDS, LOCAL_NUMBERS, _invited, set_policy
 
 ITEM = "When I spoke about something that mattered to me, I felt heard."
+ITEM_ES = "Cuando hablé de algo que me importaba, me sentí escuchado/a."
 NO_SECRETS_ES = "Dana puede sacarlo en una sesión conjunta, o pedirte que lo hagas tú."
 NO_SECRETS_EN = "Dana may bring this into a joint session, or ask you to."
 WORDING_ES = "Dana trabaja con ustedes dos juntos."
@@ -83,11 +84,11 @@ def answers(made, points, **extra) -> dict:
 # --- The questionnaire ---------------------------------------------------------------------
 
 
-def test_the_questionnaire_card_and_page_speak_spanish_around_the_stored_items(
-    sam_es, alex_en, made
-):
+def test_the_questionnaire_card_and_page_speak_spanish(sam_es, alex_en, made):
     card = card_of(sam_es.get("/week").get_data(as_text=True), "questionnaire")
-    assert "Feeling connected and heard" in card  # the questionnaire's own name, as stored
+    # Hearth's own questionnaire: its words are Hearth's, read in Sam's language.
+    assert "Sentirnos conectados y escuchados" in card
+    assert "Feeling connected and heard" not in card
     assert "6 preguntas cortas, unos minutos a solas." in card
     assert "Responder el cuestionario" in card
     assert "Alex (pareja) todavía no lo ha respondido." in card
@@ -95,7 +96,8 @@ def test_the_questionnaire_card_and_page_speak_spanish_around_the_stored_items(
 
     page = spanish_page(sam_es.get(f"/week/{made['week']}/questionnaire"))
     assert "← Esta semana" in page and "Semana del " in page
-    assert ITEM in page and "Quite a bit" in page  # items and options as stored
+    assert ITEM_ES in page and "Bastante" in page  # Hearth's items and options
+    assert ITEM not in page and "Quite a bit" not in page
     assert "Puedes dejar una línea en blanco si prefieres no responderla" in page
     assert "Compartir mis respuestas y mi puntuación con mi pareja" in page
     assert "Si no marcas esto, solo Dana ve tus respuestas y tu puntuación." in page
@@ -105,6 +107,7 @@ def test_the_questionnaire_card_and_page_speak_spanish_around_the_stored_items(
     # Alex, at the same time, reads it in English.
     theirs = text_of(alex_en.get(f"/week/{made['week']}/questionnaire"))
     assert "You may leave a line blank if you'd rather not answer it" in theirs
+    assert ITEM in theirs and "Quite a bit" in theirs
     assert "Save my answers" in theirs and "Guardar" not in theirs
     assert "Answer the questionnaire" in text_of(alex_en.get("/week"))
 
@@ -327,3 +330,18 @@ def test_a_score_with_a_decimal_is_written_the_readers_way(app):
         assert number(2.4) == "2.4" and number(3.0) == "3"
         with force_locale("es"):
             assert number(2.4) == "2,4" and number(12.0) == "12"
+
+
+def test_a_counselors_questionnaire_is_shown_as_written_even_a_copy_of_hearths(app, counselor):
+    """Only Hearth's own questionnaire is read in the partner's language: a counselor's
+    questionnaire, even an unchanged copy of Hearth's, is their words."""
+    from flask_babel import force_locale
+
+    from kinds.questionnaire import library
+
+    shipped = library.shipped()
+    copy = library.build(library.SHIPPED, owner_id=counselor.id)
+    with app.test_request_context(), force_locale("es"):
+        assert shipped.said(ITEM) == ITEM_ES
+        assert shipped.option_words(3) == "Bastante"
+        assert copy.said(ITEM) == ITEM and copy.option_words(3) == "Quite a bit"

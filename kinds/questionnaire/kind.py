@@ -109,7 +109,10 @@ def seen(data: Takes, take: QuestionnaireTake, name: str, audience: Audience) ->
     now = data.score(take)
     points = take.points()
     answers = [
-        (item.text, definition.option_words(points[item.id]) if item.id in points else "—")
+        (
+            definition.said(item.text),
+            definition.option_words(points[item.id]) if item.id in points else "—",
+        )
         for item in definition.items
     ]
     before = data.before(take)

@@ -22,21 +22,21 @@ from kinds.questionnaire.models import (
     QuestionnaireSchedule,
     QuestionnaireTake,
 )
+from web.i18n import N_
 
 SHIPPED_KEY = "hearth-connected-1"
-NOT_VALIDATED = (
-    "Hearth's own short check on feeling connected and heard — not a validated instrument"
-)
-# Hearth's own questionnaire, in our own words. Reversed items are the ones where "very
-# much" means less connection.
+# Hearth's own questionnaire, in our own words (marked with ``N_``: stored in English, read
+# in each person's language, ``Questionnaire.said``). Reversed items are the ones where
+# "very much" means less connection.
 SHIPPED = {
-    "name": "Feeling connected and heard",
-    "instructions": (
+    "name": N_("Feeling connected and heard"),
+    "instructions": N_(
         "Think about the last two weeks. For each line, choose how true it has felt for you. "
         "There are no right answers; it helps us notice what is changing."
     ),
-    "source": (
-        f"{NOT_VALIDATED}. Written for Hearth; free to use and change under Hearth's own "
+    "source": N_(
+        "Hearth's own short check on feeling connected and heard — not a validated "
+        "instrument. Written for Hearth; free to use and change under Hearth's own "
         "licence (AGPL-3.0-or-later). Not a test or diagnosis: a conversation starter."
     ),
     "score_as": "sum",
@@ -45,19 +45,19 @@ SHIPPED = {
     "cutoff_side": "above",
     "reliable_change": None,
     "options": [
-        [0, "Not at all"],
-        [1, "A little"],
-        [2, "Somewhat"],
-        [3, "Quite a bit"],
-        [4, "Very much"],
+        [0, N_("Not at all")],
+        [1, N_("A little")],
+        [2, N_("Somewhat")],
+        [3, N_("Quite a bit")],
+        [4, N_("Very much")],
     ],
     "items": [
-        ["My partner seemed curious about my day.", False],
-        ["When I spoke about something that mattered to me, I felt heard.", False],
-        ["We found small moments to feel close.", False],
-        ["I kept how I really felt to myself.", True],
-        ["I felt we were on the same side.", False],
-        ["I felt alone with my worries, even with my partner nearby.", True],
+        [N_("My partner seemed curious about my day."), False],
+        [N_("When I spoke about something that mattered to me, I felt heard."), False],
+        [N_("We found small moments to feel close."), False],
+        [N_("I kept how I really felt to myself."), True],
+        [N_("I felt we were on the same side."), False],
+        [N_("I felt alone with my worries, even with my partner nearby."), True],
     ],
 }
 

@@ -102,7 +102,17 @@ class Questionnaire(db.Model):
         return self.high if self.score_as == "mean" else self.high * len(self.items)
 
     def option_words(self, points: int) -> str:
-        return next((o.label for o in self.options if o.points == points), str(points))
+        return next((self.said(o.label) for o in self.options if o.points == points), str(points))
+
+    def said(self, text: str) -> str:
+        """``text`` of this version as the reader reads it: Hearth's own questionnaire's
+        words in their language (they are Hearth's); a counselor's as written (a copy of
+        Hearth's that a counselor made is theirs)."""
+        if self.shipped_key and text:
+            from flask_babel import gettext
+
+            return gettext(text)
+        return text
 
     @property
     def title(self) -> str:

@@ -25,8 +25,17 @@ from tests.browser.test_accessibility import axe_problems, report  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-ITEMS = [text for text, _reversed in SHIPPED["items"]]
-CHOICES = ["Quite a bit", "Very much", "Somewhat", "A little", "Quite a bit", "Not at all"]
+# Hearth's own questionnaire is Hearth's words: Robin reads its items and options in Spanish.
+ITEMS = [
+    "Mi pareja mostró interés por cómo me fue el día.",
+    "Cuando hablé de algo que me importaba, me sentí escuchado/a.",
+    "Encontramos pequeños momentos para sentirnos cerca.",
+    "Me guardé lo que de verdad sentía.",
+    "Sentí que estábamos del mismo lado.",
+    "Me sentí solo/a con mis preocupaciones, aun con mi pareja cerca.",
+]
+CHOICES = ["Bastante", "Mucho", "Algo", "Un poco", "Bastante", "Nada"]
+NAME_ES = "Sentirnos conectados y escuchados"
 NOTE = "Esta semana nos costó un poco menos hablar."
 
 
@@ -48,12 +57,14 @@ def test_a_partner_answers_the_questionnaire_in_spanish_on_a_phone(
     page.goto("/week")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     card = page.locator("#card-questionnaire")
-    expect(card.get_by_role("heading", name=SHIPPED["name"])).to_be_visible()
+    expect(card.get_by_role("heading", name=NAME_ES)).to_be_visible()
     expect(card).to_contain_text("6 preguntas cortas, unos minutos a solas.")
     expect(card).to_contain_text("Casey (pareja) todavía no lo ha respondido.")
     card.get_by_role("link", name="Responder el cuestionario").click()
 
-    expect(page.get_by_role("heading", name=SHIPPED["name"], level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=NAME_ES, level=1)).to_be_visible()
+    for english in [text for text, _reversed in SHIPPED["items"]]:
+        expect(page.get_by_text(english)).to_have_count(0)
     expect(page.locator(".lede")).to_contain_text("Semana del ")
     # Sent with nothing chosen: asked, in Spanish, to answer a line.
     page.get_by_role("button", name="Guardar mis respuestas").click()
