@@ -345,3 +345,27 @@ def test_a_counselors_questionnaire_is_shown_as_written_even_a_copy_of_hearths(a
         assert shipped.said(ITEM) == ITEM_ES
         assert shipped.option_words(3) == "Bastante"
         assert copy.said(ITEM) == ITEM and copy.option_words(3) == "Quite a bit"
+
+
+def test_hearths_rhythm_items_are_read_in_each_partners_language(sam_es, alex_en, made, couple):
+    """The three rhythm items Hearth starts from, kept unchanged, are Hearth's words: on the
+    card and as the summary's table heads they are in Sam's Spanish and Alex's English; an
+    item the counselor reworded is theirs."""
+    from kinds.rhythm.models import RhythmItem
+
+    spanish = card_of(sam_es.get("/week").get_data(as_text=True), "rhythm")
+    assert "Una conversación de verdad: para reparar, no para culpar." in spanish
+    assert "Un momento de cariño, dado sin esperar nada a cambio." in spanish
+    assert "One real conversation" not in spanish
+    english = card_of(alex_en.get("/week").get_data(as_text=True), "rhythm")
+    assert "One real conversation: about repair, not blame." in english
+
+    item = db.session.scalar(select(RhythmItem).where(RhythmItem.position == 1))
+    item.wording = "Una charla sin teléfonos, el domingo."
+    db.session.commit()
+    spanish = card_of(sam_es.get("/week").get_data(as_text=True), "rhythm")
+    assert "Una charla sin teléfonos, el domingo." in spanish
+    assert "Una conversación de verdad" not in spanish
+    assert "Una charla sin teléfonos, el domingo." in card_of(
+        alex_en.get("/week").get_data(as_text=True), "rhythm"
+    )

@@ -102,9 +102,14 @@ def test_this_week_speaks_spanish_with_every_card(sam_es):
 
 
 def test_the_counselors_own_words_stay_as_written(sam_es, made):
+    # Rhythm items and instructions the counselor wrote are theirs: shown as they wrote them
+    # (Hearth's own, kept unchanged, are read in Spanish: test_spanish_rest).
+    made["rhythm"].rhythm_items[0].wording = "Hablar del fin de semana, con calma."
+    made["rhythm"].instructions = "Three small things; we'll talk about them on Tuesday."
+    db.session.commit()
     page = spanish_page(sam_es.get("/week"))
-    # The rhythm's items and the instructions are the counselor's: shown as they wrote them.
-    assert made["rhythm"].rhythm_items[0].wording in page
+    assert "Hablar del fin de semana, con calma." in page
+    assert "Three small things; we'll talk about them on Tuesday." in page
     assert "A need of partner 2" in page  # Alex's own words, shared with Sam
 
 

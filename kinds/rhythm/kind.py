@@ -23,20 +23,20 @@ from kinds.base import (
     Quotable,
 )
 from kinds.rhythm.forms import ReflectionForm, RhythmAssignmentForm, RhythmMarkForm
-from kinds.rhythm.models import KEY, RhythmItem, RhythmMark, RhythmReflection, label_from
+from kinds.rhythm.models import (
+    DEFAULT_ITEMS,
+    KEY,
+    RhythmItem,
+    RhythmMark,
+    RhythmReflection,
+    label_from,
+)
 from kinds.rhythm.routes import bp
 from models import Assignment, AssignmentStatus, Visibility, among
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
 SHARED = Visibility.SHARED
-
-DEFAULT_ITEMS = (
-    "One real conversation: about repair, not blame. Say what you appreciate before what hurt.",
-    "One shared activity, cooperative rather than competitive: cook, walk, build or learn "
-    "something together.",
-    "One moment of affection, given without expecting anything back.",
-)
 
 
 @dataclass
@@ -434,7 +434,7 @@ class RhythmKind(Kind):
             assignment = hw.assignment(KEY, week.start)
             if assignment is None:
                 continue
-            section.items = [i.shown_label for i in assignment.rhythm_items]
+            section.items = [i.read_label for i in assignment.rhythm_items]
             items = []
             for item in assignment.rhythm_items:
                 mark = data.marks.get((item.id, week.start))

@@ -10,10 +10,29 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from extensions import db
 from models.base import ITEM_MAX, NOTE_MAX, VISIBILITY_CHECK, UTCDateTime, Visibility, utcnow
+from web.i18n import N_, as_read
 
 KEY = "rhythm"
 # An item's short label, for the week grid and the summary's table heads.
 LABEL_MAX = 40
+
+
+# Hearth's three, which a counselor starts from. Hearth's words: a partner reads them in
+# their language while the counselor keeps them unchanged (``RhythmItem.read_wording``).
+DEFAULT_ITEMS = (
+    N_("One real conversation: about repair, not blame. Say what you appreciate before what hurt."),
+    N_(
+        "One shared activity, cooperative rather than competitive: cook, walk, build or "
+        "learn something together."
+    ),
+    N_("One moment of affection, given without expecting anything back."),
+)
+# Their short labels (``label_from`` of each), for the summary's table heads.
+DEFAULT_LABELS = (
+    N_("One real conversation"),
+    N_("One shared activity"),
+    N_("One moment of affection"),
+)
 
 
 def label_from(wording: str) -> str:
@@ -51,6 +70,21 @@ class RhythmItem(db.Model):
     def shown_label(self) -> str:
         """The counselor's label, or one taken from the wording when there is none."""
         return self.label or label_from(self.wording)
+
+    @property
+    def read_wording(self) -> str:
+        """The wording as the reader reads it: Hearth's own item, unchanged, in their
+        language; the counselor's words as written."""
+        return as_read(self.wording, self.wording if self.wording in DEFAULT_ITEMS else None)
+
+    @property
+    def read_label(self) -> str:
+        """The short label as the reader reads it (Hearth's, for Hearth's own item with
+        the label taken from it; the counselor's as written)."""
+        shown = self.shown_label
+        if self.wording in DEFAULT_ITEMS and shown == label_from(self.wording):
+            return as_read(shown, shown)
+        return shown
 
     # Kept on the assignment too (``Assignment.rhythm_items``), in order.
     assignment = relationship(

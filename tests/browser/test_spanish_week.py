@@ -23,6 +23,9 @@ pytestmark = pytest.mark.browser
 PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 740}}
 CONVERSATION = "One real conversation"
 ACTIVITY = "One shared activity"
+# Hearth's own rhythm items, which the counselor kept: Robin reads them in Spanish.
+CONVERSATION_ES = "Una conversación de verdad"
+ACTIVITY_ES = "Una actividad juntos"
 ROBIN_NOTE = "Hablamos del fin de semana sin levantar la voz."
 CASEY_NOTE = "We cooked together, slowly."
 
@@ -91,7 +94,7 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     )
 
     # What Casey shared, read in Spanish around Casey's own words.
-    activity = rhythm_item(page, ACTIVITY)
+    activity = rhythm_item(page, ACTIVITY_ES)
     expect(activity.locator(".done-by")).to_contain_text("Lo hizo Casey")
     expect(activity.locator("blockquote.note")).to_have_text(CASEY_NOTE)
     needs = page.locator("#card-needs")
@@ -102,7 +105,7 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     expect(needs.locator(".need.asked").get_by_role("button", name="Lo hice")).to_have_count(2)
 
     # A moment done, with a note shared with Casey.
-    conversation = rhythm_item(page, CONVERSATION)
+    conversation = rhythm_item(page, CONVERSATION_ES)
     conversation.get_by_text("Añadir una nota").click()
     conversation.get_by_label("Una nota breve (opcional)").fill(ROBIN_NOTE)
     expect(
@@ -114,7 +117,7 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     note = page.locator("#card-rhythm p.card-note")
     expect(note).to_have_text("Marcado como hecho. Bien hecho, ustedes dos.")
     expect(note).to_be_focused()
-    conversation = rhythm_item(page, CONVERSATION)
+    conversation = rhythm_item(page, CONVERSATION_ES)
     expect(conversation.locator(".done-by")).to_contain_text("Lo hiciste tú")
     expect(conversation.locator("blockquote.note")).to_have_text(ROBIN_NOTE)
     expect(conversation.locator(".who-reads-line")).to_have_text(
@@ -136,7 +139,15 @@ def test_a_partner_does_this_week_in_spanish_on_a_phone_while_the_other_keeps_en
     # Nothing marked for translation left in English on the cards that speak Spanish.
     for card in ("#card-rhythm", "#card-needs"):
         text = page.locator(card).inner_text()
-        for english in ("Mark as done", "Add a note", "Done by", "Your word", "I did this"):
+        for english in (
+            "Mark as done",
+            "Add a note",
+            "Done by",
+            "Your word",
+            "I did this",
+            CONVERSATION,
+            ACTIVITY,
+        ):
             assert english not in text, f"{english!r} left in English on {card}"
 
     page.reload()
