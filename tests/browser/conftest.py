@@ -472,9 +472,11 @@ class Screenshots:
         docs: str | None = None,
         element: Locator | None = None,
         margin: int = 0,
+        first_screen: bool = False,
     ) -> Path:
         """Save the whole page (or only ``element``, with ``margin`` pixels of the page
-        around it) as ``<name>.png``; ``docs`` names its copy in docs/screenshots."""
+        around it, or with ``first_screen`` what the phone shows before scrolling) as
+        ``<name>.png``; ``docs`` names its copy in docs/screenshots."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{name}.png"
         # caret="initial": hiding the caret (Playwright's default) leaves style="" on inputs,
@@ -496,7 +498,7 @@ class Screenshots:
         elif element is not None:
             element.screenshot(path=path, caret="initial")
         else:
-            page.screenshot(path=path, full_page=True, caret="initial")
+            page.screenshot(path=path, full_page=not first_screen, caret="initial")
         self.taken.append(path)
         if docs:
             target = DOCS_SCREENSHOTS / docs

@@ -72,9 +72,7 @@ def test_a_partner_answers_the_questionnaire_in_spanish_on_a_phone(
         "Responde al menos una línea antes de guardar, por favor."
     )
     for text, choice in zip(ITEMS, CHOICES, strict=True):
-        page.get_by_role("group", name=re.compile(re.escape(text))).get_by_text(
-            choice, exact=True
-        ).click()
+        page.get_by_role("group", name=text).get_by_text(choice, exact=True).click()
     page.get_by_label("Compartir mis respuestas y mi puntuación con mi pareja").check()
     page.get_by_label("Algo que quieras añadir").fill(NOTE)
     no_sideways_scroll(page)
