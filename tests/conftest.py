@@ -220,3 +220,31 @@ def smtp(app):
         yield inbox
     finally:
         controller.stop()
+
+
+# --- Spanish (#19): Sam reads Spanish and Alex English ---------------------------------------
+
+
+@pytest.fixture
+def spanish_homework(app, counselor, couple):
+    """Every kind assigned from this week, a shared need each; Sam reads Spanish, Alex
+    English. A Spanish test module names what it needs as ``made`` (this, or more)."""
+    from tests import factories
+
+    app.config["LANGUAGES"] = ["en", "es"]
+    made = factories.homework(couple)
+    couple.partner_at(1).user.locale = "es"
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def sam_es(signed_in, couple, made):
+    """Sam, who reads Spanish, signed in (after the module's ``made``)."""
+    return signed_in(couple.partner_at(1).user)
+
+
+@pytest.fixture
+def alex_en(signed_in, couple, made):
+    """Alex, who reads English, signed in (after the module's ``made``)."""
+    return signed_in(couple.partner_at(2).user)

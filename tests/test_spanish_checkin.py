@@ -17,11 +17,10 @@ from extensions import db
 from kinds.checkin import questions as qs
 from kinds.checkin.models import CheckIn
 from models import ANSWER_MAX
-from tests import factories
 from tests.conftest import text_of
+from tests.spanish import near, spanish_page
 from tests.test_check_in import answers
 from tests.test_checkin_questions import CLOSE, TRY, version
-from tests.test_spanish_week import near, spanish_page
 
 # Hearth's words on the check-in, in English and as a Spanish partner reads them.
 ENGLISH = (
@@ -54,23 +53,8 @@ SAM_WORDS = "Cocinamos juntos el domingo"
 
 
 @pytest.fixture
-def made(app, counselor, couple):
-    """Every kind assigned from this week; Sam reads Spanish, Alex English."""
-    app.config["LANGUAGES"] = ["en", "es"]
-    made = factories.homework(couple)
-    couple.partner_at(1).user.locale = "es"
-    db.session.commit()
-    return made
-
-
-@pytest.fixture
-def sam_es(signed_in, couple, made):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex_en(signed_in, couple, made):
-    return signed_in(couple.partner_at(2).user)
+def made(spanish_homework):
+    return spanish_homework
 
 
 def card_of(response) -> str:

@@ -18,8 +18,8 @@ from domain.weeks import local_today
 from extensions import db
 from kinds.questionnaire.models import QuestionnaireTake
 from models import PolicyConfirmation
-from tests import factories
 from tests.conftest import text_of
+from tests.spanish import near, spanish_page
 from tests.test_calendar_feed import feed_address, fetch
 from tests.test_confidentiality import JOIN_FIELDS, LOCAL_NUMBERS, _invited, set_policy
 
@@ -34,35 +34,8 @@ SAFETY_EN = "Not safe at home? Call your local emergency number"
 
 
 @pytest.fixture
-def made(app, counselor, couple):
-    """Every kind assigned from this week; Sam reads Spanish, Alex English."""
-    app.config["LANGUAGES"] = ["en", "es"]
-    made = factories.homework(couple)
-    couple.partner_at(1).user.locale = "es"
-    db.session.commit()
-    return made
-
-
-@pytest.fixture
-def sam_es(signed_in, couple, made):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex_en(signed_in, couple, made):
-    return signed_in(couple.partner_at(2).user)
-
-
-def spanish_page(response) -> str:
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200, html[:500]
-    assert '<html lang="es"' in html
-    return text_of(response)
-
-
-def near(html: str, anchor: str, words: str, span: int = 400) -> bool:
-    at = html.index(anchor)
-    return words in html[at : at + span]
+def made(spanish_homework):
+    return spanish_homework
 
 
 def card_of(html: str, kind: str) -> str:

@@ -33,24 +33,11 @@ def drawn(monkeypatch):
 
 
 @pytest.fixture
-def made(app, counselor, couple):
-    """Homework of every kind, a released session; Sam reads Spanish, Alex English."""
-    app.config["LANGUAGES"] = ["en", "es"]
-    factories.homework(couple)
-    couple.partner_at(1).user.locale = "es"
+def made(spanish_homework, couple):
+    """A released session besides every kind of homework; Sam reads Spanish, Alex English."""
     session = factories.session(couple, released=True, focus=FOCUS)
     db.session.commit()
     return session
-
-
-@pytest.fixture
-def sam_es(signed_in, couple, made):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex_en(signed_in, couple, made):
-    return signed_in(couple.partner_at(2).user)
 
 
 def squeezed(data: bytes) -> str:

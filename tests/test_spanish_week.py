@@ -11,45 +11,13 @@ from sqlalchemy import select
 from extensions import db
 from kinds.needs.models import NeedRating
 from models import NOTE_MAX
-from tests import factories
 from tests.conftest import text_of
+from tests.spanish import near, spanish_page
 
 
 @pytest.fixture
-def spanish(app):
-    app.config["LANGUAGES"] = ["en", "es"]
-
-
-@pytest.fixture
-def made(app, counselor, couple, spanish):
-    """Every kind assigned from this week, a shared need each; Sam reads Spanish."""
-    made = factories.homework(couple)
-    couple.partner_at(1).user.locale = "es"
-    db.session.commit()
-    return made
-
-
-@pytest.fixture
-def sam_es(signed_in, couple, made):
-    return signed_in(couple.partner_at(1).user)
-
-
-@pytest.fixture
-def alex_en(signed_in, couple, made):
-    return signed_in(couple.partner_at(2).user)
-
-
-def spanish_page(response) -> str:
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200, html[:500]
-    assert '<html lang="es"' in html
-    return text_of(response)
-
-
-def near(html: str, anchor: str, words: str, span: int = 400) -> bool:
-    """Is ``words`` within ``span`` characters after ``anchor`` (a message beside its field)?"""
-    at = html.index(anchor)
-    return words in html[at : at + span]
+def made(spanish_homework):
+    return spanish_homework
 
 
 def test_this_week_speaks_spanish_with_every_card(sam_es):
