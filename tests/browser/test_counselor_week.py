@@ -58,7 +58,9 @@ def test_the_counselor_reads_the_week_behind_a_grid_cell(new_page, demo_couple, 
     expect(target).to_contain_text(PRIVATE_REFLECTION)
     expect(target).to_contain_text("Alex (partner)")
     expect(target.locator(".counselor-only")).to_have_text("Counselor only")
-    screenshots.take(page, "counselor-week-cell-opened")
+    # What the counselor sees where the link landed (the whole page is 16,000 px tall: a
+    # picture of it all took over five seconds on a busy machine).
+    screenshots.take(page, "counselor-week-cell-opened", first_screen=True)
     _grid_and_latest_weeks(page, screenshots)
 
     # The open week reads "so far" in a quiet colour, never a red "none".
