@@ -23,6 +23,7 @@ from domain import audit
 from domain.summary import Summary, build
 from extensions import db
 from models import CounselingSession, Couple, SummaryPdf, utcnow
+from web import i18n
 
 # The made-up origin the PDF's links are resolved against; only its /static/ is served.
 BASE_URL = "https://hearth.invalid/"
@@ -73,7 +74,8 @@ def render_pdf(html: str) -> bytes:
 # The translations' sources count too: a better Spanish sentence draws the copies anew.
 _DRAWN_BY = ("templates", "kinds", "domain", "models", "static/css", "translations")
 _DRAWN_BY_SUFFIXES = {".html", ".css", ".py", ".woff", ".woff2", ".ttf", ".svg", ".png", ".po"}
-DEFAULT_LANGUAGE = "en"
+# English copies keep the names they always had ("couple"); web.i18n owns the default.
+DEFAULT_LANGUAGE = i18n.DEFAULT
 _code_digest: str | None = None
 
 
