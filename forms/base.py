@@ -29,9 +29,11 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets.core import clean_key
 
 from domain.names import ROLE_NAME_MESSAGE, claims_a_role
 from domain.weeks import DAY_RANGE_MESSAGE, EARLIEST_DAY, LATEST_DAY, day_in_range
+from forms import rendering
 from models import (
     EMAIL_MAX,
     Visibility,
@@ -81,6 +83,18 @@ def form_key() -> str:
 class Form(FlaskForm):
     """Every Hearth form. After a stale CSRF token the view runs again only to show the
     form with what was typed (``blueprints.errors``); this makes sure nothing is saved."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            """WTForms' markup, drawn without its slow path where ``forms.rendering`` can."""
+            kwargs = {clean_key(k): v for k, v in render_kw.items()}
+            other = getattr(field, "render_kw", None)
+            if other is not None:
+                kwargs = dict({clean_key(k): v for k, v in other.items()}, **kwargs)
+            drawn = rendering.draw(field, kwargs)
+            if drawn is not None:
+                return drawn
+            return super().render_field(field, render_kw)
 
     def validate(self, extra_validators=None) -> bool:
         if g.get("csrf_expired"):
