@@ -402,6 +402,22 @@ def test_the_counselor_sees_both_partners_over_time(dana, couple, two_rounds):
     )
 
 
+def test_the_dashboard_compares_the_last_two_takes_of_many(dana, couple, with_homework, two_rounds):
+    """Older takes are not read at all: only each partner's last two count."""
+    sam, alex = couple.partner_at(1), couple.partner_at(2)
+    for weeks_back in (4, 6, 8):
+        take_at(with_homework, sam, weeks_back, [0, 0, 3])  # 0: far below
+        take_at(with_homework, alex, weeks_back, [3, 3, 0])  # 9
+    db.session.commit()
+    dashboard = text_of(dana.get("/counselor/"))
+    assert "Sam's Closeness check score changed by more than the reliable-change" in dashboard
+    assert "(3 to 8)" in dashboard
+    assert "Alex's Closeness check score crossed the cut-off (6 to 3: worth talking about)" in (
+        dashboard
+    )
+    assert "Last questionnaire: week of" in dashboard
+
+
 def test_the_couples_copy_shows_only_shared_scores(couple, two_rounds):
     session = factories.session(couple, released=True)
     session.held_at = session.held_at + timedelta(days=1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from domain.charts import Series, line_chart
@@ -484,13 +484,32 @@ class QuestionnaireKind(Kind):
         """This take week's answers, the last take of each couple, and a flag for a score
         that crossed the cut-off or changed by the reliable-change difference."""
         partner_ids = [p.id for c in couples for p in c.partners]
-        takes = db.session.execute(
+        # Only each partner's last two takes: the row shows the latest and compares it
+        # with the one before. Scoring a year of takes for every couple made this the
+        # dashboard's costliest part (issue #16).
+        ranked = (
             select(
                 QuestionnaireTake.partner_id,
                 QuestionnaireTake.week_start,
                 QuestionnaireTake.questionnaire_id,
                 QuestionnaireTake.answers,
-            ).where(QuestionnaireTake.partner_id.in_(partner_ids))
+                func.row_number()
+                .over(
+                    partition_by=QuestionnaireTake.partner_id,
+                    order_by=QuestionnaireTake.week_start.desc(),
+                )
+                .label("latest"),
+            )
+            .where(among(QuestionnaireTake.partner_id, partner_ids))
+            .subquery()
+        )
+        takes = db.session.execute(
+            select(
+                ranked.c.partner_id,
+                ranked.c.week_start,
+                ranked.c.questionnaire_id,
+                ranked.c.answers,
+            ).where(ranked.c.latest <= 2)
         ).all()
         versions = definitions(t.questionnaire_id for t in takes)
         by_partner: dict[int, list] = {}
