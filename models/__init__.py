@@ -23,6 +23,7 @@ from models.base import (
     UTCDateTime,
     Visibility,
     among,
+    last_per_partner,
     normalize_email,
     utcnow,
 )
@@ -61,6 +62,7 @@ from models.words import PrivateWord
 
 __all__ = [
     "among",
+    "last_per_partner",
     "AppendOnlyError",
     "AuditEvent",
     "FormSubmission",

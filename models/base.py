@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, DateTime, TypeDecorator, any_, literal
+from sqlalchemy import ColumnElement, DateTime, Select, TypeDecorator, any_, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 EMAIL_MAX = 254
@@ -104,3 +104,23 @@ def among(column, ids) -> ColumnElement[bool]:
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(ids, type_=ARRAY(column.type)))
     return column.in_(ids)
+
+
+def last_per_partner(model, partner_ids, *columns, count: int = 2) -> Select:
+    """``columns`` of the ``count`` latest rows (by ``week_start``) of each of these
+    partners in ``model``'s table, in one query: a dashboard compares a partner's last
+    take with the one before, and reading every take of a year to find them made it grow
+    with the history (issue #16)."""
+    ranked = (
+        select(
+            model.partner_id,
+            model.week_start,
+            *columns,
+            func.row_number()
+            .over(partition_by=model.partner_id, order_by=model.week_start.desc())
+            .label("latest"),
+        )
+        .where(among(model.partner_id, partner_ids))
+        .subquery()
+    )
+    return select(*(c for c in ranked.c if c.name != "latest")).where(ranked.c.latest <= count)

@@ -197,3 +197,17 @@ def test_the_counselor_chooses_how_often_to_ask_again(dana, couple, signed_in):
     assert assignment.inventory_schedule.every_weeks == 4
     sam = signed_in(couple.partner_at(1).user)
     assert "Once now, and again in a while." in text_of(sam.get("/week"))
+
+
+def test_the_dashboard_flags_a_heavier_latest_take_against_the_one_before(
+    dana, couple, with_homework
+):
+    """The flag compares each partner's last two takes; older ones are not read."""
+    sam = couple.partner_at(1)
+    light = dict.fromkeys(SIGN_KEYS, 0)
+    earlier_take(with_homework, sam, 12, **dict.fromkeys(SIGN_KEYS, 4))  # the heaviest
+    earlier_take(with_homework, sam, 8, **light)
+    earlier_take(with_homework, sam, 4, **light)
+    earlier_take(with_homework, sam, 0, **dict(light, **{SIGN_KEYS[0]: 4, SIGN_KEYS[1]: 4}))
+    page = text_of(dana.get("/counselor/"))
+    assert f"Sam's inventory felt heavier than last time (0 to 8 of {4 * len(SIGN_KEYS)})" in (page)

@@ -33,7 +33,7 @@ from kinds.inventory.models import (
     next_take,
 )
 from kinds.inventory.routes import bp
-from models import Assignment, AssignmentStatus, Visibility, among
+from models import Assignment, AssignmentStatus, Visibility, among, last_per_partner
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
@@ -400,13 +400,11 @@ class InventoryKind(Kind):
         """This take week's inventories, the last take of each couple, and a flag for a
         partner whose latest total is ``RISE`` or more heavier than the take before."""
         partner_ids = [p.id for c in couples for p in c.partners]
-        # Plain rows for every take: one per partner every few weeks, so few.
+        # Each partner's last two takes, as plain rows: the latest, and the one before.
         rows = db.session.execute(
-            select(
-                InventoryTake.partner_id,
-                InventoryTake.week_start,
-                *(getattr(InventoryTake, k) for k in SIGN_KEYS),
-            ).where(InventoryTake.partner_id.in_(partner_ids))
+            last_per_partner(
+                InventoryTake, partner_ids, *(getattr(InventoryTake, k) for k in SIGN_KEYS)
+            )
         ).all()
         by_partner: dict[int, list] = {}
         for r in rows:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from domain.charts import Series, line_chart
@@ -30,7 +30,7 @@ from kinds.questionnaire.models import (
 )
 from kinds.questionnaire.routes import bp
 from kinds.questionnaire.scoring import Score, number, past_cutoff, reliable, score
-from models import Assignment, AssignmentStatus, Visibility, among
+from models import Assignment, AssignmentStatus, Visibility, among, last_per_partner
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
@@ -485,31 +485,14 @@ class QuestionnaireKind(Kind):
         that crossed the cut-off or changed by the reliable-change difference."""
         partner_ids = [p.id for c in couples for p in c.partners]
         # Only each partner's last two takes: the row shows the latest and compares it
-        # with the one before. Scoring a year of takes for every couple made this the
-        # dashboard's costliest part (issue #16).
-        ranked = (
-            select(
-                QuestionnaireTake.partner_id,
-                QuestionnaireTake.week_start,
+        # with the one before (scoring a year of takes was the dashboard's costliest part).
+        takes = db.session.execute(
+            last_per_partner(
+                QuestionnaireTake,
+                partner_ids,
                 QuestionnaireTake.questionnaire_id,
                 QuestionnaireTake.answers,
-                func.row_number()
-                .over(
-                    partition_by=QuestionnaireTake.partner_id,
-                    order_by=QuestionnaireTake.week_start.desc(),
-                )
-                .label("latest"),
             )
-            .where(among(QuestionnaireTake.partner_id, partner_ids))
-            .subquery()
-        )
-        takes = db.session.execute(
-            select(
-                ranked.c.partner_id,
-                ranked.c.week_start,
-                ranked.c.questionnaire_id,
-                ranked.c.answers,
-            ).where(ranked.c.latest <= 2)
         ).all()
         versions = definitions(t.questionnaire_id for t in takes)
         by_partner: dict[int, list] = {}
