@@ -191,3 +191,26 @@ def test_a_counselor_cannot_choose_a_language_their_pages_do_not_speak(app, clie
     page = client.post("/account/language", data={"language": "es"})
     assert page.status_code == 422
     assert counselor.locale != "es"
+
+
+def test_one_catalogue_per_request_still_follows_a_forced_language(app):
+    """The request keeps its catalogue (``extensions.RequestDomain``); a forced language
+    (an e-mail, the other partner's copy) gets its own and gives the request's back."""
+    from flask_babel import force_locale, gettext, refresh
+
+    with open(Path(app.root_path) / "translations/es/LC_MESSAGES/messages.po", "rb") as f:
+        spanish = read_po(f, locale="es")["Connection plan"].string
+    assert spanish and spanish != "Connection plan"
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert gettext("Connection plan") == spanish
+        with force_locale("en"):
+            assert gettext("Connection plan") == "Connection plan"
+            with force_locale("es"):
+                assert gettext("Connection plan") == spanish
+            assert gettext("Connection plan") == "Connection plan"
+        assert gettext("Connection plan") == spanish
+    # The next request (its own application context, as every request has) starts afresh.
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("Connection plan") == "Connection plan"
+        refresh()
+        assert gettext("Connection plan") == "Connection plan"
