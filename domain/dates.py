@@ -14,6 +14,7 @@ Times are turned to the couple's zone by the callers (as before); these only nam
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 
@@ -61,11 +62,27 @@ def pattern(shape: str, lang: str | None = None) -> str:
     return PATTERNS.get(lang, PATTERNS[DEFAULT])[shape]
 
 
+# No pattern names a time zone, so a time's words depend only on its clock reading (the
+# callers have already turned it to the couple's zone): that is what ``_written`` keeps.
+ZONE_FIELDS = set("zZvVOxX")
+assert not any(ZONE_FIELDS & set(p) for shapes in PATTERNS.values() for p in shapes.values())
+
+
 def write(value: date | datetime, shape: str, lang: str | None = None) -> str:
     """``value`` (already on the couple's clock) in ``shape``, in the current language."""
     lang = lang or language()
     if isinstance(value, datetime):
-        return format_datetime(value, pattern(shape, lang), tzinfo=value.tzinfo, locale=lang)
+        value = value.replace(tzinfo=None)
+    return _written(value, shape, lang)
+
+
+@lru_cache(maxsize=4096)
+def _written(value: date | datetime, shape: str, lang: str) -> str:
+    """Babel's words for a date or a clock reading, kept: a couple page writes a few
+    hundred dates, mostly the same weeks over and over, and Babel parses its pattern and
+    looks up the language's names for each one (issue #16)."""
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern(shape, lang), locale=lang)
     return format_date(value, pattern(shape, lang), locale=lang)
 
 
