@@ -23,7 +23,7 @@ _PLAIN = {
     widgets.TelInput,
     widgets.URLInput,
 }
-# Date and time inputs add min/max only when a field or the call sets them.
+# Date and time inputs, which write a min/max day or time in the field's format.
 _DATED = {widgets.DateInput, widgets.TimeInput, widgets.DateTimeLocalInput, widgets.MonthInput}
 _CHECKED = {widgets.RadioInput, widgets.CheckboxInput}
 FAST = _PLAIN | _DATED | _CHECKED | {widgets.TextArea}
@@ -62,10 +62,18 @@ def draw(field, kwargs: dict) -> Markup | None:
         inner = escape(field._value())
         # Every value is escaped in ``attributes``, and the text by ``escape`` above.
         return Markup(f"<textarea {attributes(kwargs)}>\r\n{inner}</textarea>")  # noqa: S704
-    if kind in _DATED and (
-        "min" in kwargs or "max" in kwargs or "min" in set_flags or "max" in set_flags
-    ):
-        return None
+    if kind in _DATED:
+        # As ``_DateTimeBaseInput``: a day or time given as min/max is written in the
+        # field's own format.
+        shape = getattr(field, "format", None)
+        if shape is not None:
+            shape = shape[0] if isinstance(shape, list) else shape
+            for key in ("min", "max"):
+                value = kwargs.get(key, set_flags.get(key))
+                if callable(value):
+                    value = value()
+                if hasattr(value, "strftime"):
+                    kwargs[key] = value.strftime(shape)
     if getattr(field, "_datalist", None) is not None:
         return None
     if kind in _CHECKED:
