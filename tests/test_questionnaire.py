@@ -516,3 +516,29 @@ def test_a_stale_page_with_no_items_comes_back_with_what_was_typed(dana):
     assert response.status_code in (400, 422)
     assert 'value="Kept name"' in response.get_data(as_text=True)
     assert made("Kept name") is None
+
+
+def test_the_dashboards_plain_rules_score_as_the_versions_do(two_rounds):
+    """``scoring_rules`` (plain rows, for dashboards) against the versions themselves."""
+    from kinds.questionnaire.kind import definitions, scoring_rules
+
+    shipped = library.shipped()
+    db.session.commit()
+    ids = [two_rounds.id, shipped.id]
+    rules, versions = scoring_rules(ids), definitions(ids)
+    assert set(rules) == set(versions) == set(ids)
+    for qid in ids:
+        q, r = versions[qid], rules[qid]
+        assert (r.low, r.high, r.score_as, r.cutoff, r.name) == (
+            q.low,
+            q.high,
+            q.score_as,
+            q.cutoff,
+            q.name,
+        )
+        for pick in (q.low, q.high, None):
+            answers = {
+                i.id: (pick if pick is not None else [o.points for o in q.options][n % 2])
+                for n, i in enumerate(q.items)
+            }
+            assert score(r, answers) == score(q, answers)

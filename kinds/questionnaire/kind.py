@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from domain.charts import Series, line_chart
@@ -22,6 +23,8 @@ from kinds.questionnaire.models import (
     EVERY_DEFAULT,
     KEY,
     Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireOption,
     QuestionnaireSchedule,
     QuestionnaireTake,
     every,
@@ -46,6 +49,55 @@ def definitions(ids) -> dict[int, Questionnaire]:
         .options(joinedload(Questionnaire.items), joinedload(Questionnaire.options))
     ).unique()
     return {q.id: q for q in rows}
+
+
+@dataclass
+class Rules:
+    """What scoring a take and flagging its score need of a version (``scoring.score``,
+    ``past_cutoff``, ``reliable``), read as plain rows for a dashboard of many couples:
+    building every version with its lines and answers as objects was a quarter of a
+    100-couple dashboard's work (issue #16)."""
+
+    name: str
+    score_as: str
+    cutoff: float | None
+    cutoff_side: str
+    cutoff_meaning: str
+    reliable_change: float | None
+    low: int
+    high: int
+    items: list[SimpleNamespace] = field(default_factory=list)
+
+
+def scoring_rules(ids) -> dict[int, Rules]:
+    """The scoring rules of these versions by id, in one query (one row per line)."""
+    q, item, option = Questionnaire, QuestionnaireItem, QuestionnaireOption
+    points = select(option.points).where(option.questionnaire_id == q.id)
+    rows = db.session.execute(
+        select(
+            q.id,
+            q.name,
+            q.score_as,
+            q.cutoff,
+            q.cutoff_side,
+            q.cutoff_meaning,
+            q.reliable_change,
+            func.coalesce(points.with_only_columns(func.min(option.points)).scalar_subquery(), 0),
+            func.coalesce(points.with_only_columns(func.max(option.points)).scalar_subquery(), 0),
+            item.id,
+            item.reversed,
+        )
+        .outerjoin(item, item.questionnaire_id == q.id)
+        .where(among(q.id, sorted(set(ids))))
+        .order_by(q.id, item.position)
+    ).all()
+    found: dict[int, Rules] = {}
+    for qid, *rules, low, high, item_id, reversed_ in rows:
+        if qid not in found:
+            found[qid] = Rules(*rules, low=low, high=high)
+        if item_id is not None:
+            found[qid].items.append(SimpleNamespace(id=item_id, reversed=reversed_))
+    return found
 
 
 @dataclass
@@ -494,7 +546,7 @@ class QuestionnaireKind(Kind):
                 QuestionnaireTake.answers,
             )
         ).all()
-        versions = definitions(t.questionnaire_id for t in takes)
+        versions = scoring_rules(t.questionnaire_id for t in takes)
         by_partner: dict[int, list] = {}
         for t in takes:
             q = versions[t.questionnaire_id]
