@@ -32,7 +32,7 @@ from kinds.appreciation.forms import note_form
 from kinds.appreciation.models import KEY, AppreciationNote
 from kinds.appreciation.routes import bp
 from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
-from models import AssignmentStatus, Visibility
+from models import AssignmentStatus, Visibility, among
 from web.i18n import N_
 
 PARTNERS, SHARED = Visibility.PARTNERS.value, Visibility.SHARED.value
@@ -258,7 +258,7 @@ class AppreciationKind(Kind):
             wrote = Counter(
                 db.session.execute(
                     select(AppreciationNote.partner_id, AppreciationNote.week_start).where(
-                        AppreciationNote.partner_id.in_(ids),
+                        among(AppreciationNote.partner_id, ids),
                         AppreciationNote.week_start >= earliest,
                     )
                 ).all()
@@ -281,7 +281,7 @@ class AppreciationKind(Kind):
         ids = [p.id for c in couples for p in c.partners]
         return [
             select(AppreciationNote.partner_id, AppreciationNote.created_at).where(
-                AppreciationNote.partner_id.in_(ids), AppreciationNote.week_start >= since
+                among(AppreciationNote.partner_id, ids), AppreciationNote.week_start >= since
             )
         ]
 

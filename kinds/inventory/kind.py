@@ -456,7 +456,7 @@ class InventoryKind(Kind):
         partners = [p.id for c in couples for p in c.partners]
         return [
             select(InventoryTake.partner_id, InventoryTake.updated_at).where(
-                InventoryTake.partner_id.in_(partners), InventoryTake.week_start >= since
+                among(InventoryTake.partner_id, partners), InventoryTake.week_start >= since
             )
         ]
 

@@ -33,7 +33,7 @@ from kinds.checkin.models import CheckIn
 from kinds.journal.forms import MomentForm
 from kinds.journal.models import KEY, JournalEntry
 from kinds.journal.routes import bp, newest_first
-from models import AssignmentStatus, Visibility
+from models import AssignmentStatus, Visibility, among
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
@@ -302,7 +302,7 @@ class JournalKind(Kind):
                 (pid, week)
                 for pid, week in db.session.execute(
                     select(JournalEntry.partner_id, JournalEntry.week_start).where(
-                        JournalEntry.partner_id.in_(ids), JournalEntry.week_start >= earliest
+                        among(JournalEntry.partner_id, ids), JournalEntry.week_start >= earliest
                     )
                 )
             }
@@ -323,7 +323,7 @@ class JournalKind(Kind):
         ids = [p.id for c in couples for p in c.partners]
         return [
             select(JournalEntry.partner_id, JournalEntry.created_at).where(
-                JournalEntry.partner_id.in_(ids), JournalEntry.week_start >= since
+                among(JournalEntry.partner_id, ids), JournalEntry.week_start >= since
             )
         ]
 

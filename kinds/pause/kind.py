@@ -19,7 +19,7 @@ from kinds.base import Entry, GridRow, Kind, Place, PrivateText, Progress
 from kinds.pause.forms import PauseForm, RuleForm
 from kinds.pause.models import ACCEPTED, KEY, PROPOSED, RETURN_WORDS, PausedMoment, PauseRule
 from kinds.pause.routes import bp
-from models import AssignmentStatus, Visibility
+from models import AssignmentStatus, Visibility, among
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
@@ -304,7 +304,7 @@ class PauseKind(Kind):
         if ids and earliest is not None:
             for pid, week in db.session.execute(
                 select(PausedMoment.partner_id, PausedMoment.week_start).where(
-                    PausedMoment.partner_id.in_(ids), PausedMoment.week_start >= earliest
+                    among(PausedMoment.partner_id, ids), PausedMoment.week_start >= earliest
                 )
             ):
                 counted[(pid, week)] = counted.get((pid, week), 0) + 1
@@ -323,7 +323,7 @@ class PauseKind(Kind):
         ids = [p.id for c in couples for p in c.partners]
         return [
             select(PausedMoment.partner_id, PausedMoment.created_at).where(
-                PausedMoment.partner_id.in_(ids), PausedMoment.week_start >= since
+                among(PausedMoment.partner_id, ids), PausedMoment.week_start >= since
             )
         ]
 

@@ -39,7 +39,7 @@ from kinds.plan.models import (
     numbers,
 )
 from kinds.plan.routes import bp, choice_of
-from models import Assignment, AssignmentStatus, Visibility, utcnow
+from models import Assignment, AssignmentStatus, Visibility, among, utcnow
 from web.i18n import N_
 
 PRIVATE = Visibility.COUNSELOR
@@ -457,7 +457,7 @@ class PlanKind(Kind):
                     PlannedTime.done_at,
                 )
                 .join(Assignment, Assignment.id == PlannedTime.assignment_id)
-                .where(Assignment.couple_id.in_(ids))
+                .where(among(Assignment.couple_id, ids))
             ).all()
         by_couple: dict[int, list] = {}
         for r in rows:
@@ -485,10 +485,10 @@ class PlanKind(Kind):
         ids = [p.id for c in couples for p in c.partners]
         return [
             select(PlannedTime.planned_by, PlannedTime.created_at).where(
-                PlannedTime.planned_by.in_(ids), PlannedTime.on_day >= since
+                among(PlannedTime.planned_by, ids), PlannedTime.on_day >= since
             ),
             select(PlannedTime.done_by, PlannedTime.done_at).where(
-                PlannedTime.done_by.in_(ids), PlannedTime.on_day >= since
+                among(PlannedTime.done_by, ids), PlannedTime.on_day >= since
             ),
         ]
 

@@ -606,7 +606,7 @@ class QuestionnaireKind(Kind):
         partners = [p.id for c in couples for p in c.partners]
         return [
             select(QuestionnaireTake.partner_id, QuestionnaireTake.updated_at).where(
-                QuestionnaireTake.partner_id.in_(partners), QuestionnaireTake.week_start >= since
+                among(QuestionnaireTake.partner_id, partners), QuestionnaireTake.week_start >= since
             )
         ]
 
