@@ -89,9 +89,7 @@ def main() -> None:
         one = requests_of(app, target, clients)
         for _ in range(5):  # warm: caches per process, compiled templates
             one()
-        best = min(
-            _timed(one, args.requests) for _ in range(args.rounds)
-        )
+        best = min(_timed(one, args.requests) for _ in range(args.rounds))
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(args.requests):
