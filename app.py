@@ -17,7 +17,17 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
-from extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+from extensions import (
+    babel,
+    compress,
+    csrf,
+    db,
+    htmx,
+    install_gettext,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -52,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     from web import i18n
 
     babel.init_app(app, locale_selector=i18n.choose)
+    install_gettext(app.jinja_env)
 
     @app.after_request
     def _read_static_files_whole(response):
