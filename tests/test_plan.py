@@ -18,7 +18,7 @@ from domain.summary import COUNSELOR_COPY, COUPLE_COPY, build
 from domain.weeks import local_today
 from extensions import db
 from kinds.plan.models import PlannedTime, PlanSettings
-from models import Assignment, AssignmentStatus
+from models import Assignment, AssignmentStatus, utcnow
 from tests import factories
 from tests.conftest import text_of
 from tests.test_calendar_feed import feed_address, fetch
@@ -318,3 +318,38 @@ def test_this_week_counts_one_errand_and_a_week_gone_by_shows_only_its_own_plans
     now = text_of(sam.get("/week"))
     assert "Bowling with the neighbours" in now and "Mark it done" in now
     assert "Time to plan a night away" in now and "Connection plan Plan or mark done" in now
+
+
+def test_the_dashboard_counts_this_week_and_names_the_next_plan(dana, couple, with_homework):
+    """Plans of earlier weeks, even never marked done, change neither the count nor the
+    next date."""
+    week = with_homework["week"]
+    today = local_today(couple.timezone)
+    sam = couple.partner_at(1)
+
+    def add(day, done=False):
+        row = PlannedTime(
+            assignment_id=with_homework["plan"].id,
+            occasion="date",
+            on_day=day,
+            what="Out together",
+            planned_by=sam.id,
+        )
+        if done:
+            row.done_by, row.done_at = sam.id, utcnow()
+        db.session.add(row)
+
+    add(week - timedelta(weeks=30))  # long ago, never marked done
+    add(week - timedelta(weeks=2), done=True)
+    add(week, done=True)
+    add(today + timedelta(days=9))
+    db.session.commit()
+    page = text_of(dana.get("/counselor/"))
+    nxt = (today + timedelta(days=9)).strftime("%-d %b")
+    assert f"Next planned: {nxt}" in page
+    from kinds import registry
+
+    row = registry.named("plan").dashboard([couple], {couple.id: week}, utcnow())
+    progress = row(couple, with_homework["plan"])
+    assert (progress.done, progress.total) == (1, 1)
+    assert progress.facts == [f"Next planned: {nxt}"]

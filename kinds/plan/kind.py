@@ -449,6 +449,8 @@ class PlanKind(Kind):
         ids = [c.id for c in couples]
         rows = []
         if ids:
+            # Only times from the earliest of these weeks on: the row counts this week's
+            # and names the next one, so a year of earlier dates was read for nothing.
             rows = db.session.execute(
                 select(
                     Assignment.couple_id,
@@ -457,7 +459,10 @@ class PlanKind(Kind):
                     PlannedTime.done_at,
                 )
                 .join(Assignment, Assignment.id == PlannedTime.assignment_id)
-                .where(among(Assignment.couple_id, ids))
+                .where(
+                    among(Assignment.couple_id, ids),
+                    PlannedTime.on_day >= min(week_of.values()),
+                )
             ).all()
         by_couple: dict[int, list] = {}
         for r in rows:
