@@ -86,3 +86,25 @@ def test_every_hearth_field_is_drawn_as_wtforms_draws_it(app):
 def test_attributes_match_wtforms_html_params(value):
     kwargs = {"id": "x", "value": value, "aria-label": "Label"}
     assert rendering.attributes(dict(kwargs)) == str(widgets.html_params(**kwargs))
+
+
+def test_the_quick_way_is_taken_for_hearths_plain_inputs(app, monkeypatch):
+    """The comparison above would pass if every field fell back to WTForms: make sure
+    the plain widgets never reach WTForms' ``html_params``."""
+
+    def refuse(**_kwargs):
+        raise AssertionError("drawn by WTForms")
+
+    monkeypatch.setattr(widgets, "html_params", refuse)
+    monkeypatch.setattr(widgets.Input, "html_params", staticmethod(refuse))
+    drawn = 0
+    with app.test_request_context("/"):
+        for form_class in all_forms():
+            form = built(form_class)
+            if form is None:
+                continue
+            for field in every_field(form):
+                if type(field.widget) in rendering.FAST:
+                    field(**{"aria-invalid": "true"})
+                    drawn += 1
+    assert drawn >= 200, drawn
