@@ -198,8 +198,7 @@ def test_one_catalogue_per_request_still_follows_a_forced_language(app):
     (an e-mail, the other partner's copy) gets its own and gives the request's back."""
     from flask_babel import force_locale, gettext, refresh
 
-    with open(Path(app.root_path) / "translations/es/LC_MESSAGES/messages.po", "rb") as f:
-        spanish = read_po(f, locale="es")["Connection plan"].string
+    spanish = _catalogue("es")["Connection plan"].string
     assert spanish and spanish != "Connection plan"
     with app.test_request_context(headers={"Accept-Language": "es"}):
         assert gettext("Connection plan") == spanish
