@@ -74,7 +74,7 @@ def main() -> None:
     targets = [
         t
         for t in bench.targets_for(data, args.couples_per_counselor or None)
-        if not t.paths and (not args.only or args.only in t.name or not t.who)
+        if not t.paths and (not args.only or args.only in t.name or not t.who or t.bound)
     ]
     people = [("counselor", data.counselor_email), ("partner", data.partner_email)]
     if data.many:

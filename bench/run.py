@@ -48,7 +48,7 @@ from sqlalchemy import delete, func, select  # noqa: E402
 from bench import seed as seeding  # noqa: E402
 from bench import serving  # noqa: E402
 from bench.client import HOST, Client, csrf_from, run_gunicorn  # noqa: E402
-from bench.serving import FLOOR_PATH  # noqa: E402
+from bench.serving import AUDITED_PATH, FLOOR_PATH, SIGNED_IN_PATH, WEEK_READ_PATH  # noqa: E402
 from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
 from kinds.needs.models import Need  # noqa: E402
@@ -74,6 +74,7 @@ class Target:
     cpu_goal: float | None = None  # the least share of the floor's CPU cost (issue #16)
     p95_goal: float | None = None  # the most p95 latency, ms
     twice_of: str = ""  # at most twice the CPU cost of this target (the dashboard's growth)
+    bound: bool = False  # a lower bound to read the targets against, not a page
     result: dict = field(default_factory=dict)
 
 
@@ -301,6 +302,10 @@ def targets_for(data: SimpleNamespace, many: int | None = None) -> list[Target]:
     rating = "{k}-rating={r}&{k}-comment=&{k}-comment_visibility=shared"
     return [
         Target("floor (no DB)", FLOOR_PATH, ""),
+        # Lower bounds: what a page must do before drawing anything (``bench.serving``).
+        Target("bound: signed in", SIGNED_IN_PATH, "counselor", bound=True),
+        Target("bound: signed in + audit row", AUDITED_PATH, "counselor", bound=True),
+        Target("bound: This week read, not drawn", WEEK_READ_PATH, "partner", bound=True),
         Target("partner: This week", "/week", "partner", cpu_goal=0.15, p95_goal=100),
         Target(
             "partner: HTMX rating (POST)",
@@ -401,7 +406,9 @@ def run(args) -> list[Target]:
     data.many = args.couples_per_counselor
     targets = targets_for(data, args.couples_per_counselor)
     if args.only:
-        targets = [t for t in targets if t.name == targets[0].name or args.only in t.name]
+        targets = [
+            t for t in targets if t.name == targets[0].name or t.bound or args.only in t.name
+        ]
     folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     with run_gunicorn(
         args.database_url,
@@ -471,6 +478,8 @@ def report(args, targets: list[Target], visit: dict) -> None:
             met = met and base is not None and r["cpu_ms"] <= 2 * base.result["cpu_ms"]
         if t is targets[0]:
             goal = "floor"
+        elif t.bound:
+            goal = "lower bound"
         elif t.cpu_goal is None and not t.twice_of:
             goal = "see PDF ratio"
         else:

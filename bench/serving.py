@@ -7,6 +7,12 @@ that must never be in production.
   workers served one signed-in person.
 - ``GET /_bench/floor``: a route that does nothing (no database, no session, no template),
   so a benchmark can measure what the server, Flask and our after-request hooks cost alone.
+- Three lower bounds, each the least that a kind of page must do before it draws anything,
+  so a benchmark can say how much of a page's cost is left above them (issue #16):
+  ``/_bench/signed-in`` (a counselor signed in: the session and the account, nothing
+  else), ``/_bench/audited`` (that, plus one audit row committed before the response, as
+  every counselor view and download writes) and ``/_bench/week-read`` (a partner signed in,
+  their place, and this week's homework read and made into cards, drawn into no HTML).
 """
 
 from __future__ import annotations
@@ -14,11 +20,21 @@ from __future__ import annotations
 import os
 
 from flask import Flask, Response
+from flask_login import current_user
 
 from app import create_app as create_hearth_app
+from domain import audit
+from domain.access import own_partner_place
+from domain.cards import partner_week
+from domain.homework import couple_week, load
+from models import utcnow
+from web.guards import counselor_required, partner_required
 
 WORKER_HEADER = "X-Hearth-Worker"
 FLOOR_PATH = "/_bench/floor"
+SIGNED_IN_PATH = "/_bench/signed-in"
+AUDITED_PATH = "/_bench/audited"
+WEEK_READ_PATH = "/_bench/week-read"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +44,30 @@ def create_app(config: dict | None = None) -> Flask:
     def bench_floor() -> Response:
         """The floor: the least a request can cost in this stack."""
         return Response("ok\n", mimetype="text/plain")
+
+    @app.get(SIGNED_IN_PATH)
+    @counselor_required
+    def bench_signed_in() -> Response:
+        """What every signed-in page pays before its own work."""
+        return Response("ok\n", mimetype="text/plain")
+
+    @app.get(AUDITED_PATH)
+    @counselor_required
+    def bench_audited() -> Response:
+        """A signed-in view that leaves its audit row, durably, and shows nothing."""
+        audit.record_now("viewed", subject="Benchmark: the audited floor")
+        return Response("ok\n", mimetype="text/plain")
+
+    @app.get(WEEK_READ_PATH)
+    @partner_required
+    def bench_week_read() -> Response:
+        """This week's reading for a partner: everything This week loads and builds for its
+        cards, and nothing drawn."""
+        me = own_partner_place(current_user)
+        now = utcnow()
+        week = couple_week(me.couple, now)
+        view = partner_week(load(me.couple, week.start, week.start), week, me, week, now)
+        return Response(f"{len(view.cards)}\n", mimetype="text/plain")
 
     @app.after_request
     def worker_pid(response: Response) -> Response:

@@ -1,0 +1,80 @@
+"""The benchmark's lower bounds (``bench.serving``): each does what its row in
+``bench/RESULTS.md`` says it costs, behind the same sign-in as a page, and none of them
+exists in the app that production serves."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bench import serving
+from extensions import db
+from models import AuditEvent
+from tests import factories
+from tests.conftest import CsrfClient, _test_config, login
+
+BOUNDS = (serving.SIGNED_IN_PATH, serving.AUDITED_PATH, serving.WEEK_READ_PATH)
+
+
+@pytest.fixture
+def bench_app(app, database_url):
+    bench = serving.create_app(_test_config(database_url))
+    bench.test_client_class = CsrfClient
+    return bench
+
+
+def audit_rows() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)))
+
+
+def test_the_bounds_need_the_sign_in_a_page_needs(bench_app, couple):
+    client = bench_app.test_client()
+    for path in BOUNDS:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert "/login" in response.headers["Location"]
+    login(client, couple.partner_at(1).user.email)
+    # A partner is not a counselor: the counselor's bounds refuse them, as pages do.
+    assert client.get(serving.SIGNED_IN_PATH).status_code == 403
+    assert client.get(serving.AUDITED_PATH).status_code == 403
+
+
+def test_signed_in_reads_the_account_and_writes_nothing(bench_app, counselor):
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    before = audit_rows()
+    response = client.get(serving.SIGNED_IN_PATH)
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+    assert audit_rows() == before
+
+
+def test_audited_commits_one_audit_row_per_request(bench_app, counselor):
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    before = audit_rows()
+    for _ in range(3):
+        assert client.get(serving.AUDITED_PATH).status_code == 200
+    db.session.expire_all()
+    assert audit_rows() == before + 3
+    newest = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert newest.kind == "viewed"
+    assert newest.actor_id == counselor.id
+
+
+def test_week_read_builds_this_weeks_cards(bench_app, couple):
+    factories.homework(couple, kinds=factories.CORE_KINDS)
+    db.session.commit()
+    client = bench_app.test_client()
+    login(client, couple.partner_at(1).user.email)
+    response = client.get(serving.WEEK_READ_PATH)
+    assert response.status_code == 200
+    # One card per kind of homework the couple has this week, as This week shows them.
+    assert response.text == f"{len(factories.CORE_KINDS)}\n"
+
+
+def test_production_has_no_bench_routes(app, counselor):
+    client = app.test_client()
+    login(client, counselor.email)
+    for path in (serving.FLOOR_PATH, *BOUNDS):
+        assert client.get(path).status_code == 404, path
