@@ -48,7 +48,13 @@ from sqlalchemy import delete, func, select  # noqa: E402
 from bench import seed as seeding  # noqa: E402
 from bench import serving  # noqa: E402
 from bench.client import HOST, Client, csrf_from, run_gunicorn  # noqa: E402
-from bench.serving import AUDITED_PATH, FLOOR_PATH, SIGNED_IN_PATH, WEEK_READ_PATH  # noqa: E402
+from bench.serving import (  # noqa: E402
+    AUDITED_PATH,
+    FLOOR_PATH,
+    PARTNER_PATH,
+    SIGNED_IN_PATH,
+    WEEK_READ_PATH,
+)
 from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
 from kinds.needs.models import Need  # noqa: E402
@@ -305,6 +311,7 @@ def targets_for(data: SimpleNamespace, many: int | None = None) -> list[Target]:
         # Lower bounds: what a page must do before drawing anything (``bench.serving``).
         Target("bound: signed in", SIGNED_IN_PATH, "counselor", bound=True),
         Target("bound: signed in + audit row", AUDITED_PATH, "counselor", bound=True),
+        Target("bound: partner signed in, policy checked", PARTNER_PATH, "partner", bound=True),
         Target("bound: This week read, not drawn", WEEK_READ_PATH, "partner", bound=True),
         Target("partner: This week", "/week", "partner", cpu_goal=0.15, p95_goal=100),
         Target(

@@ -11,19 +11,22 @@ that must never be in production.
   so a benchmark can say how much of a page's cost is left above them (issue #16):
   ``/_bench/signed-in`` (a counselor signed in: the session and the account, nothing
   else), ``/_bench/audited`` (that, plus one audit row committed before the response, as
-  every counselor view and download writes) and ``/_bench/week-read`` (a partner signed in,
-  their place, and this week's homework read and made into cards, drawn into no HTML).
+  every counselor view and download writes), ``/_bench/partner`` (a partner signed in and
+  the confidentiality check every partner page makes: has their counselor changed the
+  policy since they last confirmed it) and ``/_bench/week-read`` (that partner's place, and
+  this week's homework read and made into cards, drawn into no HTML).
 """
 
 from __future__ import annotations
 
 import os
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_login import current_user
 
 from app import create_app as create_hearth_app
-from domain import audit
+from blueprints.confidentiality import partner_reading
+from domain import audit, confidentiality
 from domain.access import own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
@@ -34,6 +37,7 @@ WORKER_HEADER = "X-Hearth-Worker"
 FLOOR_PATH = "/_bench/floor"
 SIGNED_IN_PATH = "/_bench/signed-in"
 AUDITED_PATH = "/_bench/audited"
+PARTNER_PATH = "/_bench/partner"
 WEEK_READ_PATH = "/_bench/week-read"
 
 
@@ -57,6 +61,15 @@ def create_app(config: dict | None = None) -> Flask:
         """A signed-in view that leaves its audit row, durably, and shows nothing."""
         audit.record_now("viewed", subject="Benchmark: the audited floor")
         return Response("ok\n", mimetype="text/plain")
+
+    @app.get(PARTNER_PATH)
+    @partner_required
+    def bench_partner() -> Response:
+        """What every partner page pays before its own work: signing in, and the check
+        ``blueprints.confidentiality.ask_to_read_a_changed_policy`` makes before it."""
+        reading = partner_reading()
+        changed = confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
+        return Response(f"{'changed' if changed else 'ok'}\n", mimetype="text/plain")
 
     @app.get(WEEK_READ_PATH)
     @partner_required

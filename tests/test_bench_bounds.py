@@ -8,12 +8,19 @@ import pytest
 from sqlalchemy import func, select
 
 from bench import serving
+from domain.confidentiality import Approach
 from extensions import db
 from models import AuditEvent
 from tests import factories
 from tests.conftest import CsrfClient, _test_config, login
+from tests.test_confidentiality import policy_form
 
-BOUNDS = (serving.SIGNED_IN_PATH, serving.AUDITED_PATH, serving.WEEK_READ_PATH)
+BOUNDS = (
+    serving.SIGNED_IN_PATH,
+    serving.AUDITED_PATH,
+    serving.PARTNER_PATH,
+    serving.WEEK_READ_PATH,
+)
 
 
 @pytest.fixture
@@ -60,6 +67,23 @@ def test_audited_commits_one_audit_row_per_request(bench_app, counselor):
     newest = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert newest.kind == "viewed"
     assert newest.actor_id == counselor.id
+
+
+def test_partner_asks_what_every_partner_page_asks(bench_app, couple, counselor):
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    assert client.get(serving.PARTNER_PATH).status_code == 403
+    partner = bench_app.test_client()
+    login(partner, couple.partner_at(1).user.email)
+    assert partner.get(serving.PARTNER_PATH).text == "ok\n"
+    # The counselor changes the policy: the bound's check now finds it unread, as the
+    # check before a partner's page would (and send them to read it).
+    changed = client.post(
+        "/counselor/settings/confidentiality",
+        data=policy_form(approach=Approach.LIMITED_SECRETS),
+    )
+    assert changed.status_code == 302
+    assert partner.get(serving.PARTNER_PATH).text == "changed\n"
 
 
 def test_week_read_builds_this_weeks_cards(bench_app, couple):
