@@ -50,6 +50,8 @@ from bench import serving  # noqa: E402
 from bench.client import HOST, Client, csrf_from, run_gunicorn  # noqa: E402
 from bench.serving import (  # noqa: E402
     AUDITED_PATH,
+    COUPLE_READ_PATH,
+    DASHBOARD_READ_PATH,
     FLOOR_PATH,
     PARTNER_PATH,
     SIGNED_IN_PATH,
@@ -313,6 +315,25 @@ def targets_for(data: SimpleNamespace, many: int | None = None) -> list[Target]:
         Target("bound: signed in + audit row", AUDITED_PATH, "counselor", bound=True),
         Target("bound: partner signed in, policy checked", PARTNER_PATH, "partner", bound=True),
         Target("bound: This week read, not drawn", WEEK_READ_PATH, "partner", bound=True),
+        Target(
+            "bound: couple page read, not drawn",
+            COUPLE_READ_PATH.format(data.couple_id),
+            "counselor",
+            bound=True,
+        ),
+        Target("bound: dashboard read, not drawn", DASHBOARD_READ_PATH, "counselor", bound=True),
+        *(
+            [
+                Target(
+                    f"bound: dashboard read, {many} couples",
+                    DASHBOARD_READ_PATH,
+                    "many",
+                    bound=True,
+                )
+            ]
+            if many
+            else []
+        ),
         Target("partner: This week", "/week", "partner", cpu_goal=0.15, p95_goal=100),
         Target(
             "partner: HTMX rating (POST)",

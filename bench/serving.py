@@ -7,14 +7,17 @@ that must never be in production.
   workers served one signed-in person.
 - ``GET /_bench/floor``: a route that does nothing (no database, no session, no template),
   so a benchmark can measure what the server, Flask and our after-request hooks cost alone.
-- Three lower bounds, each the least that a kind of page must do before it draws anything,
-  so a benchmark can say how much of a page's cost is left above them (issue #16):
+- Lower bounds, each the least that a kind of page must do before it draws anything, so a
+  benchmark can say how much of a page's cost is left above them (issue #16):
   ``/_bench/signed-in`` (a counselor signed in: the session and the account, nothing
   else), ``/_bench/audited`` (that, plus one audit row committed before the response, as
   every counselor view and download writes), ``/_bench/partner`` (a partner signed in and
   the confidentiality check every partner page makes: has their counselor changed the
-  policy since they last confirmed it) and ``/_bench/week-read`` (that partner's place, and
-  this week's homework read and made into cards, drawn into no HTML).
+  policy since they last confirmed it), ``/_bench/week-read`` (that partner's place, and
+  this week's homework read and made into cards, drawn into no HTML), and for a counselor
+  ``/_bench/couple-read/<id>`` and ``/_bench/dashboard-read`` (everything the couple page
+  and the dashboard read and gather, with the couple page's visit and audit row, drawn into
+  no HTML).
 """
 
 from __future__ import annotations
@@ -26,8 +29,17 @@ from flask_login import current_user
 
 from app import create_app as create_hearth_app
 from blueprints.confidentiality import partner_reading
-from domain import audit, confidentiality
-from domain.access import own_partner_place
+from blueprints.counselor import place_view
+from domain import (
+    appointments,
+    audit,
+    confidentiality,
+    private_words,
+    review,
+    templates,
+    whats_new,
+)
+from domain.access import couple_for, own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
 from models import utcnow
@@ -39,6 +51,8 @@ SIGNED_IN_PATH = "/_bench/signed-in"
 AUDITED_PATH = "/_bench/audited"
 PARTNER_PATH = "/_bench/partner"
 WEEK_READ_PATH = "/_bench/week-read"
+COUPLE_READ_PATH = "/_bench/couple-read/{}"
+DASHBOARD_READ_PATH = "/_bench/dashboard-read"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -81,6 +95,27 @@ def create_app(config: dict | None = None) -> Flask:
         week = couple_week(me.couple, now)
         view = partner_week(load(me.couple, week.start, week.start), week, me, week, now)
         return Response(f"{len(view.cards)}\n", mimetype="text/plain")
+
+    @app.get(COUPLE_READ_PATH.format("<int:couple_id>"))
+    @counselor_required
+    def bench_couple_read(couple_id: int) -> Response:
+        """What ``blueprints.counselor.couple_page`` reads and writes, drawn into no HTML."""
+        couple = couple_for(current_user, couple_id)
+        places = [place_view(p) for p in couple.partners]
+        gathered = review.couple_review(couple)
+        words = private_words.for_counselor(couple)
+        templates.assignment_templates(current_user, live=True)
+        whats_new.record_visit(current_user, couple.id)
+        audit.record_now("viewed", couple_id=couple.id, subject="Benchmark: couple page read")
+        return Response(f"{len(places)} {bool(gathered)} {len(words)}\n", mimetype="text/plain")
+
+    @app.get(DASHBOARD_READ_PATH)
+    @counselor_required
+    def bench_dashboard_read() -> Response:
+        """What ``blueprints.counselor.dashboard`` reads and gathers, drawn into no HTML."""
+        summaries = review.dashboard(current_user.id)
+        agenda = appointments.agenda(current_user.id)
+        return Response(f"{len(summaries)} {len(agenda)}\n", mimetype="text/plain")
 
     @app.after_request
     def worker_pid(response: Response) -> Response:

@@ -20,6 +20,8 @@ BOUNDS = (
     serving.AUDITED_PATH,
     serving.PARTNER_PATH,
     serving.WEEK_READ_PATH,
+    serving.COUPLE_READ_PATH.format(1),
+    serving.DASHBOARD_READ_PATH,
 )
 
 
@@ -42,8 +44,9 @@ def test_the_bounds_need_the_sign_in_a_page_needs(bench_app, couple):
         assert "/login" in response.headers["Location"]
     login(client, couple.partner_at(1).user.email)
     # A partner is not a counselor: the counselor's bounds refuse them, as pages do.
-    assert client.get(serving.SIGNED_IN_PATH).status_code == 403
-    assert client.get(serving.AUDITED_PATH).status_code == 403
+    for path in (serving.SIGNED_IN_PATH, serving.AUDITED_PATH, serving.DASHBOARD_READ_PATH):
+        assert client.get(path).status_code == 403, path
+    assert client.get(serving.COUPLE_READ_PATH.format(couple.id)).status_code == 403
 
 
 def test_signed_in_reads_the_account_and_writes_nothing(bench_app, counselor):
@@ -95,6 +98,36 @@ def test_week_read_builds_this_weeks_cards(bench_app, couple):
     assert response.status_code == 200
     # One card per kind of homework the couple has this week, as This week shows them.
     assert response.text == f"{len(factories.CORE_KINDS)}\n"
+
+
+def test_couple_read_gathers_the_couple_page_and_records_the_view(bench_app, couple, counselor):
+    factories.homework(couple, kinds=factories.CORE_KINDS)
+    db.session.commit()
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    before = audit_rows()
+    response = client.get(serving.COUPLE_READ_PATH.format(couple.id))
+    assert response.status_code == 200
+    assert response.text == "2 True 0\n"  # both places, a review, no private words
+    db.session.expire_all()
+    assert audit_rows() == before + 1
+    # Another counselor's couple is not theirs to read, as on the couple page.
+    other = factories.counselor("Robin Lee")
+    db.session.commit()
+    stranger = bench_app.test_client()
+    login(stranger, other.email)
+    assert stranger.get(serving.COUPLE_READ_PATH.format(couple.id)).status_code == 404
+
+
+def test_dashboard_read_gathers_every_couple(bench_app, counselor):
+    for n in range(3):
+        factories.couple(counselor, f"Couple {n}")
+    db.session.commit()
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    response = client.get(serving.DASHBOARD_READ_PATH)
+    assert response.status_code == 200
+    assert response.text == "3 2\n"  # three couples; the agenda of today and tomorrow
 
 
 def test_production_has_no_bench_routes(app, counselor):
