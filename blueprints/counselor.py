@@ -60,13 +60,14 @@ def place_view(partner: Partner) -> PlaceView:
 @bp.get("/")
 @counselor_required
 def dashboard():
-    """All of this counselor's couples, with who has joined and who is still invited, and
-    the sessions of today and tomorrow."""
-    summaries = review.dashboard(current_user.id)
+    """This counselor's couples, a page at a time, with who has joined and who is still
+    invited, and the sessions of today and tomorrow."""
+    shown = review.dashboard_page(current_user.id, request.args.get("page", 1, type=int))
     return render(
         "counselor/dashboard.html",
         "counselor/_couples.html",
-        summaries=summaries,
+        shown=shown,
+        summaries=shown.summaries,
         agenda=appointments.agenda(current_user.id),
     )
 

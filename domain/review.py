@@ -222,30 +222,88 @@ class CoupleSummary:
     unread_words: int = 0
 
 
-def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
-    """This week's completion, each kind's facts and flags for each of the counselor's
-    couples. A fixed number of queries however many couples and weeks there are: each
-    kind reads all the couples' rows at once (``Kind.dashboard``).
-    """
-    now = now or datetime.now(UTC)
-    couples = list(
-        db.session.scalars(
-            select(Couple)
-            .where(Couple.counselor_id == counselor_id)
-            .options(
-                # The partners with their names in one query (nothing else of the account
-                # is shown), and the assignments themselves: each kind reads what else
-                # it needs in its own queries (``Kind.dashboard``). Loaded through the
-                # couples' own query, not a list of their ids: a hundred couples send one
-                # number, not a hundred.
-                subqueryload(Couple.partners)
-                .joinedload(Partner.user)
-                .load_only(User.display_name, raiseload=True),
-                subqueryload(Couple.assignments),
-            )
-            .order_by(Couple.status, Couple.name)
+#: Couples on one page of the dashboard. Its work grows with the couples it shows, so a
+#: practice of a hundred couples pays for a page of them, not for all of them (issue #16);
+#: most counselors' couples fit on one page.
+DASHBOARD_PAGE = 30
+
+
+@dataclass
+class DashboardPage:
+    """One page of the dashboard: its couples' summaries, in the same order as the whole
+    list (active couples first, then by name)."""
+
+    summaries: list[CoupleSummary]
+    number: int  # from 1
+    per_page: int
+    total: int  # all of the counselor's couples
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first couple in the whole list, from 1."""
+        return (self.number - 1) * self.per_page + 1 if self.summaries else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.summaries) - 1 if self.summaries else 0
+
+
+def _couples_of(counselor_id: int):
+    """The counselor's couples, in the dashboard's order, with what every row shows."""
+    return (
+        select(Couple)
+        .where(Couple.counselor_id == counselor_id)
+        .options(
+            # The partners with their names in one query (nothing else of the account is
+            # shown), and the assignments themselves: each kind reads what else it needs in
+            # its own queries (``Kind.dashboard``). Loaded through the couples' own query,
+            # not a list of their ids: a hundred couples send one number, not a hundred.
+            subqueryload(Couple.partners)
+            .joinedload(Partner.user)
+            .load_only(User.display_name, raiseload=True),
+            subqueryload(Couple.assignments),
         )
+        .order_by(Couple.status, Couple.name, Couple.id)
     )
+
+
+def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:
+    """This week's completion, each kind's facts and flags for every one of the
+    counselor's couples (the daily digest counts them all). A fixed number of queries
+    however many couples and weeks there are: each kind reads all the couples' rows at
+    once (``Kind.dashboard``)."""
+    return summarize(counselor_id, list(db.session.scalars(_couples_of(counselor_id))), now)
+
+
+def dashboard_page(
+    counselor_id: int, number: int = 1, now: datetime | None = None, per_page: int = DASHBOARD_PAGE
+) -> DashboardPage:
+    """One page of the dashboard, in the same queries as ``dashboard`` (the number of
+    couples comes with them). A page past the end shows the last one."""
+    number = max(number, 1)
+    query = _couples_of(counselor_id).add_columns(func.count().over()).limit(per_page)
+    rows = db.session.execute(query.offset((number - 1) * per_page)).all()
+    if not rows and number > 1:
+        total = db.session.scalar(
+            select(func.count(Couple.id)).where(Couple.counselor_id == counselor_id)
+        )
+        number = max(1, -(-total // per_page))
+        rows = db.session.execute(query.offset((number - 1) * per_page)).all()
+    couples = [couple for couple, _ in rows]
+    total = rows[0][1] if rows else 0
+    return DashboardPage(summarize(counselor_id, couples, now), number, per_page, total)
+
+
+def summarize(
+    counselor_id: int, couples: list[Couple], now: datetime | None = None
+) -> list[CoupleSummary]:
+    """The dashboard's summary of each of ``couples`` (loaded as ``_couples_of`` loads
+    them), in their order."""
+    now = now or datetime.now(UTC)
     if not couples:
         return []
     _load_waiting_invitations(couples)

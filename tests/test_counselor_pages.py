@@ -161,3 +161,51 @@ def test_the_week_start_stays_once_homework_has_started(client, counselor, coupl
     assert "the week keeps starting on Monday" in text_of(response)
     db.session.refresh(couple)
     assert (couple.week_starts_on, couple.timezone) == (0, "Europe/London")
+
+
+def test_a_large_practice_sees_its_couples_a_page_at_a_time(client, counselor):
+    from domain import review
+
+    per_page = review.DASHBOARD_PAGE
+    names = [f"Couple {n:02d}" for n in range(per_page + 5)]
+    for name in names:
+        factories.couple(counselor, name)
+    resting = factories.couple(counselor, "Aaron & Abe")  # first by name, but paused
+    resting.status = CoupleStatus.PAUSED
+    db.session.commit()
+    login(client, counselor.email)
+
+    first = client.get("/counselor/")
+    page = text_of(first)
+    assert f"Couples 1–{per_page} of {per_page + 6}, active couples first, then by name." in page
+    shown = [name for name in names if f"{name} Active" in page]
+    assert shown == names[:per_page]
+    assert "Aaron & Abe" not in page
+    html = first.get_data(as_text=True)
+    assert 'href="/counselor/?page=2"' in html
+    assert '<span aria-current="page">1</span>' in html
+    assert "Next 6" in page
+
+    second = text_of(client.get("/counselor/?page=2"))
+    assert f"Couples {per_page + 1}–{per_page + 6} of {per_page + 6}" in second
+    assert [name for name in names if f"{name} Active" in second] == names[per_page:]
+    assert "Aaron & Abe Paused" in second  # after every active couple
+    assert f"Previous {per_page}" in second
+    assert "Next" not in second
+
+    # A page number that is not one shows a page, never an error.
+    assert "Couples 1–" in text_of(client.get("/counselor/?page=nonsense"))
+    assert "Couples 1–" in text_of(client.get("/counselor/?page=-3"))
+    assert f"Couples {per_page + 1}–" in text_of(client.get("/counselor/?page=99"))
+
+    # The daily digest still counts every couple, not a page of them.
+    assert len(review.dashboard(counselor.id)) == per_page + 6
+
+
+def test_a_practice_that_fits_on_one_page_has_no_pages(client, counselor):
+    factories.couple(counselor, "Sam & Alex")
+    db.session.commit()
+    login(client, counselor.email)
+    response = client.get("/counselor/")
+    assert "Pages of couples" not in response.get_data(as_text=True)
+    assert "Couples 1–" not in text_of(response)
