@@ -112,10 +112,11 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get(DASHBOARD_READ_PATH)
     @counselor_required
     def bench_dashboard_read() -> Response:
-        """What ``blueprints.counselor.dashboard`` reads and gathers, drawn into no HTML."""
-        summaries = review.dashboard(current_user.id)
+        """What ``blueprints.counselor.dashboard`` reads and gathers for its first page,
+        drawn into no HTML."""
+        shown = review.dashboard_page(current_user.id)
         agenda = appointments.agenda(current_user.id)
-        return Response(f"{len(summaries)} {len(agenda)}\n", mimetype="text/plain")
+        return Response(f"{len(shown.summaries)} {len(agenda)}\n", mimetype="text/plain")
 
     @app.after_request
     def worker_pid(response: Response) -> Response:
