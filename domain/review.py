@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import subqueryload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,16 @@ from domain.weeks import week_of as week_containing
 from extensions import db
 from kinds import registry
 from kinds.base import Entry, GridRow
-from models import AssignmentStatus, CounselingSession, Couple, Invitation, Partner, User, among
+from models import (
+    AssignmentStatus,
+    CounselingSession,
+    Couple,
+    CoupleStatus,
+    Invitation,
+    Partner,
+    User,
+    among,
+)
 
 GRID_WEEKS = 8
 CHART_WEEKS = 12
@@ -267,8 +276,14 @@ def _couples_of(counselor_id: int):
             .load_only(User.display_name, raiseload=True),
             subqueryload(Couple.assignments),
         )
-        .order_by(Couple.status, Couple.name, Couple.id)
+        .order_by(_STATUS_ORDER, Couple.name, Couple.id)
     )
+
+
+#: Active couples first, then paused ones, then archived ones (the last pages).
+_STATUS_ORDER = case(
+    (Couple.status == CoupleStatus.ACTIVE, 0), (Couple.status == CoupleStatus.PAUSED, 1), else_=2
+)
 
 
 def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSummary]:

@@ -172,24 +172,31 @@ def test_a_large_practice_sees_its_couples_a_page_at_a_time(client, counselor):
         factories.couple(counselor, name)
     resting = factories.couple(counselor, "Aaron & Abe")  # first by name, but paused
     resting.status = CoupleStatus.PAUSED
+    done = factories.couple(counselor, "Aardvark & Ant")  # archived: after the paused
+    done.status = CoupleStatus.ARCHIVED
     db.session.commit()
     login(client, counselor.email)
 
     first = client.get("/counselor/")
     page = text_of(first)
-    assert f"Couples 1–{per_page} of {per_page + 6}, active couples first, then by name." in page
+    assert (
+        f"Couples 1–{per_page} of {per_page + 7}, active couples first, then paused, then "
+        "archived, each by name."
+    ) in page
     shown = [name for name in names if f"{name} Active" in page]
     assert shown == names[:per_page]
     assert "Aaron & Abe" not in page
     html = first.get_data(as_text=True)
     assert 'href="/counselor/?page=2"' in html
     assert '<span aria-current="page">1</span>' in html
-    assert "Next 6" in page
+    assert "Next 7" in page
 
     second = text_of(client.get("/counselor/?page=2"))
-    assert f"Couples {per_page + 1}–{per_page + 6} of {per_page + 6}" in second
+    assert f"Couples {per_page + 1}–{per_page + 7} of {per_page + 7}" in second
     assert [name for name in names if f"{name} Active" in second] == names[per_page:]
-    assert "Aaron & Abe Paused" in second  # after every active couple
+    # After every active couple: the paused, then the archived.
+    assert second.index(f"{names[-1]} Active") < second.index("Aaron & Abe Paused")
+    assert second.index("Aaron & Abe Paused") < second.index("Aardvark & Ant Archived")
     assert f"Previous {per_page}" in second
     assert "Next" not in second
 
@@ -199,7 +206,7 @@ def test_a_large_practice_sees_its_couples_a_page_at_a_time(client, counselor):
     assert f"Couples {per_page + 1}–" in text_of(client.get("/counselor/?page=99"))
 
     # The daily digest still counts every couple, not a page of them.
-    assert len(review.dashboard(counselor.id)) == per_page + 6
+    assert len(review.dashboard(counselor.id)) == per_page + 7
 
 
 def test_a_practice_that_fits_on_one_page_has_no_pages(client, counselor):
