@@ -29,16 +29,8 @@ from flask_login import current_user
 
 from app import create_app as create_hearth_app
 from blueprints.confidentiality import partner_reading
-from blueprints.counselor import place_view
-from domain import (
-    appointments,
-    audit,
-    confidentiality,
-    private_words,
-    review,
-    templates,
-    whats_new,
-)
+from blueprints.counselor import couple_page_context
+from domain import appointments, audit, confidentiality, review, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
@@ -101,13 +93,11 @@ def create_app(config: dict | None = None) -> Flask:
     def bench_couple_read(couple_id: int) -> Response:
         """What ``blueprints.counselor.couple_page`` reads and writes, drawn into no HTML."""
         couple = couple_for(current_user, couple_id)
-        places = [place_view(p) for p in couple.partners]
-        gathered = review.couple_review(couple)
-        words = private_words.for_counselor(couple)
-        templates.assignment_templates(current_user, live=True)
+        shown = couple_page_context(couple)
         whats_new.record_visit(current_user, couple.id)
         audit.record_now("viewed", couple_id=couple.id, subject="Benchmark: couple page read")
-        return Response(f"{len(places)} {bool(gathered)} {len(words)}\n", mimetype="text/plain")
+        places, words = len(shown["places"]), len(shown["words"])
+        return Response(f"{places} {bool(shown['review'])} {words}\n", mimetype="text/plain")
 
     @app.get(DASHBOARD_READ_PATH)
     @counselor_required

@@ -153,24 +153,27 @@ def couple_page(couple, *, status: int = 200, status_form=None, problems=None):
 
     Every showing is a counselor view, recorded in the audit trail.
     """
-    response = render(
-        "counselor/couple.html",
-        "counselor/_couple.html",
-        status,
-        couple=couple,
-        places=[place_view(p) for p in couple.partners],
-        status_form=status_form or CoupleStatusForm(status=couple.status),
-        problems=problems or {},
-        review=review.couple_review(couple),
-        words=private_words.for_counselor(couple),
-        open_kinds={a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
-        kinds=registry.keys(),
-        # The counselor's live templates, to assign from (one query, whatever their number).
-        assign_templates=templates.assignment_templates(current_user, live=True),
-    )
+    context = couple_page_context(couple, status_form=status_form, problems=problems)
+    response = render("counselor/couple.html", "counselor/_couple.html", status, **context)
     whats_new.record_visit(current_user, couple.id)  # committed with the audit row
     audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
     return response
+
+
+def couple_page_context(couple, *, status_form=None, problems=None) -> dict:
+    """Everything the couple page reads and gathers, ready to draw."""
+    return {
+        "couple": couple,
+        "places": [place_view(p) for p in couple.partners],
+        "status_form": status_form or CoupleStatusForm(status=couple.status),
+        "problems": problems or {},
+        "review": review.couple_review(couple),
+        "words": private_words.for_counselor(couple),
+        "open_kinds": {a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
+        "kinds": registry.keys(),
+        # The counselor's live templates, to assign from (one query, whatever their number).
+        "assign_templates": templates.assignment_templates(current_user, live=True),
+    }
 
 
 @bp.post("/couples/<int:couple_id>/words/<int:word_id>/read")

@@ -239,8 +239,8 @@ DASHBOARD_PAGE = 30
 
 @dataclass
 class DashboardPage:
-    """One page of the dashboard: its couples' summaries, in the same order as the whole
-    list (active couples first, then by name)."""
+    """One page of the dashboard: its couples' summaries, in the order of the whole list
+    (active couples, then paused, then archived, each by name)."""
 
     summaries: list[CoupleSummary]
     number: int  # from 1
