@@ -92,8 +92,9 @@ def _loaded(obj, *names: str) -> bool:
 
 
 def own_partner_place(user: User) -> Partner:
-    """The signed-in partner's own place in their couple, with both places (and their
-    people) and the couple's homework loaded."""
+    """The signed-in partner's own place in their couple, with the couple, its counselor
+    and both places (with their people) loaded; the couple's homework is read where it is
+    used (``domain.homework.load``, or on first use)."""
     # Loaded with the user at the start of the request (``signed_in_loads``), unless a
     # commit since has expired it: then the two queries the page needs anyway.
     place = user.partner_place if _loaded(user, "partner_place") else None
@@ -112,11 +113,9 @@ def own_partner_place(user: User) -> Partner:
                 .order_by(Partner.place)
             ).all()
             set_committed_value(couple, "partners", list(partners))
-        if not _loaded(couple, "assignments"):
-            assignments = db.session.scalars(
-                select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id)
-            ).all()
-            set_committed_value(couple, "assignments", list(assignments))
+        # The homework is not read here: the pages that show it read it with each kind's
+        # own rows (``domain.homework.load``), and an action reads it when it asks which
+        # assignment covers its week. Reading it here too was one query more per page.
         return place
     place = db.session.scalar(
         select(Partner).where(Partner.user_id == user.id).options(*_place_loads(Load(Partner)))

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.weeks import Week, current_week, week_number, week_of
 from extensions import db
@@ -141,6 +142,9 @@ def load(couple: Couple, first: date, last: date) -> CoupleHomework:
             .order_by(Assignment.id)
         )
     )
+    if "assignments" in inspect(couple).unloaded:
+        # Whatever asks the couple for its assignments next gets these, not a query.
+        set_committed_value(couple, "assignments", list(assignments))
     homework = CoupleHomework(couple, first, last, assignments)
     for kind in registry.REGISTRY:
         homework.data[kind.key] = kind.load(homework)
