@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
@@ -196,6 +197,8 @@ def run_gunicorn(
         )
         try:
             wait_until_answering(process, port, log_path)
+            if workers:
+                wait_for_workers(process, port, workers)
             yield Server(port, process)
         finally:
             stop(process)
@@ -217,6 +220,25 @@ def wait_until_answering(process: subprocess.Popen, port: int, log_path: Path) -
         if time.monotonic() > deadline:
             raise RuntimeError(f"gunicorn did not answer within {STARTUP_SECONDS} s")
         time.sleep(0.2)
+
+
+def wait_for_workers(process: subprocess.Popen, port: int, count: int) -> None:
+    """Wait until ``count`` different workers have answered /healthz. Each worker builds the
+    app after the fork, which takes a second or more on a busy machine: until then the first
+    one answers everything, and a test that needs two workers would see only one."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    seen: set[str] = set()
+    with ThreadPoolExecutor(max_workers=2 * count) as pool:
+        while len(seen) < count:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"only {len(seen)} of {count} workers answered within {STARTUP_SECONDS} s"
+                )
+            answers = pool.map(lambda _: Client(port).get("/healthz"), range(2 * count))
+            seen.update(a.worker for a in answers if a.status == 200)
+            time.sleep(0.05)
 
 
 def stop(process: subprocess.Popen) -> None:
