@@ -29,7 +29,9 @@ BOUNDS = (
 def bench_app(app, database_url):
     bench = serving.create_app(_test_config(database_url))
     bench.test_client_class = CsrfClient
-    return bench
+    yield bench
+    with bench.app_context():  # its own engine: its connections are closed, not left to GC
+        db.engine.dispose()
 
 
 def audit_rows() -> int:
