@@ -249,7 +249,7 @@ class DashboardPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def first(self) -> int:
@@ -259,6 +259,16 @@ class DashboardPage:
     @property
     def last(self) -> int:
         return self.first + len(self.summaries) - 1 if self.summaries else 0
+
+    @property
+    def next_count(self) -> int:
+        """How many couples the next page shows (none on the last page)."""
+        return max(0, min(self.per_page, self.total - self.last))
+
+
+def page_count(total: int, per_page: int) -> int:
+    """Pages of ``per_page`` for ``total`` couples; an empty list is still one page."""
+    return max(1, -(-total // per_page))
 
 
 def _couples_of(counselor_id: int):
@@ -306,7 +316,7 @@ def dashboard_page(
         total = db.session.scalar(
             select(func.count(Couple.id)).where(Couple.counselor_id == counselor_id)
         )
-        number = max(1, -(-total // per_page))
+        number = page_count(total, per_page)
         rows = db.session.execute(query.offset((number - 1) * per_page)).all()
     couples = [couple for couple, _ in rows]
     total = rows[0][1] if rows else 0
