@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from domain import (
     appointments,
@@ -26,6 +37,7 @@ from forms.base import grouped_timezone_choices
 from forms.couples import AuditFilterForm, CoupleForm, CoupleStatusForm, NewCoupleForm
 from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
+from web import fragments
 from web.guards import counselor_required
 from web.rendering import keeps_input, render, wants_fragment
 from web.signin import end_everywhere
@@ -62,14 +74,41 @@ def place_view(partner: Partner) -> PlaceView:
 def dashboard():
     """This counselor's couples, a page at a time, with who has joined and who is still
     invited, and the sessions of today and tomorrow."""
-    shown = review.dashboard_page(current_user.id, request.args.get("page", 1, type=int))
+    shown = review.page_of_couples(current_user.id, request.args.get("page", 1, type=int))
     return render(
         "counselor/dashboard.html",
         "counselor/_couples.html",
         shown=shown,
-        summaries=shown.summaries,
+        rows=couple_rows(shown),
         agenda=appointments.agenda(current_user.id),
     )
+
+
+def couple_rows(shown: review.DashboardPage) -> list[Markup]:
+    """The page's couples drawn as dashboard rows. A row drawn earlier in this clock period
+    is shown again while its couple's ``data_version`` (raised with every change to what
+    the couple did or is), the counselor's last visit to the couple and the language are
+    those it was drawn with (``web.fragments``); only the others are read and drawn, so a
+    counselor coming back to the dashboard pays for the couples that changed."""
+    language = str(get_locale() or "en")
+    keys = [
+        ("dashboard", current_user.id, i, shown.versions[i], shown.visits.get(i), language)
+        for i in shown.ids
+    ]
+
+    def draw(positions: list[int]) -> list[Markup]:
+        couples = review.load_rows(current_user.id, [shown.ids[i] for i in positions])
+        summaries = {
+            s.couple.id: s for s in review.summarize(current_user.id, couples, visits=shown.visits)
+        }
+        row = get_template_attribute("counselor/_couple_row.html", "couple_row")
+        # A couple deleted since the page was read has no row (an empty piece, not kept).
+        return [
+            row(summaries[shown.ids[i]]) if shown.ids[i] in summaries else Markup()
+            for i in positions
+        ]
+
+    return fragments.drawn(keys, draw)
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])

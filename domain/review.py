@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, union_all
-from sqlalchemy.orm import subqueryload
+from sqlalchemy.orm import joinedload, subqueryload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain import private_words, whats_new
@@ -24,10 +24,12 @@ from extensions import db
 from kinds import registry
 from kinds.base import Entry, GridRow
 from models import (
+    Assignment,
     AssignmentStatus,
     CounselingSession,
     Couple,
     CoupleStatus,
+    CoupleVisit,
     Invitation,
     Partner,
     User,
@@ -239,13 +241,18 @@ DASHBOARD_PAGE = 30
 
 @dataclass
 class DashboardPage:
-    """One page of the dashboard: its couples' summaries, in the order of the whole list
-    (active couples, then paused, then archived, each by name)."""
+    """One page of the dashboard: its couples' ids, in the order of the whole list (active
+    couples, then paused, then archived, each by name), with each one's ``data_version``
+    and when the counselor last opened its page; and the rows' summaries once
+    ``dashboard_page`` has made them."""
 
-    summaries: list[CoupleSummary]
+    ids: list[int]
     number: int  # from 1
     per_page: int
     total: int  # all of the counselor's couples
+    versions: dict[int, int] = field(default_factory=dict)
+    visits: dict[int, datetime] = field(default_factory=dict)
+    summaries: list[CoupleSummary] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -254,11 +261,11 @@ class DashboardPage:
     @property
     def first(self) -> int:
         """The place of the page's first couple in the whole list, from 1."""
-        return (self.number - 1) * self.per_page + 1 if self.summaries else 0
+        return (self.number - 1) * self.per_page + 1 if self.ids else 0
 
     @property
     def last(self) -> int:
-        return self.first + len(self.summaries) - 1 if self.summaries else 0
+        return self.first + len(self.ids) - 1 if self.ids else 0
 
     @property
     def next_count(self) -> int:
@@ -304,13 +311,25 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     return summarize(counselor_id, list(db.session.scalars(_couples_of(counselor_id))), now)
 
 
-def dashboard_page(
-    counselor_id: int, number: int = 1, now: datetime | None = None, per_page: int = DASHBOARD_PAGE
+def page_of_couples(
+    counselor_id: int, number: int = 1, per_page: int = DASHBOARD_PAGE
 ) -> DashboardPage:
-    """One page of the dashboard, in the same queries as ``dashboard`` (the number of
-    couples comes with them). A page past the end shows the last one."""
+    """One page of the counselor's couples as ids, with each one's ``data_version``, when
+    the counselor last opened its page, and the number of all their couples: one query,
+    no couple loaded. That is enough to tell whether a row drawn before still holds;
+    ``load_rows`` reads the couples whose rows are to be drawn. A page past the end shows
+    the last one."""
     number = max(number, 1)
-    query = _couples_of(counselor_id).add_columns(func.count().over()).limit(per_page)
+    query = (
+        select(Couple.id, Couple.data_version, CoupleVisit.opened_at, func.count().over())
+        .outerjoin(
+            CoupleVisit,
+            (CoupleVisit.couple_id == Couple.id) & (CoupleVisit.counselor_id == counselor_id),
+        )
+        .where(Couple.counselor_id == counselor_id)
+        .order_by(_STATUS_ORDER, Couple.name, Couple.id)
+        .limit(per_page)
+    )
     rows = db.session.execute(query.offset((number - 1) * per_page)).all()
     if not rows and number > 1:
         total = db.session.scalar(
@@ -318,16 +337,70 @@ def dashboard_page(
         )
         number = page_count(total, per_page)
         rows = db.session.execute(query.offset((number - 1) * per_page)).all()
-    couples = [couple for couple, _ in rows]
-    total = rows[0][1] if rows else 0
-    return DashboardPage(summarize(counselor_id, couples, now), number, per_page, total)
+    return DashboardPage(
+        [couple_id for couple_id, *_ in rows],
+        number,
+        per_page,
+        rows[0][3] if rows else 0,
+        versions={couple_id: version for couple_id, version, *_ in rows},
+        visits={couple_id: visit for couple_id, _, visit, _ in rows if visit is not None},
+    )
+
+
+def load_rows(counselor_id: int, ids: list[int]) -> list[Couple]:
+    """The counselor's couples of ``ids``, in that order, with what a dashboard row shows
+    of them: the partners with their names and the assignments (each kind reads the rest
+    in ``Kind.dashboard``). Three queries, as many as ``_couples_of`` makes."""
+    if not ids:
+        return []
+    found = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Couple).where(Couple.counselor_id == counselor_id, among(Couple.id, ids))
+        )
+    }
+    couples = [found[i] for i in ids if i in found]  # one deleted meanwhile is left out
+    here = [c.id for c in couples]
+    partners: dict[int, list[Partner]] = {i: [] for i in here}
+    for partner in db.session.scalars(
+        select(Partner)
+        .where(among(Partner.couple_id, here))
+        .options(joinedload(Partner.user).load_only(User.display_name, raiseload=True))
+        .order_by(Partner.couple_id, Partner.place)
+    ):
+        partners[partner.couple_id].append(partner)
+    assignments: dict[int, list[Assignment]] = {i: [] for i in here}
+    for assignment in db.session.scalars(
+        select(Assignment).where(among(Assignment.couple_id, here)).order_by(Assignment.id)
+    ):
+        assignments[assignment.couple_id].append(assignment)
+    for couple in couples:
+        set_committed_value(couple, "partners", partners[couple.id])
+        set_committed_value(couple, "assignments", assignments[couple.id])
+    return couples
+
+
+def dashboard_page(
+    counselor_id: int, number: int = 1, now: datetime | None = None, per_page: int = DASHBOARD_PAGE
+) -> DashboardPage:
+    """One page of the dashboard with every row's summary (what the page reads when no
+    row is kept: ``blueprints.counselor.couple_rows``)."""
+    page = page_of_couples(counselor_id, number, per_page)
+    couples = load_rows(counselor_id, page.ids)
+    page.summaries = summarize(counselor_id, couples, now, visits=page.visits)
+    return page
 
 
 def summarize(
-    counselor_id: int, couples: list[Couple], now: datetime | None = None
+    counselor_id: int,
+    couples: list[Couple],
+    now: datetime | None = None,
+    *,
+    visits: dict[int, datetime] | None = None,
 ) -> list[CoupleSummary]:
-    """The dashboard's summary of each of ``couples`` (loaded as ``_couples_of`` loads
-    them), in their order."""
+    """The dashboard's summary of each of ``couples`` (loaded as ``_couples_of`` or
+    ``load_rows`` loads them), in their order; ``visits``, when the caller has read them,
+    are when the counselor last opened each couple's page."""
     now = now or datetime.now(UTC)
     if not couples:
         return []
@@ -337,7 +410,8 @@ def summarize(
     earliest = min(week_of.values()) - timedelta(weeks=2)
     rows = [(kind, kind.dashboard(couples, week_of, now)) for kind in registry.REGISTRY]
     activity = _recent_activity(couples, earliest - timedelta(weeks=2))
-    visits = whats_new.last_visits(counselor_id)
+    if visits is None:
+        visits = whats_new.last_visits(counselor_id)
     unread = private_words.unread(c.id for c in couples)
 
     summaries = []

@@ -36,6 +36,8 @@ def _test_config(database_url: str, instance_path: str | None = None) -> dict:
         # (tests/test_mail*.py give them a real SMTP server, or a real consumer).
         "TASKS_IMMEDIATE": True,
         "MAIL_OUTBOX": os.path.join(tempfile.gettempdir(), f"hearth-test-outbox-{os.getpid()}"),
+        # Every kept piece of a page is drawn again and compared (web.fragments).
+        "FRAGMENT_CHECK": True,
     }
 
 

@@ -71,6 +71,10 @@ def count(app, queries, user, path: str) -> int:
 # A partner's place no longer comes with the couple's assignments: a page that shows
 # homework reads them once, with each kind's own rows (-1 on This week, a past week and the
 # needs page); the check-in page reads them when it asks which assignment covers its week.
+# The dashboard reads the page's couple ids, versions and the counselor's visits in one
+# query, then the couples to draw (the same count). These counts are of rows drawn anew
+# (the suite checks every kept row by drawing it again); a row kept from an earlier look
+# reads nothing (tests/test_dashboard_rows.py: three queries in all).
 EXPECTED = {
     "dashboard": 22,
     "couple": 34,

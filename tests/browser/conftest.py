@@ -169,6 +169,8 @@ def live_app(browser_database_url, tmp_path_factory) -> Iterator[Flask]:
             # private outbox unless a test gives the app an SMTP server.
             "TASKS_IMMEDIATE": True,
             "MAIL_OUTBOX": str(browser_outbox),
+            # Every kept piece of a page is drawn again and compared (web.fragments).
+            "FRAGMENT_CHECK": True,
         }
     )
     with app.app_context():

@@ -1,0 +1,175 @@
+"""The dashboard keeps each couple's row as drawn while nothing it shows has changed, and
+draws again exactly the couples that changed (``web.fragments``, issue #16).
+
+These tests run as production does, without the suite's check that draws every kept row
+again (``FRAGMENT_CHECK``), so that what they see is what a counselor sees."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+from sqlalchemy import select
+
+from domain import review
+from extensions import db
+from models import PrivateWord
+from tests import factories
+from tests.test_whats_new import MARK, dashboard_rows
+from web import fragments
+
+#: A second look at an unchanged dashboard: the signed-in counselor, the page of couples
+#: (with their versions, visits and number) and today's and tomorrow's sessions.
+KEPT_QUERIES = 3
+
+
+@pytest.fixture
+def kept(app):
+    app.config["FRAGMENT_CHECK"] = False
+    yield app
+    app.config["FRAGMENT_CHECK"] = True
+
+
+@pytest.fixture
+def drawn_for(monkeypatch):
+    """The names of the couples whose rows were drawn (not kept), per dashboard look."""
+    names: list[str] = []
+    summarize = review.summarize
+
+    def recording(counselor_id, couples, *args, **kwargs):
+        names.extend(c.name for c in couples)
+        return summarize(counselor_id, couples, *args, **kwargs)
+
+    monkeypatch.setattr(review, "summarize", recording)
+
+    def look(office) -> tuple[dict[str, str], list[str]]:
+        names.clear()
+        rows = dashboard_rows(office)
+        return rows, sorted(names)
+
+    return look
+
+
+@pytest.fixture
+def two_couples(kept, counselor, couple, with_homework):
+    other = factories.couple(counselor, "Kim & Jo", names=("Kim", "Jo"))
+    factories.homework(other)
+    db.session.commit()
+    return couple, other
+
+
+def test_an_unchanged_dashboard_is_shown_again_without_reading_the_rows(
+    kept, counselor, two_couples, signed_in, queries
+):
+    office = signed_in(counselor)
+    first = office.get("/counselor/").get_data(as_text=True)
+    with queries() as q:
+        again = office.get("/counselor/").get_data(as_text=True)
+    assert again == first
+    assert "Sam &amp; Alex" in again and "Kim &amp; Jo" in again
+    assert q.count == KEPT_QUERIES
+
+
+def test_a_partners_tick_redraws_their_couples_row_only(
+    counselor, two_couples, with_homework, signed_in, drawn_for
+):
+    couple, _ = two_couples
+    sam = signed_in(couple.partner_at(1).user)
+    first, second = with_homework["rhythm"].rhythm_items[:2]
+    week = with_homework["week"]
+    # The first answer ever saves the counselor's policy in force (until then Hearth's
+    # default, unsaved), which counts as a change to all of their couples.
+    assert sam.post(f"/week/{week}/rhythm/{first.id}/done", data={}).status_code == 302
+
+    office = signed_in(counselor)  # signing in shows the dashboard: both rows drawn
+    rows, drawn = drawn_for(office)
+    assert drawn == []  # nothing changed since: every row kept
+    assert "This week: 1 of" in rows["Sam & Alex"]
+
+    assert sam.post(f"/week/{week}/rhythm/{second.id}/done", data={}).status_code == 302
+    rows, drawn = drawn_for(office)
+    assert drawn == ["Sam & Alex"]
+    assert MARK in rows["Sam & Alex"] and "This week: 2 of" in rows["Sam & Alex"]
+    assert MARK not in rows["Kim & Jo"]
+
+
+def test_opening_a_couple_redraws_its_row_without_new_since(
+    counselor, two_couples, with_homework, signed_in, drawn_for
+):
+    couple, _ = two_couples
+    factories.check_in(with_homework, couple.partner_at(2), with_homework["week"], 6, 6, 3)
+    db.session.commit()
+    office = signed_in(counselor)
+    assert MARK in drawn_for(office)[0]["Sam & Alex"]
+    assert office.get(f"/counselor/couples/{couple.id}").status_code == 200
+    rows, drawn = drawn_for(office)
+    assert drawn == ["Sam & Alex"] and MARK not in rows["Sam & Alex"]
+
+
+def test_a_private_word_shows_at_once_and_goes_when_read(
+    counselor, two_couples, signed_in, drawn_for
+):
+    couple, _ = two_couples
+    office = signed_in(counselor)
+    assert "private word" not in drawn_for(office)[0]["Sam & Alex"]
+    sam = signed_in(couple.partner_at(1).user)
+    assert sam.post("/word", data={"text": "Can we talk about the holidays?"}).status_code in (
+        200,
+        302,
+    )
+    rows, drawn = drawn_for(office)
+    assert drawn == ["Sam & Alex"] and "1 private word to read" in rows["Sam & Alex"]
+    word = db.session.scalar(select(PrivateWord.id).where(PrivateWord.couple_id == couple.id))
+    office.post(f"/counselor/couples/{couple.id}/words/{word}/read", data={"read": "1"})
+    rows, drawn = drawn_for(office)
+    assert "private word" not in rows["Sam & Alex"]
+
+
+def test_renaming_a_couple_shows_at_once(counselor, two_couples, signed_in, drawn_for):
+    _, other = two_couples
+    office = signed_in(counselor)
+    assert "Kim & Jo" in drawn_for(office)[0]
+    response = office.post(
+        f"/counselor/couples/{other.id}/edit",
+        data={"name": "Kim & Jo Park", "timezone": other.timezone, "week_starts_on": "0"},
+    )
+    assert response.status_code == 302
+    rows, drawn = drawn_for(office)
+    assert drawn == ["Kim & Jo Park"] and "Kim & Jo Park" in rows
+
+
+def test_every_row_is_drawn_again_when_the_clock_period_ends(
+    counselor, two_couples, signed_in, drawn_for, monkeypatch
+):
+    office = signed_in(counselor)
+    drawn_for(office)
+    assert drawn_for(office)[1] == []
+    later = fragments.Fragments.now_period
+
+    monkeypatch.setattr(fragments.Fragments, "now_period", lambda self: later(self) + 1)
+    assert drawn_for(office)[1] == ["Kim & Jo", "Sam & Alex"]
+
+
+def test_the_suites_check_finds_a_kept_row_that_no_longer_holds(
+    app, counselor, two_couples, signed_in
+):
+    """What the rest of the suite relies on: with ``FRAGMENT_CHECK`` a kept row that
+    differs from the one drawn now fails the request."""
+    office = signed_in(counselor)
+    office.get("/counselor/")
+    store = app.extensions["hearth_fragments"]
+    key = next(k for k in store._pieces if k[0] == "dashboard")
+    store._pieces[key] = Markup("<li>Not what they did</li>")
+    app.config["FRAGMENT_CHECK"] = True
+    with pytest.raises(fragments.StaleFragment):
+        office.get("/counselor/")
+
+
+def test_the_store_keeps_the_latest_pieces_of_one_period():
+    store = fragments.Fragments(size=2, period=60)
+    store.put("a", Markup("A"), 1)
+    store.put("b", Markup("B"), 1)
+    assert store.get_many(["a"], 1) == [Markup("A")]  # "a" used last: "b" goes first
+    store.put("c", Markup("C"), 1)
+    assert store.get_many(["a", "b", "c"], 1) == [Markup("A"), None, Markup("C")]
+    assert store.get_many(["a", "c"], 2) == [None, None]
+    assert len(store) == 0
