@@ -51,11 +51,14 @@ from bench.client import HOST, Client, csrf_from, run_gunicorn  # noqa: E402
 from bench.serving import (  # noqa: E402
     AUDITED_PATH,
     COUPLE_READ_PATH,
+    COUPLE_STORED_PATH,
     DASHBOARD_READ_PATH,
     FLOOR_PATH,
     PARTNER_PATH,
+    RATING_WRITE_PATH,
     SIGNED_IN_PATH,
     WEEK_READ_PATH,
+    WEEK_STORED_PATH,
 )
 from domain.homework import couple_week  # noqa: E402
 from extensions import db  # noqa: E402
@@ -315,9 +318,25 @@ def targets_for(data: SimpleNamespace, many: int | None = None) -> list[Target]:
         Target("bound: signed in + audit row", AUDITED_PATH, "counselor", bound=True),
         Target("bound: partner signed in, policy checked", PARTNER_PATH, "partner", bound=True),
         Target("bound: This week read, not drawn", WEEK_READ_PATH, "partner", bound=True),
+        Target("bound: This week, stored copy", WEEK_STORED_PATH, "partner", bound=True),
+        Target(
+            "bound: HTMX rating written, not drawn",
+            RATING_WRITE_PATH.format(data.week, data.need_id),
+            "partner",
+            method="POST",
+            htmx=True,
+            bodies=[rating.format(k=key, r="met"), rating.format(k=key, r="partly")],
+            bound=True,
+        ),
         Target(
             "bound: couple page read, not drawn",
             COUPLE_READ_PATH.format(data.couple_id),
+            "counselor",
+            bound=True,
+        ),
+        Target(
+            "bound: couple page, stored copy",
+            COUPLE_STORED_PATH.format(data.couple_id),
             "counselor",
             bound=True,
         ),

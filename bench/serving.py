@@ -18,6 +18,14 @@ that must never be in production.
   ``/_bench/couple-read/<id>`` and ``/_bench/dashboard-read`` (everything the couple page
   and the dashboard read and gather, with the couple page's visit and audit row, drawn into
   no HTML).
+- What a stored copy of a page could at best cost: ``/_bench/week-stored`` (This week)
+  and ``/_bench/couple-stored/<id>`` (the couple page) do what must happen on every
+  showing (signing in, the partner's confidentiality check; the counselor's access check,
+  visit and audit row) and send the page's bytes as the real page drew them for this
+  person on their first request, read from nothing and checked against nothing (a real
+  stored copy would also have to ask whether it still holds). ``POST
+  /_bench/rating/<week>/<need>`` is an HTMX rating without its answer: the rating written
+  with its policy, audit row and data version, committed, and nothing drawn.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import os
 
 from flask import Flask, Response, g
 from flask_login import current_user
+from sqlalchemy import select
 
 from app import create_app as create_hearth_app
 from blueprints.confidentiality import partner_reading
@@ -34,6 +43,11 @@ from domain import appointments, audit, confidentiality, review, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
+from extensions import commit_keeping_loaded, db
+from kinds import actions
+from kinds.needs.forms import RatingForm
+from kinds.needs.models import NeedRating
+from kinds.needs.routes import own_need
 from models import utcnow
 from web.guards import counselor_required, partner_required
 
@@ -45,6 +59,9 @@ PARTNER_PATH = "/_bench/partner"
 WEEK_READ_PATH = "/_bench/week-read"
 COUPLE_READ_PATH = "/_bench/couple-read/{}"
 DASHBOARD_READ_PATH = "/_bench/dashboard-read"
+WEEK_STORED_PATH = "/_bench/week-stored"
+COUPLE_STORED_PATH = "/_bench/couple-stored/{}"
+RATING_WRITE_PATH = "/_bench/rating/{}/{}"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -91,13 +108,16 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get(COUPLE_READ_PATH.format("<int:couple_id>"))
     @counselor_required
     def bench_couple_read(couple_id: int) -> Response:
-        """What ``blueprints.counselor.couple_page`` reads and writes, drawn into no HTML."""
+        """What ``blueprints.counselor.couple_page`` reads and writes, drawn into no HTML
+        (its review section, kept as drawn while the couple's data is unchanged, as the
+        page keeps it)."""
         couple = couple_for(current_user, couple_id)
         shown = couple_page_context(couple)
         whats_new.record_visit(current_user, couple.id)
         audit.record_now("viewed", couple_id=couple.id, subject="Benchmark: couple page read")
         places, words = len(shown["places"]), len(shown["words"])
-        return Response(f"{places} {bool(shown['review'])} {words}\n", mimetype="text/plain")
+        kept = bool(shown["review_section"])
+        return Response(f"{places} {kept} {words}\n", mimetype="text/plain")
 
     @app.get(DASHBOARD_READ_PATH)
     @counselor_required
@@ -107,6 +127,60 @@ def create_app(config: dict | None = None) -> Flask:
         shown = review.dashboard_page(current_user.id)
         agenda = appointments.agenda(current_user.id)
         return Response(f"{len(shown.summaries)} {len(agenda)}\n", mimetype="text/plain")
+
+    stored: dict[tuple, bytes] = {}  # per worker: pages as first drawn, by whom and what
+
+    @app.get(WEEK_STORED_PATH)
+    @partner_required
+    def bench_week_stored() -> Response:
+        """This week from a stored copy: the partner signed in and their policy checked, as
+        every partner page does first, then the bytes This week drew for them."""
+        reading = partner_reading()
+        confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
+        key = ("week", current_user.id)
+        if key not in stored:
+            stored[key] = app.view_functions["partner.home"]().get_data()
+        return Response(stored[key], mimetype="text/html")
+
+    @app.get(COUPLE_STORED_PATH.format("<int:couple_id>"))
+    @counselor_required
+    def bench_couple_stored(couple_id: int) -> Response:
+        """The couple page from a stored copy: the access check, then the visit and the
+        audit row every showing leaves, and the bytes the page drew for this counselor."""
+        couple = couple_for(current_user, couple_id)
+        key = ("couple", current_user.id, couple.id)
+        if key not in stored:  # the page itself records this first showing
+            stored[key] = app.view_functions["counselor.couple"](couple_id=couple.id).get_data()
+        else:
+            whats_new.record_visit(current_user, couple.id)
+            audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
+        return Response(stored[key], mimetype="text/html")
+
+    @app.post(RATING_WRITE_PATH.format("<date:week_start>", "<int:need_id>"))
+    @partner_required
+    def bench_rating_write(week_start, need_id: int) -> Response:
+        """``kinds.needs.routes.rate_need`` up to its commit, and no answer drawn."""
+        me = actions.me()
+        week = actions.week_of(me, week_start)
+        need = own_need(me, need_id)
+        key = f"rating-{need.id}"
+        form = RatingForm(prefix=key)
+        if actions.writable(actions.assignment_of(me, "needs", week), week) or not form.validate():
+            return Response("refused\n", status=409, mimetype="text/plain")
+        rating = db.session.scalar(
+            select(NeedRating).where(
+                NeedRating.need_id == need.id, NeedRating.week_start == week.start
+            )
+        )
+        if rating is None:
+            rating = NeedRating(need_id=need.id, week_start=week.start)
+            db.session.add(rating)
+        rating.rating = form.rating.data
+        rating.comment = form.comment.data or ""
+        rating.comment_visibility = form.comment_visibility.data
+        confidentiality.stamp(rating, me.couple)
+        commit_keeping_loaded()
+        return Response(f"{rating.rating}\n", mimetype="text/plain")
 
     @app.after_request
     def worker_pid(response: Response) -> Response:

@@ -11,6 +11,7 @@ from flask import (
     flash,
     get_template_attribute,
     redirect,
+    render_template,
     request,
     url_for,
 )
@@ -206,13 +207,31 @@ def couple_page_context(couple, *, status_form=None, problems=None) -> dict:
         "places": [place_view(p) for p in couple.partners],
         "status_form": status_form or CoupleStatusForm(status=couple.status),
         "problems": problems or {},
-        "review": review.couple_review(couple),
+        "review_section": review_section(couple),
         "words": private_words.for_counselor(couple),
         "open_kinds": {a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         "kinds": registry.keys(),
         # The counselor's live templates, to assign from (one query, whatever their number).
         "assign_templates": templates.assignment_templates(current_user, live=True),
     }
+
+
+def review_section(couple) -> Markup:
+    """The couple page's review (the week grid, "since the last session" and each kind's
+    part), drawn once and shown again while the couple's ``data_version`` and the language
+    are those it was drawn with, within one clock period (``web.fragments``). It holds no
+    form, so nothing in it belongs to one sign-in. ``couple`` is as read in this request,
+    before any commit (its ``data_version`` is the one stored)."""
+    key = ("review", current_user.id, couple.id, couple.data_version, str(get_locale() or "en"))
+
+    def draw(_positions: list[int]) -> list[Markup]:
+        shown = review.couple_review(couple)
+        if not couple.assignments:
+            return [Markup()]
+        drawn = render_template("counselor/_review.html", couple=couple, review=shown)
+        return [Markup(drawn)]  # noqa: S704 - a template's output, escaped as it was drawn
+
+    return fragments.drawn([key], draw)[0]
 
 
 @bp.post("/couples/<int:couple_id>/words/<int:word_id>/read")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bench import serving
 from domain.confidentiality import Approach
 from extensions import db
+from kinds.needs.models import Need, NeedRating
 from models import AuditEvent
 from tests import factories
 from tests.conftest import CsrfClient, _test_config, login
@@ -22,6 +23,8 @@ BOUNDS = (
     serving.WEEK_READ_PATH,
     serving.COUPLE_READ_PATH.format(1),
     serving.DASHBOARD_READ_PATH,
+    serving.WEEK_STORED_PATH,
+    serving.COUPLE_STORED_PATH.format(1),
 )
 
 
@@ -130,6 +133,66 @@ def test_dashboard_read_gathers_every_couple(bench_app, counselor):
     response = client.get(serving.DASHBOARD_READ_PATH)
     assert response.status_code == 200
     assert response.text == "3 2\n"  # three couples; the agenda of today and tomorrow
+
+
+def test_the_stored_week_is_the_partners_own_week_page(bench_app, couple):
+    factories.homework(couple, kinds=factories.CORE_KINDS)
+    db.session.commit()
+    client = bench_app.test_client()
+    login(client, couple.partner_at(1).user.email)
+    first = client.get(serving.WEEK_STORED_PATH)
+    assert first.status_code == 200 and first.mimetype == "text/html"
+    assert 'id="card-needs"' in first.text
+    assert client.get(serving.WEEK_STORED_PATH).data == first.data  # as stored
+    # A counselor is not a partner: refused, as This week refuses them.
+    office = bench_app.test_client()
+    login(office, couple.counselor.email)
+    assert office.get(serving.WEEK_STORED_PATH).status_code == 403
+
+
+def test_the_stored_couple_page_records_every_showing(bench_app, couple, counselor):
+    factories.homework(couple, kinds=factories.CORE_KINDS)
+    db.session.commit()
+    client = bench_app.test_client()
+    login(client, counselor.email)
+    before = audit_rows()
+    path = serving.COUPLE_STORED_PATH.format(couple.id)
+    first = client.get(path)
+    assert first.status_code == 200 and 'id="review"' in first.text
+    assert client.get(path).data == first.data
+    db.session.expire_all()
+    assert audit_rows() == before + 2  # each showing leaves its row, the stored one too
+    other = factories.counselor("Robin Lee")
+    db.session.commit()
+    stranger = bench_app.test_client()
+    login(stranger, other.email)
+    assert stranger.get(path).status_code == 404
+
+
+def test_the_rating_bound_writes_the_rating_and_draws_nothing(bench_app, couple):
+    made = factories.homework(couple, kinds=factories.CORE_KINDS)
+    db.session.commit()
+    need = db.session.scalar(
+        select(Need).where(Need.owner_id == couple.partner_at(1).id).order_by(Need.id)
+    )
+    client = bench_app.test_client()
+    login(client, couple.partner_at(1).user.email)
+    key = f"rating-{need.id}"
+    path = serving.RATING_WRITE_PATH.format(made["week"], need.id)
+    before = audit_rows()
+    for word in ("met", "partly"):
+        body = {f"{key}-rating": word, f"{key}-comment": "", f"{key}-comment_visibility": "shared"}
+        response = client.post(path, data=body, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and response.text == f"{word}\n"
+    db.session.expire_all()
+    stored = db.session.scalar(select(NeedRating).where(NeedRating.need_id == need.id))
+    assert stored.rating == "partly" and stored.policy_id is not None
+    assert audit_rows() == before + 2  # the insert and the change, as the real action
+    # The other partner cannot rate a need that is not theirs.
+    other = bench_app.test_client()
+    login(other, couple.partner_at(2).user.email)
+    body = {f"{key}-rating": "met", f"{key}-comment": "", f"{key}-comment_visibility": "shared"}
+    assert other.post(path, data=body).status_code == 404
 
 
 def test_production_has_no_bench_routes(app, counselor):
