@@ -543,7 +543,7 @@ def report(args, targets: list[Target], visit: dict) -> None:
         "× floor (CPU): the floor's server CPU per request over the target's, i.e. the share "
         "of the floor's throughput the target would reach on otherwise idle cores."
     )
-    fragment = next((t for t in targets if t.htmx), None)
+    fragment = next((t for t in targets if t.htmx and not t.bound), None)
     if fragment:
         r = fragment.result
         print(

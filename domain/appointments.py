@@ -270,12 +270,13 @@ def _on_local_days(
             Appointment.starts_at < end,
             Couple.status != CoupleStatus.ARCHIVED,
         )
-        .options(joinedload(Appointment.couple).joinedload(Couple.counselor))
+        .options(joinedload(Appointment.couple))
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    if people:
+    if people:  # messages name the counselor and both partners; the agenda names no one
         query = query.options(
-            joinedload(Appointment.couple).selectinload(Couple.partners).joinedload(Partner.user)
+            joinedload(Appointment.couple).joinedload(Couple.counselor),
+            joinedload(Appointment.couple).selectinload(Couple.partners).joinedload(Partner.user),
         )
     if counselor_id is not None:
         query = query.where(Couple.counselor_id == counselor_id)

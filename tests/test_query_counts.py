@@ -74,7 +74,7 @@ def count(app, queries, user, path: str) -> int:
 # The dashboard reads the page's couple ids, versions and the counselor's visits in one
 # query, then the couples to draw (the same count). These counts are of rows drawn anew
 # (the suite checks every kept row by drawing it again); a row kept from an earlier look
-# reads nothing (tests/test_dashboard_rows.py: three queries in all).
+# reads nothing (tests/test_kept_pieces.py: three queries in all).
 EXPECTED = {
     "dashboard": 22,
     "couple": 34,

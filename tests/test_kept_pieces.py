@@ -1,5 +1,6 @@
-"""The dashboard keeps each couple's row as drawn while nothing it shows has changed, and
-draws again exactly the couples that changed (``web.fragments``, issue #16).
+"""The dashboard keeps each couple's row, and the couple page its review, as drawn while
+nothing they show has changed, and draws again exactly what changed (``web.fragments``,
+issue #16).
 
 These tests run as production does, without the suite's check that draws every kept row
 again (``FRAGMENT_CHECK``), so that what they see is what a counselor sees."""
@@ -20,10 +21,17 @@ from web import fragments
 #: A second look at an unchanged dashboard: the signed-in counselor, the page of couples
 #: (with their versions, visits and number) and today's and tomorrow's sessions.
 KEPT_QUERIES = 3
+#: A second look at an unchanged couple page (34 when its review is drawn: see
+#: tests/test_query_counts.py): no kind's rows are read.
+KEPT_COUPLE_QUERIES = 12
 
 
 @pytest.fixture
-def kept(app):
+def kept(app, monkeypatch):
+    """Production's store, in one clock period however long the test takes (a period that
+    ended mid-test would draw everything again)."""
+    period = fragments.Fragments.now_period(fragments.Fragments())
+    monkeypatch.setattr(fragments.Fragments, "now_period", lambda self: period)
     app.config["FRAGMENT_CHECK"] = False
     yield app
     app.config["FRAGMENT_CHECK"] = True
@@ -143,9 +151,8 @@ def test_every_row_is_drawn_again_when_the_clock_period_ends(
     office = signed_in(counselor)
     drawn_for(office)
     assert drawn_for(office)[1] == []
-    later = fragments.Fragments.now_period
-
-    monkeypatch.setattr(fragments.Fragments, "now_period", lambda self: later(self) + 1)
+    later = fragments.Fragments.now_period(fragments.Fragments()) + 1
+    monkeypatch.setattr(fragments.Fragments, "now_period", lambda self: later)
     assert drawn_for(office)[1] == ["Kim & Jo", "Sam & Alex"]
 
 
@@ -173,3 +180,66 @@ def test_the_store_keeps_the_latest_pieces_of_one_period():
     assert store.get_many(["a", "b", "c"], 1) == [Markup("A"), None, Markup("C")]
     assert store.get_many(["a", "c"], 2) == [None, None]
     assert len(store) == 0
+
+
+# --- The couple page's review ---------------------------------------------------------------
+
+
+def review_of(page: str) -> str:
+    """The review section of a couple page (the forms after it carry per-request tokens)."""
+    return page.split('id="review"')[1].split('class="card status-card"')[0]
+
+
+@pytest.fixture
+def reviews(monkeypatch):
+    """How many times the couple page's review was read and drawn."""
+    count = {"n": 0}
+    couple_review = review.couple_review
+
+    def counting(*args, **kwargs):
+        count["n"] += 1
+        return couple_review(*args, **kwargs)
+
+    monkeypatch.setattr(review, "couple_review", counting)
+    return count
+
+
+def test_an_unchanged_couple_page_shows_its_review_without_reading_it(
+    kept, counselor, couple, with_homework, signed_in, queries, reviews
+):
+    office = signed_in(counselor)
+    page = f"/counselor/couples/{couple.id}"
+    first = office.get(page).get_data(as_text=True)
+    assert reviews["n"] == 1 and 'id="review"' in first
+    with queries() as q:
+        again = office.get(page).get_data(as_text=True)
+    assert reviews["n"] == 1
+    assert review_of(again) == review_of(first)
+    assert q.count == KEPT_COUPLE_QUERIES
+
+
+def test_a_partners_words_reach_the_couple_page_at_once(
+    kept, counselor, couple, with_homework, signed_in, reviews
+):
+    office = signed_in(counselor)
+    page = f"/counselor/couples/{couple.id}"
+    office.get(page)
+    sam = signed_in(couple.partner_at(1).user)
+    item = with_homework["rhythm"].rhythm_items[0]
+    week = with_homework["week"]
+    words = "We walked by the river after dinner"
+    key = f"mark-{item.id}"
+    response = sam.post(
+        f"/week/{week}/rhythm/{item.id}/done",
+        data={f"{key}-note": words, f"{key}-note_visibility": "shared"},
+    )
+    assert response.status_code == 302
+    shown = office.get(page).get_data(as_text=True)
+    assert reviews["n"] == 2
+    assert words in review_of(shown)
+    # Another couple's page is its own: reading it draws its own review.
+    other = factories.couple(counselor, "Kim & Jo", names=("Kim", "Jo"))
+    factories.homework(other)
+    db.session.commit()
+    assert words not in office.get(f"/counselor/couples/{other.id}").get_data(as_text=True)
+    assert reviews["n"] == 3
