@@ -211,6 +211,9 @@ def couple_page_context(couple, *, status_form=None, problems=None) -> dict:
         "words": private_words.for_counselor(couple),
         "open_kinds": {a.kind for a in couple.assignments if a.status != AssignmentStatus.ENDED},
         "kinds": registry.keys(),
+        "assignment_parts": {
+            k.key: k.assignment_template for k in registry.REGISTRY if k.assignment_template
+        },
         # The counselor's live templates, to assign from (one query, whatever their number).
         "assign_templates": templates.assignment_templates(current_user, live=True),
     }

@@ -17,6 +17,8 @@ kind's words are covered the moment the kind is registered.
 
 from __future__ import annotations
 
+import functools
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -226,6 +228,14 @@ class Kind(ABC):
     def assign_template(self) -> str:
         return f"{self.key}/_assign.html"
 
+    @property
+    def assignment_template(self) -> str | None:
+        """``<key>/_assignment.html``, what the couple page shows of a running assignment
+        beside its wording (the rhythm's items), or None for a kind that has none. Looked
+        up on disk once: a missing template asked for on every page is a search through
+        every folder of templates each time."""
+        return _own_template(self.blueprint.root_path, self.blueprint.template_folder, self.key)
+
     # --- Assigning -----------------------------------------------------------------------
 
     def assignment_form(self):
@@ -411,3 +421,9 @@ class Kind(ABC):
         ``PrivateText`` with ``word(private_text, column)``, all with ``visibility``.
         Used by the privacy walk and the contract test, so a new kind is walked as soon
         as it is registered."""
+
+
+@functools.cache
+def _own_template(root: str, folder: str | None, key: str) -> str | None:
+    name = f"{key}/_assignment.html"
+    return name if folder and os.path.isfile(os.path.join(root, folder, name)) else None
