@@ -22,8 +22,9 @@ that must never be in production.
   and ``/_bench/couple-stored/<id>`` (the couple page) do what must happen on every
   showing (signing in, the partner's confidentiality check; the counselor's access check,
   visit and audit row) and send the page's bytes as the real page drew them for this
-  person on their first request, read from nothing and checked against nothing (a real
-  stored copy would also have to ask whether it still holds). ``POST
+  person on their first request. This week's also asks the least a stored copy must ask
+  to know it still holds; the couple page's asks nothing more (its couple, read for the
+  access check, carries its number). ``POST
   /_bench/rating/<week>/<need>`` is an HTMX rating without its answer: the rating written
   with its policy, audit row and data version, committed, and nothing drawn.
 """
@@ -49,6 +50,7 @@ from kinds.needs.forms import RatingForm
 from kinds.needs.models import NeedRating
 from kinds.needs.routes import own_need
 from models import utcnow
+from web.filters import new_summaries
 from web.guards import counselor_required, partner_required
 
 WORKER_HEADER = "X-Hearth-Worker"
@@ -134,10 +136,15 @@ def create_app(config: dict | None = None) -> Flask:
     @partner_required
     def bench_week_stored() -> Response:
         """This week from a stored copy: the partner signed in and their policy checked, as
-        every partner page does first, then the bytes This week drew for them."""
+        every partner page does first; then the least a stored copy must ask to know it
+        still holds (the couple's ``data_version``, read with the place, and the summaries
+        new to this partner, the dot on "Summaries": one query); then the bytes This week
+        drew for them."""
         reading = partner_reading()
         confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
-        key = ("week", current_user.id)
+        place = g.confidentiality_place
+        dot = tuple(s.id for s in new_summaries())
+        key = ("week", current_user.id, place.couple.data_version, dot)
         if key not in stored:
             stored[key] = app.view_functions["partner.home"]().get_data()
         return Response(stored[key], mimetype="text/html")

@@ -171,14 +171,23 @@ def test_the_suites_check_finds_a_kept_row_that_no_longer_holds(
         office.get("/counselor/")
 
 
-def test_the_store_keeps_the_latest_pieces_of_one_period():
-    store = fragments.Fragments(size=2, period=60)
-    store.put("a", Markup("A"), 1)
-    store.put("b", Markup("B"), 1)
-    assert store.get_many(["a"], 1) == [Markup("A")]  # "a" used last: "b" goes first
-    store.put("c", Markup("C"), 1)
-    assert store.get_many(["a", "b", "c"], 1) == [Markup("A"), None, Markup("C")]
-    assert store.get_many(["a", "c"], 2) == [None, None]
+def test_the_store_keeps_the_latest_pieces_of_one_period_within_its_budget():
+    store = fragments.Fragments(budget=6, period=60)
+    store.put("a", Markup("AA"), 1)
+    store.put("b", Markup("BB"), 1)
+    store.put("c", Markup("CC"), 1)
+    assert store.get_many(["a"], 1) == [Markup("AA")]  # "a" used last: "b" goes first
+    store.put("d", Markup("DD"), 1)
+    assert store.get_many(["a", "b", "c", "d"], 1) == [
+        Markup("AA"),
+        None,
+        Markup("CC"),
+        Markup("DD"),
+    ]
+    store.put("a", Markup("A"), 1)  # drawn again, smaller: room for one more character
+    store.put("e", Markup("EEEEEEE"), 1)  # larger than the whole budget: not kept
+    assert store.get_many(["a", "e"], 1) == [Markup("A"), None]
+    assert store.get_many(["a", "c"], 2) == [None, None]  # the next period starts empty
     assert len(store) == 0
 
 

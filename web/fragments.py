@@ -23,8 +23,9 @@ from markupsafe import Markup
 
 #: How long, in seconds, a drawn piece may be shown for the clock's sake.
 PERIOD = 300
-#: Pieces kept per process (a dashboard row is about a kilobyte).
-SIZE = 4096
+#: Characters kept per process, all pieces together: a dashboard row is about a thousand,
+#: a couple page's review fifty to a hundred thousand.
+BUDGET = 16 * 1024 * 1024
 
 
 class StaleFragment(AssertionError):
@@ -32,13 +33,14 @@ class StaleFragment(AssertionError):
 
 
 class Fragments:
-    """A bounded store of drawn pieces for the current clock period, least recently used
-    first out."""
+    """A store of drawn pieces for the current clock period, within a budget of
+    characters, least recently used first out."""
 
-    def __init__(self, size: int = SIZE, period: int = PERIOD) -> None:
-        self.size = size
+    def __init__(self, budget: int = BUDGET, period: int = PERIOD) -> None:
+        self.budget = budget
         self.period = period
         self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._used = 0
         self._current: int | None = None
         self._lock = threading.Lock()
 
@@ -48,6 +50,7 @@ class Fragments:
     def _turn(self, period: int) -> None:
         if period != self._current:
             self._pieces.clear()
+            self._used = 0
             self._current = period
 
     def get_many(self, keys: Sequence[Hashable], period: int) -> list[Markup | None]:
@@ -64,10 +67,14 @@ class Fragments:
     def put(self, key: Hashable, piece: Markup, period: int) -> None:
         with self._lock:
             self._turn(period)
+            if len(piece) > self.budget:
+                return
+            old = self._pieces.pop(key, None)
+            self._used += len(piece) - (len(old) if old is not None else 0)
             self._pieces[key] = piece
-            self._pieces.move_to_end(key)
-            while len(self._pieces) > self.size:
-                self._pieces.popitem(last=False)
+            while self._used > self.budget:
+                _, gone = self._pieces.popitem(last=False)
+                self._used -= len(gone)
 
     def __len__(self) -> int:
         return len(self._pieces)
