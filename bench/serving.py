@@ -22,7 +22,7 @@ that must never be in production.
   and ``/_bench/couple-stored/<id>`` (the couple page) do what must happen on every
   showing (signing in, the partner's confidentiality check; the counselor's access check,
   visit and audit row) and send the page's bytes as the real page drew them for this
-  person on their first request. This week's also asks the least a stored copy must ask
+  person on their first request, compressed once and kept so. This week's also asks the least a stored copy must ask
   to know it still holds; the couple page's asks nothing more (its couple, read for the
   access check, carries its number). ``POST
   /_bench/rating/<week>/<need>`` is an HTMX rating without its answer: the rating written
@@ -31,11 +31,13 @@ that must never be in production.
 
 from __future__ import annotations
 
+import gzip
 import os
 
-from flask import Flask, Response, g
+import brotli
+from flask import Flask, Response, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app import create_app as create_hearth_app
 from blueprints.confidentiality import partner_reading
@@ -49,8 +51,7 @@ from kinds import actions
 from kinds.needs.forms import RatingForm
 from kinds.needs.models import NeedRating
 from kinds.needs.routes import own_need
-from models import utcnow
-from web.filters import new_summaries
+from models import CounselingSession, Partner, SummaryOpened, utcnow
 from web.guards import counselor_required, partner_required
 
 WORKER_HEADER = "X-Hearth-Worker"
@@ -64,6 +65,40 @@ DASHBOARD_READ_PATH = "/_bench/dashboard-read"
 WEEK_STORED_PATH = "/_bench/week-stored"
 COUPLE_STORED_PATH = "/_bench/couple-stored/{}"
 RATING_WRITE_PATH = "/_bench/rating/{}/{}"
+
+
+def stored_response(stored: dict, key: tuple) -> Response:
+    """The stored page, compressed once as Flask-Compress would for this request and kept
+    so (nothing is compressed on the request itself), or as stored for a client that takes
+    neither brotli nor gzip."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    coding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
+    if coding is None:
+        return Response(stored[key], mimetype="text/html")
+    packed = (key, coding)
+    if packed not in stored:
+        raw = stored[key]
+        packing = brotli.compress(raw, quality=4) if coding == "br" else gzip.compress(raw, 6)
+        stored[packed] = packing
+    response = Response(stored[packed], mimetype="text/html")
+    response.headers["Content-Encoding"] = coding
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def unopened_summary_ids(user_id: int):
+    """The ids of ``whats_new.unopened_summaries``: what a stored page must compare to know
+    whether its dot on "Summaries" still holds."""
+    opened = exists().where(
+        SummaryOpened.session_id == CounselingSession.id,
+        SummaryOpened.partner_id == Partner.id,
+    )
+    return (
+        select(CounselingSession.id)
+        .join(Partner, Partner.couple_id == CounselingSession.couple_id)
+        .where(Partner.user_id == user_id, CounselingSession.released_at.is_not(None), ~opened)
+        .order_by(CounselingSession.id)
+    )
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -137,17 +172,17 @@ def create_app(config: dict | None = None) -> Flask:
     def bench_week_stored() -> Response:
         """This week from a stored copy: the partner signed in and their policy checked, as
         every partner page does first; then the least a stored copy must ask to know it
-        still holds (the couple's ``data_version``, read with the place, and the summaries
-        new to this partner, the dot on "Summaries": one query); then the bytes This week
-        drew for them."""
+        still holds (the couple's ``data_version``, read with the place, and which
+        summaries are new to this partner, the dot on "Summaries": one query of their ids);
+        then the bytes This week drew for them."""
         reading = partner_reading()
         confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
         place = g.confidentiality_place
-        dot = tuple(s.id for s in new_summaries())
+        dot = tuple(db.session.scalars(unopened_summary_ids(current_user.id)))
         key = ("week", current_user.id, place.couple.data_version, dot)
         if key not in stored:
             stored[key] = app.view_functions["partner.home"]().get_data()
-        return Response(stored[key], mimetype="text/html")
+        return stored_response(stored, key)
 
     @app.get(COUPLE_STORED_PATH.format("<int:couple_id>"))
     @counselor_required
@@ -161,7 +196,7 @@ def create_app(config: dict | None = None) -> Flask:
         else:
             whats_new.record_visit(current_user, couple.id)
             audit.record_now("viewed", couple_id=couple.id, subject="Couple page")
-        return Response(stored[key], mimetype="text/html")
+        return stored_response(stored, key)
 
     @app.post(RATING_WRITE_PATH.format("<date:week_start>", "<int:need_id>"))
     @partner_required
