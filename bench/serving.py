@@ -22,9 +22,9 @@ that must never be in production.
   and ``/_bench/couple-stored/<id>`` (the couple page) do what must happen on every
   showing (signing in, the partner's confidentiality check; the counselor's access check,
   visit and audit row) and send the page's bytes as the real page drew them for this
-  person on their first request, compressed once and kept so. This week's also asks the least a stored copy must ask
-  to know it still holds; the couple page's asks nothing more (its couple, read for the
-  access check, carries its number). ``POST
+  person on their first request, compressed once and kept so. This week's also asks the
+  least a stored copy must ask to know it still holds; the couple page's asks nothing
+  more (its couple, read for the access check, carries its number). ``POST
   /_bench/rating/<week>/<need>`` is an HTMX rating without its answer: the rating written
   with its policy, audit row and data version, committed, and nothing drawn.
 """
