@@ -46,11 +46,10 @@ from domain import appointments, audit, confidentiality, review, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
-from extensions import commit_keeping_loaded, db
+from extensions import db
 from kinds import actions
 from kinds.needs.forms import RatingForm
-from kinds.needs.models import NeedRating
-from kinds.needs.routes import own_need
+from kinds.needs.routes import own_need, save_rating
 from models import CounselingSession, Partner, SummaryOpened, utcnow
 from web.guards import counselor_required, partner_required
 
@@ -201,7 +200,8 @@ def create_app(config: dict | None = None) -> Flask:
     @app.post(RATING_WRITE_PATH.format("<date:week_start>", "<int:need_id>"))
     @partner_required
     def bench_rating_write(week_start, need_id: int) -> Response:
-        """``kinds.needs.routes.rate_need`` up to its commit, and no answer drawn."""
+        """``kinds.needs.routes.rate_need`` up to its commit (``save_rating``), and no
+        answer drawn."""
         me = actions.me()
         week = actions.week_of(me, week_start)
         need = own_need(me, need_id)
@@ -209,19 +209,7 @@ def create_app(config: dict | None = None) -> Flask:
         form = RatingForm(prefix=key)
         if actions.writable(actions.assignment_of(me, "needs", week), week) or not form.validate():
             return Response("refused\n", status=409, mimetype="text/plain")
-        rating = db.session.scalar(
-            select(NeedRating).where(
-                NeedRating.need_id == need.id, NeedRating.week_start == week.start
-            )
-        )
-        if rating is None:
-            rating = NeedRating(need_id=need.id, week_start=week.start)
-            db.session.add(rating)
-        rating.rating = form.rating.data
-        rating.comment = form.comment.data or ""
-        rating.comment_visibility = form.comment_visibility.data
-        confidentiality.stamp(rating, me.couple)
-        commit_keeping_loaded()
+        rating = save_rating(me, need, week, form)
         return Response(f"{rating.rating}\n", mimetype="text/plain")
 
     @app.after_request

@@ -390,6 +390,15 @@ def rate_need(week_start: date, need_id: int):
     )
     if refused:
         return refused
+    rating = save_rating(me, need, week, form)
+    # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
+    saved = RatingForm(formdata=None, prefix=key, obj=rating)
+    return actions.done(me, week, KEY, str(RATED), forms={key: saved}, at=f"need-{need.id}")
+
+
+def save_rating(me: Partner, need: Need, week, form: RatingForm) -> NeedRating:
+    """Write the week's rating of ``need`` from a valid ``form``, under the policy in
+    force, and commit it (with its audit row and the couple's data version)."""
     rating = db.session.scalar(
         db.select(NeedRating).where(
             NeedRating.need_id == need.id, NeedRating.week_start == week.start
@@ -406,9 +415,7 @@ def rate_need(week_start: date, need_id: int):
         commit_keeping_loaded()
     except IntegrityError:
         db.session.rollback()  # the same rating from a double tap: one row stands
-    # Named as sent, so the card comes back with its "Change" closed, not kept open by HTMX.
-    saved = RatingForm(formdata=None, prefix=key, obj=rating)
-    return actions.done(me, week, KEY, str(RATED), forms={key: saved}, at=f"need-{need.id}")
+    return rating
 
 
 @bp.post("/week/<date:week_start>/needs/<int:need_id>/rating/undo")
