@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -40,6 +39,7 @@ from kinds import registry
 from models import AssignmentStatus, Couple, CoupleStatus, Invitation, Partner
 from web import fragments
 from web.guards import counselor_required
+from web.i18n import page_language
 from web.rendering import keeps_input, render, wants_fragment
 from web.signin import end_everywhere
 
@@ -91,7 +91,7 @@ def couple_rows(shown: review.DashboardPage) -> list[Markup]:
     the couple did or is), the counselor's last visit to the couple and the language are
     those it was drawn with (``web.fragments``); only the others are read and drawn, so a
     counselor coming back to the dashboard pays for the couples that changed."""
-    language = str(get_locale() or "en")
+    language = page_language()
     keys = [
         ("dashboard", current_user.id, i, shown.versions[i], shown.visits.get(i), language)
         for i in shown.ids
@@ -225,7 +225,7 @@ def review_section(couple) -> Markup:
     are those it was drawn with, within one clock period (``web.fragments``). It holds no
     form, so nothing in it belongs to one sign-in. ``couple`` is as read in this request,
     before any commit (its ``data_version`` is the one stored)."""
-    key = ("review", current_user.id, couple.id, couple.data_version, str(get_locale() or "en"))
+    key = ("review", current_user.id, couple.id, couple.data_version, page_language())
 
     def draw(_positions: list[int]) -> list[Markup]:
         shown = review.couple_review(couple)

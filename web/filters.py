@@ -47,10 +47,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(summary.full_day_time, "full_day_time")
     app.add_template_filter(summary.session_title, "session_title")
     app.add_template_global(WEEKDAYS, "WEEKDAYS")
-    from flask_babel import get_locale
+    from web.i18n import page_language
 
     # The language of the page (``<html lang>``), as ``web.i18n.choose`` picked it.
-    app.add_template_global(lambda: str(get_locale() or "en"), "page_language")
+    app.add_template_global(page_language, "page_language")
     from domain.confidentiality import first_name
     from domain.visibility import strictest, who_can_read
 

@@ -99,3 +99,11 @@ def choose() -> str:
     if not has_request_context():
         return DEFAULT
     return request.accept_languages.best_match(offered(user), DEFAULT) or DEFAULT
+
+
+def page_language() -> str:
+    """The language this request's pages are drawn in, as ``choose`` picked it (the
+    ``<html lang>``, and part of the key of every piece ``web.fragments`` keeps)."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or DEFAULT)
