@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from domain import private_words, welcome
 from domain.homework import couple_week
@@ -17,7 +18,10 @@ from extensions import db
 from forms.base import ButtonForm
 from forms.counseling import PrivateWordForm
 from kinds import actions
+from web import fragments
+from web.filters import new_summaries
 from web.guards import partner_required
+from web.i18n import page_language
 from web.rendering import keeps_input, render
 
 bp = Blueprint("partner", __name__)
@@ -26,9 +30,30 @@ bp = Blueprint("partner", __name__)
 @bp.get("/week")
 @partner_required
 def home():
-    """This week: a greeting, who is in this with them, and one card per homework."""
-    me = actions.me()
-    return actions.render_week(me, couple_week(me.couple))
+    """This week: a greeting, who is in this with them, and one card per homework.
+
+    Kept as drawn for this partner (``web.fragments.kept_page``) while nothing it shows has
+    changed: the couple's ``data_version`` (raised with every change to the couple's
+    homework, words, people, sessions and policy), the summaries new to this partner (the
+    dot on "Summaries" and the card at the top; read here, and drawn from the same read),
+    the language and the week, within one clock period.
+    """
+    # The place, its couple and counselor came with the signed-in user; both places with
+    # their people are read only when the page is drawn (``actions.me``).
+    place = current_user.partner_place or actions.me()  # (none: refused there)
+    week = couple_week(place.couple)
+    fresh = new_summaries()  # read once: for the key, and drawn from this read
+    key = (
+        "week",
+        current_user.id,
+        place.id,
+        place.couple_id,
+        place.couple.data_version,
+        tuple(s.id for s in fresh),
+        page_language(),
+        week.start,
+    )
+    return fragments.kept_page(key, lambda: actions.render_week(actions.me(), week))
 
 
 @bp.get("/week/<date:week_start>")

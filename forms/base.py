@@ -77,7 +77,12 @@ def _secret_field_names() -> frozenset[str]:
 
 
 def form_key() -> str:
-    return secrets.token_urlsafe(24)
+    """A form's one-time key (``domain.repeats``): new for every showing of the form. In a
+    page drawn to be kept, a numbered stand-in that each showing replaces with a new key
+    (``web.fragments.kept_page``)."""
+    from web import fragments
+
+    return fragments.key_stand_in() or secrets.token_urlsafe(24)
 
 
 class Form(FlaskForm):

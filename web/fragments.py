@@ -13,12 +13,14 @@ compared: a key that misses something a piece shows fails the test that showed i
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 
-from flask import current_app
+from flask import Response, current_app, g, request, session
 from markupsafe import Markup
 
 #: How long, in seconds, a drawn piece may be shown for the clock's sake.
@@ -113,3 +115,68 @@ def drawn(
                     f"kept:\n{found[i]}\ndrawn now:\n{piece}"
                 )
     return found
+
+
+# --- A whole page kept for one person --------------------------------------------------------
+
+#: Drawn, in a page kept for one person, where each showing must put something of its own:
+#: the sign-in's CSRF token, and each form's one-time key (``forms.base.form_key``). Made
+#: anew by each process, so nobody can type it into something a page shows.
+STAND_IN = "kept-" + secrets.token_hex(16)
+_TOKEN = STAND_IN + "-csrf"
+_KEYS = re.compile(re.escape(STAND_IN) + r"-key(\d+)")
+
+
+def key_stand_in() -> str | None:
+    """While a page is drawn to be kept: a numbered stand-in for a form's one-time key."""
+    drawing = g.get("kept_drawing")
+    if drawing is None:
+        return None
+    drawing.append(len(drawing))
+    return f"{STAND_IN}-key{len(drawing)}"
+
+
+def _drawn_to_keep(draw: Callable[[], Response]) -> Markup:
+    """The page ``draw`` makes, with stand-ins for the CSRF token (Flask-WTF draws it once
+    per request and keeps it in ``g``) and for every form's one-time key."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    real = g.pop(name, None)
+    setattr(g, name, _TOKEN)
+    g.kept_drawing = []
+    try:
+        response = draw()
+    finally:
+        g.pop(name, None)
+        g.pop("kept_drawing", None)
+        if real is not None:
+            setattr(g, name, real)
+    if response.status_code != 200:
+        raise RuntimeError(f"A kept page must be a plain 200, not {response.status_code}")
+    return Markup(response.get_data(as_text=True))  # noqa: S704 - the page as drawn
+
+
+def kept_page(key: tuple, draw: Callable[[], Response]) -> Response:
+    """The page ``draw`` makes for the signed-in person, kept under ``key`` for this clock
+    period; ``key`` names that person and everything the page shows, as for any piece.
+
+    The page is kept with stand-ins where each showing needs its own: this sign-in's CSRF
+    token, and a new one-time key for each form, so that two tabs never share one and a
+    form sent from one is never taken for a repeat of the other's. Nothing of a sign-in is
+    kept. Drawn as usual, and not kept: a page with a message to show (flashed before a
+    redirect here) and a request for a piece of the page.
+    """
+    from flask_wtf.csrf import generate_csrf
+
+    from forms.base import form_key
+    from web.rendering import wants_fragment
+
+    if request.method not in ("GET", "HEAD") or wants_fragment() or session.get("_flashes"):
+        return draw()
+    # The page's address and view are part of what it shows ("you are here" in the menu).
+    key = (request.endpoint, request.path, *key)
+    page = str(drawn([key], lambda _positions: [_drawn_to_keep(draw)])[0])
+    fresh: dict[str, str] = {}
+    page = _KEYS.sub(lambda m: fresh.setdefault(m.group(1), form_key()), page)
+    response = Response(page.replace(_TOKEN, generate_csrf()), mimetype="text/html")
+    response.vary.add("HX-Request")
+    return response
