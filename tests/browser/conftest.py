@@ -198,6 +198,26 @@ class _RequestLog(WSGIRequestHandler):
         self.logger.log(level, message, *args)
 
 
+def _closed_before_sent(app):
+    """The app's answer read whole and closed before the server writes it.
+
+    Werkzeug's development server closes a response only after it has read what is left
+    of the request; when the browser has already dropped the connection (a page left
+    while its icon loads), that read fails and the response, with the static file it
+    holds open, is never closed. Gunicorn closes it either way; here it is closed first.
+    """
+
+    def wrapped(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return wrapped
+
+
 @pytest.fixture
 def smtp_inbox(live_server):
     """A real SMTP server the live app sends to, for one test; yields its ``Inbox``."""
@@ -218,7 +238,9 @@ def smtp_inbox(live_server):
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[LiveServer]:
     """Hearth over real HTTP on 127.0.0.1, on a port the OS picks."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_RequestLog)
+    server = make_server(
+        "127.0.0.1", 0, _closed_before_sent(live_app), threaded=True, request_handler=_RequestLog
+    )
     live = LiveServer(f"http://127.0.0.1:{server.server_port}", live_app)
 
     def record(_sender, exception, **_extra):
