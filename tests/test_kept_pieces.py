@@ -199,18 +199,23 @@ def review_of(page: str) -> str:
     return page.split('id="review"')[1].split('class="card status-card"')[0]
 
 
-@pytest.fixture
-def reviews(monkeypatch):
-    """How many times the couple page's review was read and drawn."""
+def counted(monkeypatch, owner, name: str) -> dict[str, int]:
+    """Count the calls of ``owner.name`` (in ``["n"]``) for the rest of the test."""
     count = {"n": 0}
-    couple_review = review.couple_review
+    function = getattr(owner, name)
 
     def counting(*args, **kwargs):
         count["n"] += 1
-        return couple_review(*args, **kwargs)
+        return function(*args, **kwargs)
 
-    monkeypatch.setattr(review, "couple_review", counting)
+    monkeypatch.setattr(owner, name, counting)
     return count
+
+
+@pytest.fixture
+def reviews(monkeypatch):
+    """How many times the couple page's review was read and drawn."""
+    return counted(monkeypatch, review, "couple_review")
 
 
 def test_an_unchanged_couple_page_shows_its_review_without_reading_it(

@@ -16,7 +16,7 @@ from kinds import actions
 from kinds.needs.models import Need
 from tests import factories
 from tests.conftest import text_of
-from tests.test_kept_pieces import kept  # noqa: F401 - the fixture every test here uses
+from tests.test_kept_pieces import counted, kept  # noqa: F401 - kept: every test's fixture
 
 pytestmark = pytest.mark.usefixtures("kept")
 
@@ -32,15 +32,7 @@ ONCE = re.compile(r'name="([a-z-]*once)" type="hidden" value="([^"]+)"')
 @pytest.fixture
 def drawings(monkeypatch):
     """How many times This week was drawn (not shown from a kept copy)."""
-    count = {"n": 0}
-    render_week = actions.render_week
-
-    def counting(*args, **kwargs):
-        count["n"] += 1
-        return render_week(*args, **kwargs)
-
-    monkeypatch.setattr(actions, "render_week", counting)
-    return count
+    return counted(monkeypatch, actions, "render_week")
 
 
 def without_tokens(html: str) -> str:

@@ -1,5 +1,6 @@
 """Drawn pieces of pages kept in this process's memory, each under a key that names
-everything the piece shows, so that a piece found is the piece that would be drawn now.
+everything the piece shows, so that a piece found is the piece that would be drawn now;
+and whole pages kept for one person, each showing with its own tokens (``kept_page``).
 
 What the key cannot name is the clock: a piece may say "link expired" or "no homework for
 two weeks" from one minute to the next. So every piece belongs to a period of the clock
@@ -176,7 +177,13 @@ def kept_page(key: tuple, draw: Callable[[], Response]) -> Response:
     key = (request.endpoint, request.path, *key)
     page = str(drawn([key], lambda _positions: [_drawn_to_keep(draw)])[0])
     fresh: dict[str, str] = {}
-    page = _KEYS.sub(lambda m: fresh.setdefault(m.group(1), form_key()), page)
+
+    def new_key(found: re.Match) -> str:
+        if found.group(1) not in fresh:
+            fresh[found.group(1)] = form_key()
+        return fresh[found.group(1)]
+
+    page = _KEYS.sub(new_key, page)
     response = Response(page.replace(_TOKEN, generate_csrf()), mimetype="text/html")
     response.vary.add("HX-Request")
     return response
