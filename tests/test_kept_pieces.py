@@ -232,6 +232,17 @@ def test_an_unchanged_couple_page_shows_its_review_without_reading_it(
     assert q.count == KEPT_COUPLE_QUERIES
 
 
+def mark_done_with_words(client, made: dict, words: str):
+    """The partner of ``client`` marks the week's first rhythm item done, with ``words``
+    shared with the other partner."""
+    item = made["rhythm"].rhythm_items[0]
+    key = f"mark-{item.id}"
+    return client.post(
+        f"/week/{made['week']}/rhythm/{item.id}/done",
+        data={f"{key}-note": words, f"{key}-note_visibility": "shared"},
+    )
+
+
 def test_a_partners_words_reach_the_couple_page_at_once(
     kept, counselor, couple, with_homework, signed_in, reviews
 ):
@@ -239,14 +250,8 @@ def test_a_partners_words_reach_the_couple_page_at_once(
     page = f"/counselor/couples/{couple.id}"
     office.get(page)
     sam = signed_in(couple.partner_at(1).user)
-    item = with_homework["rhythm"].rhythm_items[0]
-    week = with_homework["week"]
     words = "We walked by the river after dinner"
-    key = f"mark-{item.id}"
-    response = sam.post(
-        f"/week/{week}/rhythm/{item.id}/done",
-        data={f"{key}-note": words, f"{key}-note_visibility": "shared"},
-    )
+    response = mark_done_with_words(sam, with_homework, words)
     assert response.status_code == 302
     shown = office.get(page).get_data(as_text=True)
     assert reviews["n"] == 2

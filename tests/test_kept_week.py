@@ -16,7 +16,11 @@ from kinds import actions
 from kinds.needs.models import Need
 from tests import factories
 from tests.conftest import text_of
-from tests.test_kept_pieces import counted, kept  # noqa: F401 - kept: every test's fixture
+from tests.test_kept_pieces import (  # noqa: F401 - kept: every test's fixture
+    counted,
+    kept,
+    mark_done_with_words,
+)
 
 pytestmark = pytest.mark.usefixtures("kept")
 
@@ -122,14 +126,8 @@ def test_a_partners_words_reach_the_other_at_once(couple, with_homework, signed_
     alex = signed_in(couple.partner_at(2).user)
     alex.get("/week")
     sam = signed_in(couple.partner_at(1).user)
-    item = with_homework["rhythm"].rhythm_items[0]
-    week = with_homework["week"]
     words = "We walked by the river after dinner"
-    key = f"mark-{item.id}"
-    response = sam.post(
-        f"/week/{week}/rhythm/{item.id}/done",
-        data={f"{key}-note": words, f"{key}-note_visibility": "shared"},
-    )
+    response = mark_done_with_words(sam, with_homework, words)
     assert response.status_code == 302
     assert words in text_of(alex.get("/week"))
 
