@@ -89,7 +89,7 @@ def register_extensions(app: Flask) -> None:
 
     # Summaries released and check-ins done queue their messages (a session listener).
     import domain.mail.triggers  # noqa: F401
-    from domain.access import signed_in_loads
+    from domain.access import signed_in_query
     from models import User
 
     @login_manager.user_loader
@@ -104,7 +104,7 @@ def register_extensions(app: Flask) -> None:
             return None
         # A partner's place, couple and counselor come in the same query (every partner
         # page starts from them: ``domain.access.own_partner_place``).
-        user = db.session.get(User, int(user_id), options=signed_in_loads())
+        user = db.session.scalar(signed_in_query(), {"user_id": int(user_id)})
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user

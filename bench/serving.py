@@ -33,16 +33,16 @@ from __future__ import annotations
 
 import gzip
 import os
+from functools import cache
 
 import brotli
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from flask_login import current_user
-from sqlalchemy import exists, select
 
 from app import create_app as create_hearth_app
-from blueprints.confidentiality import partner_reading
+from blueprints.confidentiality import changed_policy_unread, policy_in_force
 from blueprints.counselor import couple_page_context
-from domain import appointments, audit, confidentiality, review, whats_new
+from domain import appointments, audit, review, whats_new
 from domain.access import couple_for, own_partner_place
 from domain.cards import partner_week
 from domain.homework import couple_week, load
@@ -50,7 +50,7 @@ from extensions import db
 from kinds import actions
 from kinds.needs.forms import RatingForm
 from kinds.needs.routes import own_need, save_rating
-from models import CounselingSession, Partner, SummaryOpened, utcnow
+from models import CounselingSession, utcnow
 from web.guards import counselor_required, partner_required
 
 WORKER_HEADER = "X-Hearth-Worker"
@@ -85,19 +85,11 @@ def stored_response(stored: dict, key: tuple) -> Response:
     return response
 
 
-def unopened_summary_ids(user_id: int):
-    """The ids of ``whats_new.unopened_summaries``: what a stored page must compare to know
-    whether its dot on "Summaries" still holds."""
-    opened = exists().where(
-        SummaryOpened.session_id == CounselingSession.id,
-        SummaryOpened.partner_id == Partner.id,
-    )
-    return (
-        select(CounselingSession.id)
-        .join(Partner, Partner.couple_id == CounselingSession.couple_id)
-        .where(Partner.user_id == user_id, CounselingSession.released_at.is_not(None), ~opened)
-        .order_by(CounselingSession.id)
-    )
+@cache
+def unopened_summary_ids():
+    """The ids of ``whats_new.unopened_summaries`` (for ``user_id``): what a stored page
+    must compare to know whether its dot on "Summaries" still holds."""
+    return whats_new.unopened().with_only_columns(CounselingSession.id)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -126,8 +118,7 @@ def create_app(config: dict | None = None) -> Flask:
     def bench_partner() -> Response:
         """What every partner page pays before its own work: signing in, and the check
         ``blueprints.confidentiality.ask_to_read_a_changed_policy`` makes before it."""
-        reading = partner_reading()
-        changed = confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
+        changed = changed_policy_unread()
         return Response(f"{'changed' if changed else 'ok'}\n", mimetype="text/plain")
 
     @app.get(WEEK_READ_PATH)
@@ -174,10 +165,9 @@ def create_app(config: dict | None = None) -> Flask:
         still holds (the couple's ``data_version``, read with the place, and which
         summaries are new to this partner, the dot on "Summaries": one query of their ids);
         then the bytes This week drew for them."""
-        reading = partner_reading()
-        confidentiality.needs_confirmation(g.confidentiality_place, reading.policy)
-        place = g.confidentiality_place
-        dot = tuple(db.session.scalars(unopened_summary_ids(current_user.id)))
+        changed_policy_unread()
+        place = policy_in_force()[0]
+        dot = tuple(db.session.scalars(unopened_summary_ids(), {"user_id": current_user.id}))
         key = ("week", current_user.id, place.couple.data_version, dot)
         if key not in stored:
             stored[key] = app.view_functions["partner.home"]().get_data()

@@ -18,7 +18,7 @@ from domain.confidentiality import APPROACH_NAMES, PolicyChoice
 from extensions import db
 from forms.base import ButtonForm
 from forms.confidentiality import ConfirmPolicyForm, PolicyForm
-from models import ConfidentialityPolicy
+from models import ConfidentialityPolicy, Partner
 from web.guards import counselor_required, partner_required
 from web.redirects import safe_next
 from web.rendering import render, wants_fragment
@@ -163,20 +163,35 @@ def version(policy_id: int):
 # --- Partners ----------------------------------------------------------------------------
 
 
-def partner_reading() -> confidentiality.Reading | None:
-    """The policy the signed-in partner writes under, once per request (a template global:
-    the line beside every "for my counselor only" choice comes from here)."""
+def policy_in_force() -> tuple[Partner, ConfidentialityPolicy, int | None] | None:
+    """The signed-in partner's place, the policy in force for their couple and the one they
+    confirmed last: one query, once per request (none for anyone else)."""
     if not current_user.is_authenticated or not current_user.is_partner:
         return None
-    if "confidentiality" not in g:
+    if "policy_in_force" not in g:
         me = confidentiality.place_of(current_user)
-        if me is None:
-            return None
-        g.confidentiality_place = me
-        g.confidentiality = confidentiality.reading(
-            confidentiality.current_for(me.couple), me.couple.counselor
-        )
+        g.policy_in_force = (me, *confidentiality.in_force_for(me)) if me is not None else None
+    return g.policy_in_force
+
+
+def partner_reading() -> confidentiality.Reading | None:
+    """The policy the signed-in partner writes under, in their language, once per request
+    (a template global: the line beside every "for my counselor only" choice comes from
+    here)."""
+    found = policy_in_force()
+    if found is None:
+        return None
+    if "confidentiality" not in g:
+        me, policy, _last = found
+        g.confidentiality = confidentiality.reading(policy, me.couple.counselor)
     return g.confidentiality
+
+
+def changed_policy_unread() -> bool:
+    """Has the signed-in partner still to read the policy in force? (Asked before every
+    page they open: the words themselves are put together only where a page shows them.)"""
+    found = policy_in_force()
+    return found is not None and confidentiality.confirmation_due(found[1], found[2])
 
 
 @bp.before_app_request
@@ -189,10 +204,7 @@ def ask_to_read_a_changed_policy():
     asking = ASKING_BLUEPRINTS | set(registry.keys())
     if request.blueprint not in asking and request.endpoint not in ASKING_ENDPOINTS:
         return None
-    found = partner_reading()
-    if found is None:
-        return None
-    if confidentiality.needs_confirmation(g.confidentiality_place, found.policy):
+    if changed_policy_unread():
         return redirect(url_for("confidentiality.confirm", next=request.full_path.rstrip("?")))
     return None
 
@@ -223,7 +235,7 @@ def confirm():
         form=form,
         reading=found,
         me=me,
-        changed=confidentiality.last_confirmed_id(me) is not None,
+        changed=policy_in_force()[2] is not None,
         status=422 if form.errors else 200,
     )
 

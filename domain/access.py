@@ -7,7 +7,9 @@ that IDs give nothing away. These functions know nothing of HTTP: they raise
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from functools import cache
+
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Load, aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -84,6 +86,13 @@ def signed_in_loads() -> list:
     and counselor come in the same row, so a partner page asks only for what else it needs
     (``own_partner_place``). For a counselor the joins find nothing."""
     return [joinedload(User.partner_place).joinedload(Partner.couple).joinedload(Couple.counselor)]
+
+
+@cache
+def signed_in_query():
+    """The query ``app.load_user`` runs at the start of every request (with ``user_id``):
+    built once, with its cache key, where ``session.get`` built it again each time."""
+    return select(User).where(User.id == bindparam("user_id")).options(*signed_in_loads())
 
 
 def _loaded(obj, *names: str) -> bool:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import func, inspect, or_, select
+from sqlalchemy import bindparam, func, inspect, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -144,16 +145,21 @@ def couple_policy(couple: Couple) -> ConfidentialityPolicy | None:
     return _latest(couple.counselor, couple)
 
 
-def current_for(couple: Couple) -> ConfidentialityPolicy:
-    """The policy in force for a couple, in one query: their own, else the counselor's
-    usual one, else Hearth's default (an unsaved row until something is written under it)."""
-    found = db.session.scalar(
+# The partner's check runs before every page they open, so its statements are built once
+# (with their cache keys) and given the ids each time.
+
+
+@cache
+def _in_force():
+    """The query for the policy in force for a couple (``couple_id``, ``counselor_id``):
+    their own, else the counselor's usual one (the newest version of either)."""
+    return (
         select(ConfidentialityPolicy)
         .where(
-            ConfidentialityPolicy.counselor_id == couple.counselor_id,
+            ConfidentialityPolicy.counselor_id == bindparam("counselor_id"),
             or_(
                 ConfidentialityPolicy.couple_id.is_(None),
-                (ConfidentialityPolicy.couple_id == couple.id)
+                (ConfidentialityPolicy.couple_id == bindparam("couple_id"))
                 & ConfidentialityPolicy.ended_at.is_(None),
             ),
         )
@@ -161,7 +167,50 @@ def current_for(couple: Couple) -> ConfidentialityPolicy:
         .order_by(ConfidentialityPolicy.couple_id.is_(None), ConfidentialityPolicy.version.desc())
         .limit(1)
     )
-    return found or hearth_default(couple.counselor)
+
+
+@cache
+def _last_confirmed():
+    """The query for the policy partner ``partner_id`` confirmed most recently."""
+    return (
+        select(PolicyConfirmation.policy_id)
+        .where(PolicyConfirmation.partner_id == bindparam("partner_id"))
+        .order_by(PolicyConfirmation.confirmed_at.desc(), PolicyConfirmation.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _in_force_and_last_confirmed():
+    """Both of the above in one row: the policy (none for Hearth's default) and the id."""
+    one_row = select(literal(1).label("one")).subquery()
+    in_force_id = _in_force().with_only_columns(ConfidentialityPolicy.id).scalar_subquery()
+    return (
+        select(ConfidentialityPolicy, _last_confirmed().scalar_subquery())
+        .select_from(one_row)
+        .outerjoin(ConfidentialityPolicy, ConfidentialityPolicy.id == in_force_id)
+    )
+
+
+def _ids(couple: Couple) -> dict[str, int]:
+    return {"couple_id": couple.id, "counselor_id": couple.counselor_id}
+
+
+def current_for(couple: Couple) -> ConfidentialityPolicy:
+    """The policy in force for a couple, in one query: their own, else the counselor's
+    usual one, else Hearth's default (an unsaved row until something is written under it)."""
+    return db.session.scalar(_in_force(), _ids(couple)) or hearth_default(couple.counselor)
+
+
+def in_force_for(partner: Partner) -> tuple[ConfidentialityPolicy, int | None]:
+    """The policy in force for the partner's couple (as ``current_for``) and the one this
+    partner confirmed last (as ``last_confirmed_id``), together in one query: what every
+    partner page asks before anything else (``confirmation_due``)."""
+    couple = partner.couple
+    policy, last = db.session.execute(
+        _in_force_and_last_confirmed(), {**_ids(couple), "partner_id": partner.id}
+    ).one()
+    return policy or hearth_default(couple.counselor), last
 
 
 def stamp(answer, couple: Couple) -> None:
@@ -312,16 +361,18 @@ def place_of(user: User) -> Partner | None:
 
 def last_confirmed_id(partner: Partner) -> int | None:
     """The policy this partner confirmed most recently, if any."""
-    return db.session.scalar(
-        select(PolicyConfirmation.policy_id)
-        .where(PolicyConfirmation.partner_id == partner.id)
-        .order_by(PolicyConfirmation.confirmed_at.desc(), PolicyConfirmation.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_last_confirmed(), {"partner_id": partner.id})
 
 
 def needs_confirmation(partner: Partner, policy: ConfidentialityPolicy) -> bool:
-    """Should the partner read ``policy`` and confirm before going on?
+    """Should the partner read ``policy`` and confirm before going on? (See
+    ``confirmation_due``; ``in_force_for`` reads both at once.)"""
+    return confirmation_due(policy, last_confirmed_id(partner))
+
+
+def confirmation_due(policy: ConfidentialityPolicy, last: int | None) -> bool:
+    """Should a partner whose last confirmed policy is ``last`` read ``policy`` and confirm
+    before going on?
 
     Yes whenever the policy in force is not the one they confirmed last: a new version, a
     policy agreed with their couple, or the couple going back to the counselor's usual one.
@@ -329,7 +380,6 @@ def needs_confirmation(partner: Partner, policy: ConfidentialityPolicy) -> bool:
     who joined before joining included confirming it): the counselor has not chosen
     anything to tell them about. Partners who join now confirm the policy as they join.
     """
-    last = last_confirmed_id(partner)
     if last is not None and last == policy.id:
         return False
     return policy.chosen or last is not None

@@ -8,8 +8,9 @@ check-ins, needs rated) since the counselor last opened that couple's page.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import Row, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
@@ -30,27 +31,35 @@ def _upsert(model, values: dict, keys: list[str], update: dict | None = None):
 # --- Partners -------------------------------------------------------------------------------
 
 
-def unopened_summaries(user: User) -> list[CounselingSession]:
-    """Released summaries of the partner's couple they have not downloaded, newest first.
-
-    One query, whatever the number of sessions.
-    """
+@cache
+def unopened():
+    """The query of the released summaries of the partner's couple (``user_id``) they have
+    not downloaded, newest first: their id, number and when their session was held. Built
+    once, with its cache key: This week asks it on every visit."""
     opened = exists().where(
         SummaryOpened.session_id == CounselingSession.id,
         SummaryOpened.partner_id == Partner.id,
     )
-    return list(
-        db.session.scalars(
-            select(CounselingSession)
-            .join(Partner, Partner.couple_id == CounselingSession.couple_id)
-            .where(
-                Partner.user_id == user.id,
-                CounselingSession.released_at.is_not(None),
-                ~opened,
-            )
-            .order_by(CounselingSession.number.desc())
+    return (
+        select(CounselingSession.id, CounselingSession.number, CounselingSession.held_at)
+        .join(Partner, Partner.couple_id == CounselingSession.couple_id)
+        .where(
+            Partner.user_id == bindparam("user_id"),
+            CounselingSession.released_at.is_not(None),
+            ~opened,
         )
+        .order_by(CounselingSession.number.desc())
     )
+
+
+def unopened_summaries(user: User) -> list[Row]:
+    """Released summaries of the partner's couple they have not downloaded, newest first
+    (``unopened``), in one query whatever the number of sessions.
+
+    Rows of what the dot on "Summaries" and the card at the top of This week show, not
+    whole sessions: a partner's page never reads the counselor's notes it does not show.
+    """
+    return list(db.session.execute(unopened(), {"user_id": user.id}))
 
 
 def mark_opened(partner: Partner, session: CounselingSession) -> None:
