@@ -12,7 +12,13 @@ from domain.summary import build
 from extensions import db
 from kinds.checkin.models import CheckIn
 from kinds.needs.models import Need
-from models import ConfidentialityPolicy, CounselingSession, PolicyConfirmation, utcnow
+from models import (
+    ConfidentialityPolicy,
+    CounselingSession,
+    Partner,
+    PolicyConfirmation,
+    utcnow,
+)
 from tests import factories
 from tests.conftest import login, text_of
 
@@ -263,6 +269,46 @@ def test_a_couple_can_have_its_own_policy_and_go_back_to_the_usual_one(
     assert sam.get("/week").status_code == 302
     confirm(sam)
     assert NO_SECRETS_LINE in text_of(sam.get("/week"))
+
+
+def test_the_check_before_every_partner_page_reads_the_policy_and_confirmation_at_once(
+    dana, sam, couple, queries
+):
+    """``in_force_for`` (what every partner page asks first) finds, in one query, what
+    ``current_for`` and ``last_confirmed_id`` find, whichever policy is in force."""
+    url = f"/counselor/couples/{couple.id}/confidentiality"
+
+    def agrees():
+        db.session.expire_all()
+        partner = db.session.get(Partner, couple.partner_at(1).id)
+        assert partner.couple.counselor is not None  # loaded before counting
+        with queries() as q:
+            policy, last = confidentiality.in_force_for(partner)
+        assert q.count == 1
+        expected = confidentiality.current_for(partner.couple)
+        assert (policy.id, policy.approach, policy.couple_id) == (
+            expected.id,
+            expected.approach,
+            expected.couple_id,
+        )
+        assert last == confidentiality.last_confirmed_id(partner)
+        return policy, last
+
+    policy, last = agrees()  # Hearth's default, not saved yet; confirmed when joining
+    assert policy.id is None and not policy.chosen
+    set_policy(dana)
+    policy, last = agrees()  # the counselor's usual policy, not read yet
+    assert policy.id is not None and last != policy.id
+    confirm(sam)
+    assert agrees()[1] == policy.id
+    assert dana.post(url, data=policy_form(approach=Approach.LIMITED_SECRETS)).status_code == 302
+    own, last = agrees()  # the couple's own, agreed with them
+    assert own.couple_id == couple.id and last == policy.id
+    confirm(sam)
+    assert agrees()[1] == own.id
+    assert dana.post(url, data={"use_mine": "1"}).status_code == 302
+    back, last = agrees()  # back to the usual one: a change to read again
+    assert back.id == policy.id and last == own.id
 
 
 def test_another_counselors_couple_policy_page_is_404(client, couple):
