@@ -8,7 +8,7 @@ shows that agreement wherever a partner makes the choice, so nobody is surprised
 - Every save is a new version (``ConfidentialityPolicy`` rows are never edited), and every
   answer with a visibility records the version in force when it was written (``stamp``).
 - A partner confirms the policy in force as they join (Hearth's default too, saved so its
-  exact words are kept), then each new version once (``needs_confirmation``).
+  exact words are kept), then each new version once (``confirmation_due``).
 
 No HTTP here: views call these functions and render what they return.
 """
@@ -362,12 +362,6 @@ def place_of(user: User) -> Partner | None:
 def last_confirmed_id(partner: Partner) -> int | None:
     """The policy this partner confirmed most recently, if any."""
     return db.session.scalar(_last_confirmed(), {"partner_id": partner.id})
-
-
-def needs_confirmation(partner: Partner, policy: ConfidentialityPolicy) -> bool:
-    """Should the partner read ``policy`` and confirm before going on? (See
-    ``confirmation_due``; ``in_force_for`` reads both at once.)"""
-    return confirmation_due(policy, last_confirmed_id(partner))
 
 
 def confirmation_due(policy: ConfidentialityPolicy, last: int | None) -> bool:
