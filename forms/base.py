@@ -5,6 +5,7 @@ an answer) and the filters and checks they share. Limits match the columns in
 
 from __future__ import annotations
 
+import base64
 import secrets
 import zoneinfo
 from functools import cache
@@ -76,13 +77,25 @@ def _secret_field_names() -> frozenset[str]:
     return frozenset(names | {"csrf_token"})
 
 
+#: Random bytes in a form's one-time key (32 characters once encoded, no padding).
+FORM_KEY_BYTES = 24
+
+
 def form_key() -> str:
     """A form's one-time key (``domain.repeats``): new for every showing of the form. In a
     page drawn to be kept, a numbered stand-in that each showing replaces with a new key
-    (``web.fragments.kept_page``)."""
+    (``web.fragments.kept_page``, from ``form_keys``)."""
     from web import fragments
 
-    return fragments.key_stand_in() or secrets.token_urlsafe(24)
+    return fragments.key_stand_in() or secrets.token_urlsafe(FORM_KEY_BYTES)
+
+
+def form_keys(count: int) -> list[str]:
+    """``count`` new one-time keys, such as ``form_key`` makes, from one draw of random
+    bytes: a kept page's showing needs one for each of its forms."""
+    encoded = base64.urlsafe_b64encode(secrets.token_bytes(FORM_KEY_BYTES * count)).decode()
+    width = FORM_KEY_BYTES // 3 * 4
+    return [encoded[i : i + width] for i in range(0, len(encoded), width)]
 
 
 class Form(FlaskForm):

@@ -193,6 +193,36 @@ def test_the_store_keeps_the_latest_pieces_of_one_period_within_its_budget():
     assert len(store) == 0
 
 
+def test_a_kept_page_is_cut_once_and_each_showing_fills_in_its_own_token_and_keys():
+    stand_in, token = fragments.STAND_IN, fragments.STAND_IN + "-csrf"
+    drawn = (
+        f"<p>“Hello” ✓</p><form><input value={token}><input value={stand_in}-key1></form>"
+        f"<form><input value={token}><input value={stand_in}-key2></form>"
+        f'<script>"X-CSRFToken": "{token}"</script>'
+    )
+    page = fragments.KeptPage.cut(drawn)
+    assert page.keys == 2 and str(page) == drawn
+    assert len(page) == len(page.showing("", ["", ""]))  # the budget counts what is kept
+    shown = page.showing("TOKEN", ["KEY-A", "KEY-B"]).decode()
+    assert shown == (
+        "<p>“Hello” ✓</p><form><input value=TOKEN><input value=KEY-A></form>"
+        '<form><input value=TOKEN><input value=KEY-B></form><script>"X-CSRFToken": "TOKEN"</script>'
+    )
+    assert fragments.KeptPage.cut("<p>No form</p>").showing("TOKEN", []) == b"<p>No form</p>"
+
+
+def test_new_one_time_keys_are_each_their_own_and_shaped_as_one_made_alone(app):
+    from forms.base import form_key, form_keys
+
+    keys = form_keys(40)
+    assert len(keys) == len(set(keys)) == 40
+    with app.test_request_context():
+        alone = form_key()  # outside a page drawn to be kept: a real key
+    assert {len(k) for k in keys} == {len(alone)} == {32}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", k) for k in [*keys, alone])
+    assert form_keys(0) == []
+
+
 # --- The couple page's review ---------------------------------------------------------------
 
 

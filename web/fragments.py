@@ -20,15 +20,22 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from flask import Response, current_app, g, request, session
-from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 #: How long, in seconds, a drawn piece may be shown for the clock's sake.
 PERIOD = 300
 #: Characters kept per process, all pieces together: a dashboard row is about a thousand,
-#: a couple page's review fifty to a hundred thousand.
+#: a couple page's review fifty to a hundred thousand (a kept page counts its bytes).
 BUDGET = 16 * 1024 * 1024
+
+#: What the store keeps: a drawn piece, or a whole page kept for one person.
+Piece: TypeAlias = "Markup | KeptPage"
 
 
 class StaleFragment(AssertionError):
@@ -42,7 +49,7 @@ class Fragments:
     def __init__(self, budget: int = BUDGET, period: int = PERIOD) -> None:
         self.budget = budget
         self.period = period
-        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._pieces: OrderedDict[Hashable, Piece] = OrderedDict()
         self._used = 0
         self._current: int | None = None
         self._lock = threading.Lock()
@@ -56,7 +63,7 @@ class Fragments:
             self._used = 0
             self._current = period
 
-    def get_many(self, keys: Sequence[Hashable], period: int) -> list[Markup | None]:
+    def get_many(self, keys: Sequence[Hashable], period: int) -> list[Piece | None]:
         with self._lock:
             self._turn(period)
             found = []
@@ -67,7 +74,7 @@ class Fragments:
                 found.append(piece)
             return found
 
-    def put(self, key: Hashable, piece: Markup, period: int) -> None:
+    def put(self, key: Hashable, piece: Piece, period: int) -> None:
         with self._lock:
             self._turn(period)
             if len(piece) > self.budget:
@@ -93,8 +100,8 @@ def store() -> Fragments:
 
 def drawn(
     keys: Sequence[Hashable],
-    draw: Callable[[list[int]], list[Markup]],
-) -> list[Markup]:
+    draw: Callable[[list[int]], list[Piece]],
+) -> list[Piece]:
     """The pieces for ``keys``, in their order: those kept from this period as they are,
     the others drawn by ``draw`` (given their positions, it returns their pieces in that
     order) and kept."""
@@ -125,7 +132,48 @@ def drawn(
 #: anew by each process, so nobody can type it into something a page shows.
 STAND_IN = "kept-" + secrets.token_hex(16)
 _TOKEN = STAND_IN + "-csrf"
-_KEYS = re.compile(re.escape(STAND_IN) + r"-key(\d+)")
+_SLOTS = re.compile(re.escape(STAND_IN) + r"-(?:csrf|key(\d+))")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A page kept for one person, cut where each showing puts its own token or keys:
+    ``layout`` is the page's bytes with an empty part at each stand-in, and ``slots`` says
+    which part holds what (0: the CSRF token; 1, 2…: each form's one-time key, as
+    numbered when drawn). Cut once, when drawn, so that a showing only fills in the parts
+    and joins the bytes: no search through the page, no encoding."""
+
+    layout: tuple[bytes, ...]
+    slots: tuple[tuple[int, int], ...]  # (part, what: 0 the token, n the n-th form's key)
+    keys: int  # forms with a one-time key
+
+    @classmethod
+    def cut(cls, page: str) -> KeptPage:
+        layout: list[bytes] = []
+        slots: list[tuple[int, int]] = []
+        at = 0
+        for found in _SLOTS.finditer(page):
+            layout.append(page[at : found.start()].encode())
+            slots.append((len(layout), int(found.group(1) or 0)))
+            layout.append(b"")
+            at = found.end()
+        layout.append(page[at:].encode())
+        return cls(tuple(layout), tuple(slots), max((n for _, n in slots), default=0))
+
+    def __len__(self) -> int:  # what it takes of the store's budget
+        return sum(map(len, self.layout))
+
+    def __str__(self) -> str:  # as drawn, with the stand-ins (a stale piece's message)
+        stand_ins = [_TOKEN, *(f"{STAND_IN}-key{n}" for n in range(1, self.keys + 1))]
+        return self.showing(stand_ins[0], stand_ins[1:]).decode()
+
+    def showing(self, token: str, keys: Sequence[str]) -> bytes:
+        """The page with this sign-in's CSRF ``token`` and ``keys``, one per form."""
+        fills = [token.encode(), *(key.encode() for key in keys)]
+        body = list(self.layout)
+        for part, what in self.slots:
+            body[part] = fills[what]
+        return b"".join(body)
 
 
 def key_stand_in() -> str | None:
@@ -137,9 +185,9 @@ def key_stand_in() -> str | None:
     return f"{STAND_IN}-key{len(drawing)}"
 
 
-def _drawn_to_keep(draw: Callable[[], Response]) -> Markup:
+def _drawn_to_keep(draw: Callable[[], Response]) -> KeptPage:
     """The page ``draw`` makes, with stand-ins for the CSRF token (Flask-WTF draws it once
-    per request and keeps it in ``g``) and for every form's one-time key."""
+    per request and keeps it in ``g``) and for every form's one-time key, cut at them."""
     name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     real = g.pop(name, None)
     setattr(g, name, _TOKEN)
@@ -153,7 +201,7 @@ def _drawn_to_keep(draw: Callable[[], Response]) -> Markup:
             setattr(g, name, real)
     if response.status_code != 200:
         raise RuntimeError(f"A kept page must be a plain 200, not {response.status_code}")
-    return Markup(response.get_data(as_text=True))  # noqa: S704 - the page as drawn
+    return KeptPage.cut(response.get_data(as_text=True))
 
 
 def kept_page(key: tuple, draw: Callable[[], Response]) -> Response:
@@ -168,22 +216,15 @@ def kept_page(key: tuple, draw: Callable[[], Response]) -> Response:
     """
     from flask_wtf.csrf import generate_csrf
 
-    from forms.base import form_key
+    from forms.base import form_keys
     from web.rendering import wants_fragment
 
     if request.method not in ("GET", "HEAD") or wants_fragment() or session.get("_flashes"):
         return draw()
     # The page's address and view are part of what it shows ("you are here" in the menu).
     key = (request.endpoint, request.path, *key)
-    page = str(drawn([key], lambda _positions: [_drawn_to_keep(draw)])[0])
-    fresh: dict[str, str] = {}
-
-    def new_key(found: re.Match) -> str:
-        if found.group(1) not in fresh:
-            fresh[found.group(1)] = form_key()
-        return fresh[found.group(1)]
-
-    page = _KEYS.sub(new_key, page)
-    response = Response(page.replace(_TOKEN, generate_csrf()), mimetype="text/html")
+    page = drawn([key], lambda _positions: [_drawn_to_keep(draw)])[0]
+    body = page.showing(generate_csrf(), form_keys(page.keys))
+    response = Response(body, mimetype="text/html")
     response.vary.add("HX-Request")
     return response
