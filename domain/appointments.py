@@ -16,9 +16,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from domain.weeks import local_midnight, local_today
@@ -253,21 +254,18 @@ def recording_start(couple: Couple, now: datetime | None = None) -> datetime:
 # --- Who has a session when -------------------------------------------------------------
 
 
-def _on_local_days(
-    offsets: tuple[int, ...], now: datetime | None, counselor_id: int | None, people: bool = True
-) -> list[tuple[int, Appointment]]:
-    now = now or utcnow()
-    # Wide enough in UTC for every zone's "today" and "tomorrow"; each is then checked in
-    # its couple's own zone.
-    start = now - timedelta(days=2)
-    end = now + timedelta(days=max(offsets) + 2)
+@cache
+def _booked(people: bool, one_counselor: bool):
+    """Booked sessions from ``start`` to ``end`` (bound parameters; with ``one_counselor``,
+    ``counselor_id`` too), each with its couple, earliest first. Built once, with its cache
+    key: the dashboard's agenda asks it on every showing."""
     query = (
         select(Appointment)
         .join(Couple, Couple.id == Appointment.couple_id)
         .where(
             Appointment.status == AppointmentStatus.SCHEDULED,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < end,
+            Appointment.starts_at >= bindparam("start"),
+            Appointment.starts_at < bindparam("end"),
             Couple.status != CoupleStatus.ARCHIVED,
         )
         .options(joinedload(Appointment.couple))
@@ -278,10 +276,23 @@ def _on_local_days(
             joinedload(Appointment.couple).joinedload(Couple.counselor),
             joinedload(Appointment.couple).selectinload(Couple.partners).joinedload(Partner.user),
         )
+    if one_counselor:
+        query = query.where(Couple.counselor_id == bindparam("counselor_id"))
+    return query
+
+
+def _on_local_days(
+    offsets: tuple[int, ...], now: datetime | None, counselor_id: int | None, people: bool = True
+) -> list[tuple[int, Appointment]]:
+    now = now or utcnow()
+    # Wide enough in UTC for every zone's "today" and "tomorrow"; each is then checked in
+    # its couple's own zone.
+    bounds = {"start": now - timedelta(days=2), "end": now + timedelta(days=max(offsets) + 2)}
     if counselor_id is not None:
-        query = query.where(Couple.counselor_id == counselor_id)
+        bounds["counselor_id"] = counselor_id
+    query = _booked(people, counselor_id is not None)
     found = []
-    for appointment in db.session.scalars(query).unique():
+    for appointment in db.session.scalars(query, bounds).unique():
         tz = appointment.couple.timezone
         day = appointment.starts_at.astimezone(ZoneInfo(tz)).date()
         offset = (day - local_today(tz, now)).days

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import Integer, Row, bindparam, case, func, select, union_all
 from sqlalchemy.orm import joinedload, subqueryload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -311,6 +312,25 @@ def dashboard(counselor_id: int, now: datetime | None = None) -> list[CoupleSumm
     return summarize(counselor_id, list(db.session.scalars(_couples_of(counselor_id))), now)
 
 
+@cache
+def _page_query():
+    """A page of a counselor's couples (``page_of_couples``), for the bound parameters
+    ``counselor_id``, ``per_page`` and ``skip``. Built once, with its cache key: the
+    dashboard asks it on every showing."""
+    counselor_id = bindparam("counselor_id")
+    return (
+        select(Couple.id, Couple.data_version, CoupleVisit.opened_at, func.count().over())
+        .outerjoin(
+            CoupleVisit,
+            (CoupleVisit.couple_id == Couple.id) & (CoupleVisit.counselor_id == counselor_id),
+        )
+        .where(Couple.counselor_id == counselor_id)
+        .order_by(_STATUS_ORDER, Couple.name, Couple.id)
+        .limit(bindparam("per_page", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+
+
 def page_of_couples(
     counselor_id: int, number: int = 1, per_page: int = DASHBOARD_PAGE
 ) -> DashboardPage:
@@ -320,23 +340,18 @@ def page_of_couples(
     ``load_rows`` reads the couples whose rows are to be drawn. A page past the end shows
     the last one."""
     number = max(number, 1)
-    query = (
-        select(Couple.id, Couple.data_version, CoupleVisit.opened_at, func.count().over())
-        .outerjoin(
-            CoupleVisit,
-            (CoupleVisit.couple_id == Couple.id) & (CoupleVisit.counselor_id == counselor_id),
-        )
-        .where(Couple.counselor_id == counselor_id)
-        .order_by(_STATUS_ORDER, Couple.name, Couple.id)
-        .limit(per_page)
-    )
-    rows = db.session.execute(query.offset((number - 1) * per_page)).all()
+
+    def page(number: int) -> list[Row]:
+        at = {"counselor_id": counselor_id, "per_page": per_page, "skip": (number - 1) * per_page}
+        return db.session.execute(_page_query(), at).all()
+
+    rows = page(number)
     if not rows and number > 1:
         total = db.session.scalar(
             select(func.count(Couple.id)).where(Couple.counselor_id == counselor_id)
         )
         number = page_count(total, per_page)
-        rows = db.session.execute(query.offset((number - 1) * per_page)).all()
+        rows = page(number)
     return DashboardPage(
         [couple_id for couple_id, *_ in rows],
         number,
