@@ -145,7 +145,6 @@ class KeptPage:
 
     layout: tuple[bytes, ...]
     slots: tuple[tuple[int, int], ...]  # (part, what: 0 the token, n the n-th form's key)
-    keys: int  # forms with a one-time key
 
     @classmethod
     def cut(cls, page: str) -> KeptPage:
@@ -158,7 +157,12 @@ class KeptPage:
             layout.append(b"")
             at = found.end()
         layout.append(page[at:].encode())
-        return cls(tuple(layout), tuple(slots), max((n for _, n in slots), default=0))
+        return cls(tuple(layout), tuple(slots))
+
+    @property
+    def keys(self) -> int:
+        """How many forms' one-time keys a showing fills in."""
+        return max((what for _, what in self.slots), default=0)
 
     def __len__(self) -> int:  # what it takes of the store's budget
         return sum(map(len, self.layout))
